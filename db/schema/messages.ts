@@ -1,0 +1,59 @@
+import { sql } from "drizzle-orm";
+import { customType, index, integer, jsonb, pgEnum, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import { customers } from "./customers";
+import { tickets } from "./tickets";
+import { users } from "./users";
+
+export const bytea = customType<{ data: Buffer; driverData: Buffer }>({ dataType: () => "bytea" });
+
+export const messageDirection = pgEnum("message_direction", ["inbound", "outbound", "note"]);
+export const deliveryStatus = pgEnum("delivery_status", ["none", "queued", "sent", "failed"]);
+export type MessageDirection = (typeof messageDirection.enumValues)[number];
+
+export const messages = pgTable(
+  "messages",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    ticketId: uuid("ticket_id")
+      .notNull()
+      .references(() => tickets.id, { onDelete: "cascade" }),
+    direction: messageDirection("direction").notNull(),
+    authorUserId: uuid("author_user_id").references(() => users.id, { onDelete: "set null" }),
+    customerId: uuid("customer_id").references(() => customers.id, { onDelete: "set null" }),
+    // The new text only (quoted history and signatures stripped); the full original stays in raw_inbound.
+    bodyText: text("body_text").notNull(),
+    bodyHtml: text("body_html"),
+    headers: jsonb("headers").$type<Record<string, string>>(),
+    messageIdHeader: text("message_id_header"),
+    inReplyTo: text("in_reply_to"),
+    references: text("references").array(),
+    // Set by the ingestion layer: the raw item this message was parsed from.
+    rawInboundId: uuid("raw_inbound_id"),
+    deliveryStatus: deliveryStatus("delivery_status").notNull().default("none"),
+    deliveryError: text("delivery_error"),
+    deliveryAttempts: integer("delivery_attempts").notNull().default(0),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    index("messages_ticket_idx").on(t.ticketId, t.createdAt),
+    uniqueIndex("messages_message_id_key").on(t.messageIdHeader).where(sql`${t.messageIdHeader} is not null`),
+  ],
+);
+
+export const attachments = pgTable(
+  "attachments",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    messageId: uuid("message_id")
+      .notNull()
+      .references(() => messages.id, { onDelete: "cascade" }),
+    filename: text("filename").notNull(),
+    contentType: text("content_type").notNull(),
+    size: integer("size").notNull(),
+    content: bytea("content").notNull(),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index("attachments_message_idx").on(t.messageId)],
+);
+
+export type Message = typeof messages.$inferSelect;

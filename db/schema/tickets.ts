@@ -1,0 +1,66 @@
+import { sql } from "drizzle-orm";
+import { index, pgEnum, pgTable, primaryKey, serial, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import { customers } from "./customers";
+import { categories } from "./taxonomy";
+import { teams } from "./teams";
+import { users } from "./users";
+
+export const ticketStatus = pgEnum("ticket_status", ["new", "open", "pending", "solved", "closed"]);
+export const ticketPriority = pgEnum("ticket_priority", ["low", "normal", "high", "urgent"]);
+export const ticketChannel = pgEnum("ticket_channel", ["email", "web", "api", "webhook", "manual"]);
+export type TicketStatus = (typeof ticketStatus.enumValues)[number];
+export type TicketPriority = (typeof ticketPriority.enumValues)[number];
+export type TicketChannel = (typeof ticketChannel.enumValues)[number];
+
+export const tickets = pgTable(
+  "tickets",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    // Human-facing number, also the thread token in email subjects: [#1234].
+    number: serial("number").notNull().unique("tickets_number_key"),
+    subject: text("subject").notNull(),
+    status: ticketStatus("status").notNull().default("new"),
+    priority: ticketPriority("priority").notNull().default("normal"),
+    category: text("category").references(() => categories.key, { onUpdate: "cascade", onDelete: "set null" }),
+    channel: ticketChannel("channel").notNull(),
+    customerId: uuid("customer_id").references(() => customers.id, { onDelete: "set null" }),
+    assigneeId: uuid("assignee_id").references(() => users.id, { onDelete: "set null" }),
+    teamId: uuid("team_id").references(() => teams.id, { onDelete: "set null" }),
+    // Where the ticket came from when it lives in another helpdesk too (e.g. "zendesk:acme"), and its id there.
+    source: text("source"),
+    externalId: text("external_id"),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+    lastMessageAt: timestamp("last_message_at", { withTimezone: true }).notNull().defaultNow(),
+    firstResponseAt: timestamp("first_response_at", { withTimezone: true }),
+    resolvedAt: timestamp("resolved_at", { withTimezone: true }),
+    slaDueAt: timestamp("sla_due_at", { withTimezone: true }),
+  },
+  (t) => [
+    index("tickets_status_idx").on(t.status, t.lastMessageAt),
+    index("tickets_assignee_idx").on(t.assigneeId),
+    index("tickets_team_idx").on(t.teamId),
+    index("tickets_customer_idx").on(t.customerId),
+    uniqueIndex("tickets_source_external_key").on(t.source, t.externalId).where(sql`${t.externalId} is not null`),
+  ],
+);
+
+export const tags = pgTable("tags", {
+  name: text("name").primaryKey(),
+  createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+});
+
+export const ticketTags = pgTable(
+  "ticket_tags",
+  {
+    ticketId: uuid("ticket_id")
+      .notNull()
+      .references(() => tickets.id, { onDelete: "cascade" }),
+    tag: text("tag")
+      .notNull()
+      .references(() => tags.name, { onDelete: "cascade", onUpdate: "cascade" }),
+  },
+  (t) => [primaryKey({ name: "ticket_tags_pkey", columns: [t.ticketId, t.tag] }), index("ticket_tags_tag_idx").on(t.tag)],
+);
+
+export type Ticket = typeof tickets.$inferSelect;

@@ -1,0 +1,15 @@
+import { z } from "zod";
+
+/**
+ * Every background job: its name and payload schema. Handlers live with their domain and are
+ * registered in server/queue/handlers.ts; jobs are enqueued with server/queue/enqueue.ts.
+ */
+export const jobPayloads = {
+  /** Triage one inbound customer message (and its ticket). Job key: the message id. */
+  triage: z.object({ ticketId: z.uuid(), messageId: z.uuid(), reason: z.enum(["new", "retry", "taxonomy"]).default("new") }),
+  /** Send one outbound agent reply by email. Job key: the message id. */
+  "deliver-email": z.object({ messageId: z.uuid() }),
+} as const;
+
+export type JobName = keyof typeof jobPayloads;
+export type JobPayload<N extends JobName> = z.input<(typeof jobPayloads)[N]>;

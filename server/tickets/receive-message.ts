@@ -1,0 +1,106 @@
+import { and, eq, sql } from "drizzle-orm";
+import type { Db } from "@/db/client";
+import { messages, tickets, type TicketChannel } from "@/db/schema";
+import { recordAudit, type Actor } from "@/server/audit/record-audit";
+import { upsertCustomer } from "@/server/customers/upsert-customer";
+import { enqueue } from "@/server/queue/enqueue";
+
+export interface InboundMessage {
+  channel: TicketChannel;
+  from: { email: string; name?: string | null };
+  subject: string;
+  text: string;
+  html?: string | null;
+  /** Thread into this ticket (already resolved by the caller, e.g. from a [#123] token or In-Reply-To). */
+  ticketId?: string;
+  /** A ticket known in another system: threads into it by (source, externalId), or creates it. */
+  source?: string;
+  externalId?: string;
+  messageIdHeader?: string | null;
+  inReplyTo?: string | null;
+  references?: string[];
+  headers?: Record<string, string>;
+  rawInboundId?: string;
+  teamId?: string | null;
+  actor: Actor;
+}
+
+export interface ReceivedMessage {
+  ticketId: string;
+  ticketNumber: number;
+  messageId: string;
+  createdTicket: boolean;
+  /** True when a message with this Message-ID was already stored: nothing new was written. */
+  duplicate: boolean;
+}
+
+/**
+ * The one way in for a customer message, whatever the channel: upserts the customer, threads into an
+ * existing ticket or opens one, stores the message and enqueues its triage, all in one transaction.
+ */
+export async function receiveMessage(db: Db, input: InboundMessage): Promise<ReceivedMessage> {
+  return db.transaction(async (tx) => {
+    if (input.messageIdHeader) {
+      const [dupe] = await tx
+        .select({ id: messages.id, ticketId: messages.ticketId, number: tickets.number })
+        .from(messages)
+        .innerJoin(tickets, eq(tickets.id, messages.ticketId))
+        .where(eq(messages.messageIdHeader, input.messageIdHeader));
+      if (dupe) {
+        return { ticketId: dupe.ticketId, ticketNumber: dupe.number, messageId: dupe.id, createdTicket: false, duplicate: true };
+      }
+    }
+    const customer = await upsertCustomer(tx, input.from);
+    let ticket: { id: string; number: number; status: string } | undefined;
+    if (input.ticketId) {
+      [ticket] = await tx.select().from(tickets).where(eq(tickets.id, input.ticketId));
+    } else if (input.source && input.externalId) {
+      [ticket] = await tx
+        .select()
+        .from(tickets)
+        .where(and(eq(tickets.source, input.source), eq(tickets.externalId, input.externalId)));
+    }
+    const createdTicket = !ticket;
+    if (!ticket) {
+      [ticket] = await tx
+        .insert(tickets)
+        .values({
+          subject: input.subject.trim() || "(no subject)",
+          channel: input.channel,
+          customerId: customer.id,
+          teamId: input.teamId ?? null,
+          source: input.source ?? null,
+          externalId: input.externalId ?? null,
+        })
+        .returning();
+      await recordAudit(tx, { actor: input.actor, entity: "ticket", entityId: ticket!.id, action: "created" });
+    } else {
+      // A customer writing again reopens a ticket that was waiting or solved.
+      await tx
+        .update(tickets)
+        .set({
+          lastMessageAt: sql`now()`,
+          updatedAt: sql`now()`,
+          status: sql`case when ${tickets.status} in ('pending', 'solved') then 'open'::ticket_status else ${tickets.status} end`,
+        })
+        .where(eq(tickets.id, ticket.id));
+    }
+    const [message] = await tx
+      .insert(messages)
+      .values({
+        ticketId: ticket!.id,
+        direction: "inbound",
+        customerId: customer.id,
+        bodyText: input.text,
+        bodyHtml: input.html ?? null,
+        headers: input.headers,
+        messageIdHeader: input.messageIdHeader ?? null,
+        inReplyTo: input.inReplyTo ?? null,
+        references: input.references ?? null,
+        rawInboundId: input.rawInboundId ?? null,
+      })
+      .returning({ id: messages.id });
+    await enqueue(tx, "triage", { ticketId: ticket!.id, messageId: message!.id }, { jobKey: `triage:${message!.id}` });
+    return { ticketId: ticket!.id, ticketNumber: ticket!.number, messageId: message!.id, createdTicket, duplicate: false };
+  });
+}

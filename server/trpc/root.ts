@@ -1,0 +1,13 @@
+import { createCallerFactory, router } from "./init";
+import { taxonomyRouter } from "./routers/taxonomy";
+import { ticketsRouter } from "./routers/tickets";
+import { usersRouter } from "./routers/users";
+
+export const appRouter = router({
+  tickets: ticketsRouter,
+  users: usersRouter,
+  taxonomy: taxonomyRouter,
+});
+
+export type AppRouter = typeof appRouter;
+export const createCaller = createCallerFactory(appRouter);

@@ -1,0 +1,83 @@
+import { z } from "zod";
+import { ticketChannel, ticketPriority, ticketStatus } from "@/db/schema";
+import { addAgentMessage } from "@/server/tickets/add-agent-message";
+import { getTicket } from "@/server/tickets/get-ticket";
+import { listTickets } from "@/server/tickets/list-tickets";
+import { receiveMessage } from "@/server/tickets/receive-message";
+import { updateTicket } from "@/server/tickets/update-ticket";
+import { agentProcedure, router } from "../init";
+
+const status = z.enum(ticketStatus.enumValues);
+const priority = z.enum(ticketPriority.enumValues);
+
+/** Loads the ticket named by `ticketId` for every procedure that acts on one (404 when missing). */
+const ticketProcedure = agentProcedure.input(z.object({ ticketId: z.uuid() })).use(async ({ ctx, input, next }) => {
+  const ticket = await getTicket(ctx.db, (input as { ticketId: string }).ticketId);
+  return next({ ctx: { ...ctx, ticket } });
+});
+
+export const ticketsRouter = router({
+  list: agentProcedure
+    .input(
+      z.object({
+        status: z.array(status).optional(),
+        assignee: z.union([z.uuid(), z.literal("unassigned")]).optional(),
+        teamId: z.uuid().optional(),
+        category: z.string().optional(),
+        q: z.string().max(200).optional(),
+        sort: z.enum(["newest", "oldest", "priority", "updated"]).optional(),
+        page: z.number().int().min(1).optional(),
+        pageSize: z.number().int().min(1).max(100).optional(),
+      }),
+    )
+    .query(({ ctx, input }) => listTickets(ctx.db, input)),
+
+  get: ticketProcedure.query(({ ctx }) => ctx.ticket),
+
+  create: agentProcedure
+    .input(
+      z.object({
+        customerEmail: z.email("Enter a valid email address"),
+        customerName: z.string().trim().max(200).optional(),
+        subject: z.string().trim().min(1, "A subject is required").max(300),
+        text: z.string().trim().min(1, "Describe the request").max(50_000),
+      }),
+    )
+    .output(z.object({ ticketId: z.uuid(), number: z.number() }))
+    .mutation(async ({ ctx, input }) => {
+      const r = await receiveMessage(ctx.db, {
+        channel: "manual",
+        from: { email: input.customerEmail, name: input.customerName },
+        subject: input.subject,
+        text: input.text,
+        actor: { kind: "user", userId: ctx.user.id },
+      });
+      return { ticketId: r.ticketId, number: r.ticketNumber };
+    }),
+
+  update: ticketProcedure
+    .input(
+      z.object({
+        status: status.optional(),
+        priority: priority.optional(),
+        category: z.string().nullable().optional(),
+        assigneeId: z.uuid().nullable().optional(),
+        teamId: z.uuid().nullable().optional(),
+        tags: z.array(z.string().trim().min(1).max(50)).max(20).optional(),
+      }),
+    )
+    .mutation(async ({ ctx, input }) => {
+      const { ticketId, ...patch } = input;
+      const result = await updateTicket(ctx.db, { ticketId, actor: { kind: "user", userId: ctx.user.id }, patch });
+      return { changed: result.changed, fields: Object.keys(result.changes) };
+    }),
+
+  addMessage: ticketProcedure
+    .input(z.object({ kind: z.enum(["reply", "note"]), text: z.string().max(50_000) }))
+    .mutation(async ({ ctx, input }) => {
+      const m = await addAgentMessage(ctx.db, { ticketId: input.ticketId, userId: ctx.user.id, kind: input.kind, text: input.text });
+      return { messageId: m.id };
+    }),
+
+  channels: agentProcedure.query(() => ticketChannel.enumValues),
+});

@@ -1,0 +1,40 @@
+import { asc, eq } from "drizzle-orm";
+import { z } from "zod";
+import { teams, userRole, users } from "@/db/schema";
+import { createUser } from "@/server/users/create-user";
+import { setUserActive } from "@/server/users/set-user-active";
+import { adminProcedure, agentProcedure, router } from "../init";
+
+export const usersRouter = router({
+  me: agentProcedure.query(({ ctx }) => ctx.user),
+
+  /** Active users, for the assignee picker. */
+  assignable: agentProcedure.query(({ ctx }) =>
+    ctx.db.select({ id: users.id, name: users.name }).from(users).where(eq(users.active, true)).orderBy(asc(users.name)),
+  ),
+
+  teams: agentProcedure.query(({ ctx }) => ctx.db.select({ id: teams.id, name: teams.name }).from(teams).orderBy(asc(teams.name))),
+
+  list: adminProcedure.query(({ ctx }) =>
+    ctx.db
+      .select({ id: users.id, email: users.email, name: users.name, role: users.role, active: users.active, createdAt: users.createdAt })
+      .from(users)
+      .orderBy(asc(users.email)),
+  ),
+
+  create: adminProcedure
+    .input(
+      z.object({
+        email: z.email("Enter a valid email address"),
+        name: z.string().trim().min(1, "A name is required").max(200),
+        password: z.string().min(10, "At least 10 characters").max(200),
+        role: z.enum(userRole.enumValues),
+        teamId: z.uuid().nullable().optional(),
+      }),
+    )
+    .mutation(({ ctx, input }) => createUser(ctx.db, { ...input, createdBy: ctx.user.id })),
+
+  setActive: adminProcedure
+    .input(z.object({ userId: z.uuid(), active: z.boolean() }))
+    .mutation(({ ctx, input }) => setUserActive(ctx.db, { ...input, actorId: ctx.user.id })),
+});

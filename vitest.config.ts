@@ -1,0 +1,16 @@
+import path from "node:path";
+import { defineConfig } from "vitest/config";
+
+export default defineConfig({
+  resolve: { alias: { "@": path.resolve(import.meta.dirname) } },
+  test: {
+    include: ["**/*.test.ts"],
+    exclude: ["node_modules/**", "e2e/**", ".next/**", ".data/**", "models/.cache/**"],
+    globalSetup: ["db/test/global-setup.ts"],
+    setupFiles: ["db/test/setup-env.ts"],
+    // Files share one database and, on 2 cores, one model at a time: run them one after another.
+    fileParallelism: false,
+    testTimeout: 120_000,
+    hookTimeout: 300_000,
+  },
+});
