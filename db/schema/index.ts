@@ -1,5 +1,6 @@
 export * from "./audit";
 export * from "./customers";
+export * from "./ingest";
 export * from "./messages";
 export * from "./taxonomy";
 export * from "./teams";
