@@ -24,6 +24,8 @@ export const env = createEnv({
     LOGIN_MAX_FAILURES: z.coerce.number().int().min(1).default(5),
     LOGIN_LOCK_MINUTES: z.coerce.number().int().min(1).default(15),
     DEMO_SEED: bool.default(true),
+    // How many of the bundled demo tickets to seed (all by default).
+    DEMO_TICKETS: z.coerce.number().int().min(0).optional(),
 
     SLM_MODEL: z.string().default("smollm2-135m-instruct"),
     SLM_LORA: z.string().optional(),

@@ -2,6 +2,8 @@ import type { TestProject } from "vitest/node";
 import { ensureDatabaseExists, withDatabase } from "@/db/connect";
 import { startEmbeddedPostgres } from "@/db/embedded";
 import { migrateDatabase } from "@/db/migrate";
+import { ensureModelFile } from "@/models/fetch";
+import { env } from "@/server/env";
 
 declare module "vitest" {
   export interface ProvidedContext {
@@ -14,6 +16,9 @@ declare module "vitest" {
  * Postgres of its own (not the one `npm start` uses), so tests never touch demo or production data.
  */
 export default async function setup(project: TestProject) {
+  // Tests run the real models: fetch them once, before any test file starts.
+  await ensureModelFile(env.SLM_MODEL, { log: console.log });
+  await ensureModelFile(env.EMBED_MODEL, { log: console.log });
   const external = process.env.DATABASE_URL;
   const embedded = external
     ? undefined

@@ -1,0 +1,157 @@
+/**
+ * `npm start`: the whole product on one machine. Fetches the default models when missing, starts (or uses)
+ * Postgres, applies migrations, seeds demo data, builds the web app when its sources changed, then runs the
+ * web server, the inference worker and the mail receiver as child processes until Ctrl-C.
+ */
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import crypto from "node:crypto";
+import fs from "node:fs";
+import net from "node:net";
+import path from "node:path";
+import { closeDb, getDb } from "@/db/client";
+import { connectDatabase } from "@/db/connect";
+import { migrateDatabase } from "@/db/migrate";
+import { seedDemo } from "@/db/seed";
+import { env } from "@/server/env";
+import { ensureModelFile } from "@/models/fetch";
+
+const root = path.resolve(import.meta.dirname, "../..");
+const bin = (name: string) => path.join(root, "node_modules", ".bin", name);
+const dataDir = path.resolve(env.DESKLING_DATA_DIR);
+const log = (line: string) => console.log(`[deskling] ${line}`);
+
+function fail(message: string): never {
+  console.error(`[deskling] ${message}`);
+  process.exit(1);
+}
+
+function portFree(port: number) {
+  return new Promise<boolean>((resolve) => {
+    const s = net.createServer();
+    s.once("error", () => resolve(false));
+    s.listen(port, () => s.close(() => resolve(true)));
+  });
+}
+
+/** One `npm start` per data folder: a second one would fight over the embedded Postgres. */
+function takeLock() {
+  fs.mkdirSync(dataDir, { recursive: true });
+  const lock = path.join(dataDir, "deskling.pid");
+  if (fs.existsSync(lock)) {
+    const pid = Number(fs.readFileSync(lock, "utf8"));
+    try {
+      if (pid !== process.pid) {
+        process.kill(pid, 0);
+        fail(`Deskling is already running from ${dataDir} (pid ${pid}). Stop it first, or set DESKLING_DATA_DIR.`);
+      }
+    } catch {
+      // stale lock from a crash
+    }
+  }
+  fs.writeFileSync(lock, String(process.pid));
+  return () => fs.rmSync(lock, { force: true });
+}
+
+/** NEXTAUTH_SECRET from the environment, else one generated once and kept in the data folder. */
+function authSecret() {
+  if (env.NEXTAUTH_SECRET) return env.NEXTAUTH_SECRET;
+  const file = path.join(dataDir, "auth-secret");
+  if (!fs.existsSync(file)) fs.writeFileSync(file, crypto.randomBytes(32).toString("hex"), { mode: 0o600 });
+  return fs.readFileSync(file, "utf8").trim();
+}
+
+function newestMtime(dir: string): number {
+  let newest = 0;
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+    if (entry.name === "node_modules" || entry.name.startsWith(".")) continue;
+    const p = path.join(dir, entry.name);
+    newest = Math.max(newest, entry.isDirectory() ? newestMtime(p) : fs.statSync(p).mtimeMs);
+  }
+  return newest;
+}
+
+/** Builds the web app when there is no build or a source file is newer than it. */
+function buildIfStale() {
+  const buildId = path.join(root, ".next", "BUILD_ID");
+  const sources = ["app", "components", "server", "db", "models"].map((d) => path.join(root, d)).filter((d) => fs.existsSync(d));
+  const built = fs.existsSync(buildId) ? fs.statSync(buildId).mtimeMs : 0;
+  if (built && sources.every((d) => newestMtime(d) < built)) return;
+  log("building the web app (next build)…");
+  const r = spawnSync(bin("next"), ["build"], { cwd: root, stdio: "inherit", env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" } });
+  if (r.status !== 0) fail("next build failed: see the output above.");
+}
+
+async function main() {
+  const t0 = Date.now();
+  const releaseLock = takeLock();
+  if (!(await portFree(env.PORT))) fail(`Port ${env.PORT} is in use. Stop what uses it or start with PORT=<another port>.`);
+
+  log(`models: chat ${env.SLM_MODEL}, embeddings ${env.EMBED_MODEL}`);
+  await ensureModelFile(env.SLM_MODEL, { log });
+  await ensureModelFile(env.EMBED_MODEL, { log });
+
+  const { url, embedded } = await connectDatabase({ takeOver: true, log }).catch((e: Error) => fail(e.message));
+  log(env.DATABASE_URL ? "database: DATABASE_URL" : `database: embedded Postgres in ${path.join(dataDir, "pg")} (port ${env.EMBEDDED_PG_PORT})`);
+  await migrateDatabase(url);
+  if (env.DEMO_SEED) await seedDemo(getDb(), { tickets: env.DEMO_TICKETS, log });
+  await closeDb();
+  buildIfStale();
+
+  const childEnv = {
+    ...process.env,
+    DATABASE_URL: url,
+    NEXTAUTH_SECRET: authSecret(),
+    NEXTAUTH_URL: env.NEXTAUTH_URL ?? `http://localhost:${env.PORT}`,
+    NEXT_TELEMETRY_DISABLED: "1",
+  };
+  const children = new Map<string, ChildProcess>();
+  let stopping = false;
+
+  const run = (name: string, cmd: string, args: string[], restarts = 0) => {
+    const child = spawn(cmd, args, { cwd: root, env: childEnv, stdio: ["ignore", "inherit", "inherit"] });
+    children.set(name, child);
+    child.on("exit", (code, signal) => {
+      children.delete(name);
+      if (stopping) return;
+      if (name === "web") {
+        log(`web server exited (${code ?? signal}); shutting down`);
+        void shutdown(1);
+      } else if (restarts < 5) {
+        // A worker that dies (e.g. out of memory on a huge model) comes back; its job is picked up again.
+        log(`${name} exited (${code ?? signal}); restarting in ${2 ** restarts} s`);
+        setTimeout(() => run(name, cmd, args, restarts + 1), 1000 * 2 ** restarts);
+      } else {
+        log(`${name} keeps exiting; not restarting it. The web server stays up.`);
+      }
+    });
+  };
+
+  const shutdown = async (code: number) => {
+    if (stopping) return;
+    stopping = true;
+    log("shutting down…");
+    await Promise.all(
+      [...children.values()].map(
+        (c) =>
+          new Promise<void>((resolve) => {
+            const timer = setTimeout(() => c.kill("SIGKILL"), 15_000);
+            c.once("exit", () => (clearTimeout(timer), resolve()));
+            c.kill("SIGTERM");
+          }),
+      ),
+    );
+    await embedded?.stop();
+    releaseLock();
+    log("stopped");
+    process.exit(code);
+  };
+  process.on("SIGINT", () => void shutdown(0));
+  process.on("SIGTERM", () => void shutdown(0));
+
+  run("web", bin("next"), ["start", "-p", String(env.PORT)]);
+  run("worker", bin("tsx"), [path.join(root, "server/cli/worker.ts")]);
+  run("mail", bin("tsx"), [path.join(root, "server/cli/mail.ts")]);
+  log(`Deskling is starting at http://localhost:${env.PORT} (ready in ${((Date.now() - t0) / 1000).toFixed(1)} s before the web server)`);
+}
+
+main().catch((err) => fail(err instanceof Error ? err.message : String(err)));
