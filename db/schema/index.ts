@@ -1,6 +1,7 @@
 export * from "./audit";
 export * from "./customers";
 export * from "./ingest";
+export * from "./learning";
 export * from "./messages";
 export * from "./taxonomy";
 export * from "./teams";
