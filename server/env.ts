@@ -47,6 +47,10 @@ export const env = createEnv({
     IMAP_URL: z.string().optional(),
     IMAP_POLL_SECONDS: z.coerce.number().int().min(5).default(60),
     INGEST_MAX_BYTES: z.coerce.number().int().min(1024).default(10 * 1024 * 1024),
+    // Attachments stored per inbound email beyond which the rest stay only in the raw message.
+    INGEST_MAX_ATTACHMENTS: z.coerce.number().int().min(0).default(20),
+    // Comma-separated mailboxes the IMAP poller reads (IMAP_URL gives server and credentials).
+    IMAP_MAILBOXES: z.string().default("INBOX"),
   },
   client: {},
   experimental__runtimeEnv: {},

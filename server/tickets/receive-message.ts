@@ -1,6 +1,6 @@
 import { and, eq, sql } from "drizzle-orm";
 import type { Db } from "@/db/client";
-import { messages, tickets, type TicketChannel } from "@/db/schema";
+import { attachments, messages, tickets, type TicketChannel } from "@/db/schema";
 import { recordAudit, type Actor } from "@/server/audit/record-audit";
 import { upsertCustomer } from "@/server/customers/upsert-customer";
 import { enqueue } from "@/server/queue/enqueue";
@@ -21,6 +21,7 @@ export interface InboundMessage {
   references?: string[];
   headers?: Record<string, string>;
   rawInboundId?: string;
+  attachments?: { filename: string; contentType: string; content: Buffer }[];
   teamId?: string | null;
   actor: Actor;
 }
@@ -100,6 +101,11 @@ export async function receiveMessage(db: Db, input: InboundMessage): Promise<Rec
         rawInboundId: input.rawInboundId ?? null,
       })
       .returning({ id: messages.id });
+    if (input.attachments?.length) {
+      await tx.insert(attachments).values(
+        input.attachments.map((a) => ({ messageId: message!.id, filename: a.filename, contentType: a.contentType, size: a.content.length, content: a.content })),
+      );
+    }
     await enqueue(tx, "triage", { ticketId: ticket!.id, messageId: message!.id }, { jobKey: `triage:${message!.id}` });
     return { ticketId: ticket!.id, ticketNumber: ticket!.number, messageId: message!.id, createdTicket, duplicate: false };
   });

@@ -1,0 +1,21 @@
+import type { Db } from "@/db/client";
+import type { RawInbound, RawInboundKind } from "@/db/schema";
+
+/** What became of one raw inbound item. Failures are thrown, and recorded by the pipeline. */
+export type ProcessOutcome =
+  | { status: "processed" | "duplicate"; ticketId: string; ticketNumber: number; messageId: string; createdTicket: boolean }
+  | { status: "ignored"; reason: string };
+
+/**
+ * One per kind of inbound item (email, webhook, api). It turns a stored raw item into a ticket message through
+ * receiveMessage; it must be idempotent, because a failed or interrupted item is processed again on replay.
+ */
+export interface IngestAdapter {
+  kind: RawInboundKind;
+  process(db: Db, raw: RawInbound): Promise<ProcessOutcome>;
+}
+
+/** A failure replaying cannot fix (the input itself is wrong); shown as the reason in the failed list. */
+export class RejectedInput extends Error {
+  override name = "RejectedInput";
+}

@@ -1,0 +1,112 @@
+import { eq } from "drizzle-orm";
+import { z } from "zod";
+import { getDb } from "@/db/client";
+import { customers, ticketPriority, tickets, ticketStatus } from "@/db/schema";
+import { env } from "@/server/env";
+import { AppError } from "@/server/errors";
+import { getTicket } from "@/server/tickets/get-ticket";
+import { listTickets } from "@/server/tickets/list-tickets";
+import { updateTicket } from "@/server/tickets/update-ticket";
+import { errorResponse, json, parseJson, readBodyLimited } from "../http";
+import { ingest, type IngestResult } from "../pipeline";
+import { addMessageBody, createTicketBody, type ApiIngestMeta } from "./adapter";
+import { verifyApiKey, type ApiScope } from "./keys";
+
+/** REST API v1. Route files under app/api/v1 only forward here, so these run (and are tested) without Next. */
+
+type Handler = (req: Request, ctx: { params: Record<string, string> }) => Promise<Response>;
+
+function endpoint(scope: ApiScope, name: string, fn: (req: Request, key: Awaited<ReturnType<typeof verifyApiKey>>, params: Record<string, string>) => Promise<Response>): Handler {
+  return async (req, { params }) => {
+    try {
+      const key = await verifyApiKey(getDb(), req.headers, scope);
+      return await fn(req, key, params);
+    } catch (err) {
+      return errorResponse(err, `v1 ${name}`);
+    }
+  };
+}
+
+/** A ticket by its uuid or its number. */
+async function resolveTicket(ref: string) {
+  const db = getDb();
+  const where = /^\d{1,9}$/.test(ref) ? eq(tickets.number, Number(ref)) : z.uuid().safeParse(ref).success ? eq(tickets.id, ref) : null;
+  if (!where) throw new AppError("NOT_FOUND", "Ticket not found.");
+  const [t] = await db
+    .select({ id: tickets.id, email: customers.email, name: customers.name })
+    .from(tickets)
+    .leftJoin(customers, eq(customers.id, tickets.customerId))
+    .where(where);
+  if (!t) throw new AppError("NOT_FOUND", "Ticket not found.");
+  return t;
+}
+
+/** Validation failures are stored too (kept, visible, replayable): answer them as 400 with the reason. */
+function ingestResponse(r: IngestResult, created: number) {
+  if (r.status === "failed") return json(400, { error: { code: "INVALID_INPUT", message: r.reason, fields: null }, inboundId: r.rawId });
+  return json(r.status === "duplicate" ? 200 : created, {
+    inboundId: r.rawId,
+    ticketId: r.ticketId,
+    ticketNumber: r.ticketNumber,
+    messageId: r.messageId,
+    duplicate: r.status === "duplicate",
+  });
+}
+
+const listQuery = z.object({
+  status: z
+    .string()
+    .transform((s) => s.split(","))
+    .pipe(z.array(z.enum(ticketStatus.enumValues)))
+    .optional(),
+  category: z.string().optional(),
+  q: z.string().optional(),
+  sort: z.enum(["newest", "oldest", "priority", "updated"]).optional(),
+  page: z.coerce.number().int().min(1).optional(),
+  pageSize: z.coerce.number().int().min(1).max(100).optional(),
+});
+
+export const listTicketsV1 = endpoint("tickets:read", "list tickets", async (req) => {
+  const q = listQuery.parse(Object.fromEntries(new URL(req.url).searchParams));
+  return json(200, await listTickets(getDb(), q));
+});
+
+export const getTicketV1 = endpoint("tickets:read", "get ticket", async (_req, _key, params) => {
+  const t = await resolveTicket(params.id ?? "");
+  return json(200, await getTicket(getDb(), t.id));
+});
+
+export const createTicketV1 = endpoint("tickets:write", "create ticket", async (req, key) => {
+  const bytes = await readBodyLimited(req, env.INGEST_MAX_BYTES);
+  const meta: ApiIngestMeta = { op: "create-ticket", keyPrefix: key.prefix, keyName: key.name };
+  return ingestResponse(await ingest(getDb(), { kind: "api", source: `api:${key.prefix}`, bytes, contentType: req.headers.get("content-type"), meta }), 201);
+});
+
+export const addMessageV1 = endpoint("tickets:write", "add message", async (req, key, params) => {
+  const t = await resolveTicket(params.id ?? "");
+  const bytes = await readBodyLimited(req, env.INGEST_MAX_BYTES);
+  const meta: ApiIngestMeta = {
+    op: "add-message",
+    keyPrefix: key.prefix,
+    keyName: key.name,
+    ticketId: t.id,
+    customer: { email: t.email ?? "", name: t.name },
+  };
+  return ingestResponse(await ingest(getDb(), { kind: "api", source: `api:${key.prefix}`, bytes, contentType: req.headers.get("content-type"), meta }), 201);
+});
+
+export const updateTicketBody = z
+  .object({
+    status: z.enum(ticketStatus.enumValues).optional(),
+    priority: z.enum(ticketPriority.enumValues).optional(),
+    category: z.string().min(1).nullable().optional(),
+    tags: z.array(z.string().max(64)).max(50).optional(),
+  })
+  .strict();
+
+export const updateTicketV1 = endpoint("tickets:write", "update ticket", async (req, key, params) => {
+  const t = await resolveTicket(params.id ?? "");
+  const patch = updateTicketBody.parse(parseJson(await readBodyLimited(req, 64 * 1024)));
+  const r = await updateTicket(getDb(), { ticketId: t.id, actor: { kind: "api", label: `key:${key.name} (${key.prefix})` }, patch });
+  return json(200, { changed: r.changed, changes: r.changes });
+});

@@ -1,0 +1,93 @@
+import type { AddressInfo } from "node:net";
+import { SMTPServer, type SMTPServerAddress, type SMTPServerSession } from "smtp-server";
+import type { Db } from "@/db/client";
+import { ingest } from "../pipeline";
+
+export interface SmtpReceiverOptions {
+  db: Db;
+  host: string;
+  port: number;
+  maxBytes: number;
+  /** Recipient domains we accept mail for; empty = any (we never relay, so this only limits noise). */
+  allowedDomains: string[];
+  tls?: { key: Buffer | string; cert: Buffer | string };
+  log?: (line: string) => void;
+}
+
+function smtpError(code: number, message: string) {
+  return Object.assign(new Error(message), { responseCode: code });
+}
+
+/**
+ * A receive-only SMTP server: every message within the size limit is stored raw, then processed, then
+ * answered 250. A database failure answers 451 so the sending server keeps the mail and retries.
+ */
+export function createSmtpReceiver(opts: SmtpReceiverOptions) {
+  const log = opts.log ?? ((l: string) => console.log(`[smtp] ${l}`));
+  const domains = opts.allowedDomains.map((d) => d.trim().toLowerCase()).filter(Boolean);
+  const server = new SMTPServer({
+    name: "deskling",
+    banner: "Deskling inbound mail",
+    size: opts.maxBytes,
+    authOptional: true,
+    disabledCommands: opts.tls ? ["AUTH"] : ["AUTH", "STARTTLS"],
+    ...(opts.tls ? { key: opts.tls.key, cert: opts.tls.cert } : {}),
+    logger: false,
+    maxClients: 100,
+    onRcptTo(address: SMTPServerAddress, _session: SMTPServerSession, cb: (err?: Error | null) => void) {
+      const domain = address.address.split("@").pop()?.toLowerCase() ?? "";
+      if (domains.length && !domains.includes(domain)) return cb(smtpError(550, `5.1.1 <${address.address}>: no such mailbox here`));
+      cb();
+    },
+    onData(stream, session, cb) {
+      const chunks: Buffer[] = [];
+      let size = 0;
+      stream.on("data", (c: Buffer) => {
+        size += c.length;
+        // Past the limit the rest is drained, not kept.
+        if (size <= opts.maxBytes) chunks.push(c);
+      });
+      stream.on("error", (err) => cb(err));
+      stream.on("end", () => {
+        if (stream.sizeExceeded || size > opts.maxBytes) {
+          log(`refused ${size}+ bytes from ${session.remoteAddress} (limit ${opts.maxBytes})`);
+          return cb(smtpError(552, `5.3.4 Message too big (limit ${opts.maxBytes} bytes)`));
+        }
+        const mailFrom = session.envelope.mailFrom;
+        ingest(opts.db, {
+          kind: "email",
+          source: "smtp",
+          bytes: Buffer.concat(chunks),
+          contentType: "message/rfc822",
+          meta: {
+            envelopeFrom: mailFrom ? mailFrom.address : undefined,
+            rcptTo: session.envelope.rcptTo.map((r) => r.address),
+            remoteAddress: session.remoteAddress,
+            clientHostname: session.clientHostname,
+          },
+        }).then(
+          (r) => cb(null, `2.0.0 Accepted as ${r.rawId} (${r.status})`),
+          (err: unknown) => {
+            log(`could not store a message from ${session.remoteAddress}: ${(err as Error).message}`);
+            cb(smtpError(451, "4.3.0 Temporary failure storing the message, try again later"));
+          },
+        );
+      });
+    },
+  });
+  server.on("error", (err) => log(`error: ${err.message}`));
+
+  return {
+    server,
+    /** Resolves with the bound port (useful with port 0). */
+    listen: () =>
+      new Promise<number>((resolve, reject) => {
+        server.once("error", reject);
+        server.listen(opts.port, opts.host, () => {
+          server.off("error", reject);
+          resolve(((server as unknown as { server: { address(): AddressInfo } }).server.address()).port);
+        });
+      }),
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}

@@ -1,0 +1,33 @@
+import { randomBytes } from "node:crypto";
+import { asc, eq, sql } from "drizzle-orm";
+import type { Db } from "@/db/client";
+import { webhookSources, type WebhookKind } from "@/db/schema";
+import { AppError } from "@/server/errors";
+
+/** Registers a helpdesk; its signing secret is returned once (paste it into the helpdesk). */
+export async function createWebhookSource(db: Db, input: { name: string; kind: WebhookKind; secret?: string }) {
+  const name = input.name.trim().toLowerCase();
+  if (!/^[a-z0-9][a-z0-9-]{0,62}$/.test(name)) {
+    throw new AppError("INVALID_INPUT", "Use lower-case letters, digits and dashes.", { name: "Letters, digits, dashes" });
+  }
+  const secret = input.secret ?? randomBytes(32).toString("base64url");
+  const [row] = await db.insert(webhookSources).values({ name, kind: input.kind, secret }).onConflictDoNothing().returning({ id: webhookSources.id });
+  if (!row) throw new AppError("CONFLICT", `A source named "${name}" exists.`, { name: "Taken" });
+  return { id: row.id, name, kind: input.kind, secret, url: `/api/ingest/webhooks/${name}` };
+}
+
+export async function listWebhookSources(db: Db) {
+  return db
+    .select({ id: webhookSources.id, name: webhookSources.name, kind: webhookSources.kind, createdAt: webhookSources.createdAt, disabledAt: webhookSources.disabledAt })
+    .from(webhookSources)
+    .orderBy(asc(webhookSources.name));
+}
+
+export async function disableWebhookSource(db: Db, id: string) {
+  const [row] = await db
+    .update(webhookSources)
+    .set({ disabledAt: sql`coalesce(${webhookSources.disabledAt}, now())` })
+    .where(eq(webhookSources.id, id))
+    .returning({ id: webhookSources.id });
+  if (!row) throw new AppError("NOT_FOUND", "Webhook source not found.");
+}
