@@ -1,0 +1,69 @@
+import { eq } from "drizzle-orm";
+import type { DbOrTx } from "@/db/client";
+import { categories, teams, ticketPriority, LIVE_SCOPE } from "@/db/schema";
+import { AppError } from "@/server/errors";
+
+/** The ticket fields the learner serves in production; an evaluation scope may label anything. */
+export const LEARNED_FIELDS = ["category", "priority", "team"] as const;
+export type LearnedField = (typeof LEARNED_FIELDS)[number];
+
+export function isLearnedField(field: string): field is LearnedField {
+  return (LEARNED_FIELDS as readonly string[]).includes(field);
+}
+
+/**
+ * Labels a verified example of `field` may carry. `forTriage` narrows categories to the enabled ones: triage may only
+ * answer those (or needs-human), while a correction to a since-disabled category is still a true fact.
+ */
+export async function allowedLabels(db: DbOrTx, field: LearnedField, opts: { forTriage?: boolean } = {}): Promise<string[]> {
+  switch (field) {
+    case "category": {
+      const q = db.select({ key: categories.key }).from(categories);
+      const rows = opts.forTriage ? await q.where(eq(categories.enabled, true)) : await q;
+      return rows.map((r) => r.key);
+    }
+    case "priority":
+      return [...ticketPriority.enumValues];
+    case "team":
+      return (await db.select({ name: teams.name }).from(teams)).map((r) => r.name);
+  }
+}
+
+/** Throws INVALID_INPUT naming every label the field does not know. Non-live scopes are free-form. */
+export async function assertKnownLabels(db: DbOrTx, scope: string, field: string, labels: Iterable<string>): Promise<void> {
+  if (scope !== LIVE_SCOPE) return;
+  if (!isLearnedField(field)) throw new AppError("INVALID_INPUT", `Unknown field "${field}"; use one of ${LEARNED_FIELDS.join(", ")}.`);
+  const known = new Set(await allowedLabels(db, field));
+  const unknown = [...new Set(labels)].filter((l) => !known.has(l)).sort();
+  if (unknown.length) {
+    throw new AppError("INVALID_INPUT", `Unknown ${field} label${unknown.length > 1 ? "s" : ""}: ${unknown.join(", ")}`, {
+      [field]: `Unknown: ${unknown.join(", ")}`,
+    });
+  }
+}
+
+/** For an import with --create-labels: adds missing categories or teams (priorities are a fixed set). */
+export async function createMissingLabels(db: DbOrTx, field: string, labels: Iterable<string>): Promise<string[]> {
+  if (!isLearnedField(field)) return [];
+  const wanted = [...new Set(labels)];
+  const known = new Set(await allowedLabels(db, field));
+  const missing = wanted.filter((l) => !known.has(l)).sort();
+  if (missing.length === 0) return [];
+  if (field === "priority") {
+    throw new AppError("INVALID_INPUT", `Priorities are fixed (${ticketPriority.enumValues.join(", ")}); unknown: ${missing.join(", ")}`);
+  }
+  if (field === "category") {
+    await db
+      .insert(categories)
+      .values(missing.map((key) => ({ key, label: humanize(key) })))
+      .onConflictDoNothing();
+  } else {
+    await db.insert(teams).values(missing.map((name) => ({ name }))).onConflictDoNothing();
+  }
+  return missing;
+}
+
+function humanize(key: string) {
+  const s = key.replace(/[_-]+/g, " ").trim().toLowerCase();
+  return s.charAt(0).toUpperCase() + s.slice(1);
+}

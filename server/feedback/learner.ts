@@ -1,0 +1,295 @@
+/**
+ * The database-backed learner a worker keeps in memory: per labeled field, an exact vector index of the verified
+ * examples and the classifier over it (server/learning). Loaded at start, then kept current by the NOTIFY that
+ * recordCorrection sends in the same transaction as the example, so a correction changes the next prediction within
+ * a second on every worker, without a restart.
+ */
+import { randomUUID } from "node:crypto";
+import { and, eq, inArray, sql } from "drizzle-orm";
+import type { Db } from "@/db/client";
+import { embeddings, examples, LIVE_SCOPE } from "@/db/schema";
+import { ExampleClassifier, type ClassifierOptions, type LabelScore, type Prediction } from "@/server/learning/classifier";
+import type { Embedder } from "@/server/learning/embedder";
+import { VectorIndex } from "@/server/learning/vector-index";
+import { EXAMPLES_CHANNEL, notifyExamples, type ExamplesNotice } from "./record-correction";
+import { bytesToVector, vectorToBytes } from "./vectors";
+
+export interface Neighbour {
+  exampleId: string;
+  label: string;
+  similarity: number;
+}
+
+export interface FieldPrediction {
+  field: string;
+  /** Always one of the allowed labels when given, or null: the learner never forces a ticket into a label. */
+  label: string | null;
+  confidence: number;
+  needsHuman: boolean;
+  reason: Prediction["reason"] | "label-not-allowed";
+  /** Best allowed labels first. */
+  candidates: LabelScore[];
+  nearestSimilarity: number;
+  /** Closest verified examples, best first, for explaining the decision and for the SLM prompt. */
+  neighbours: Neighbour[];
+}
+
+interface FieldModel {
+  index: VectorIndex;
+  classifier: ExampleClassifier;
+  /** Any stored vector, for refit(). */
+  probe: Float32Array;
+}
+
+interface ExampleRow {
+  id: string;
+  field: string;
+  label: string;
+  textHash: string;
+  text: string | null;
+  vector: Buffer | null;
+}
+
+export interface LearnerOptions {
+  db: Db;
+  embedder: Embedder;
+  scope?: string;
+  classifierOptions?: Partial<ClassifierOptions>;
+  /** Quiet time after the last new example before the classifier is refit off the request path. */
+  retrainDelayMs?: number;
+  log?: (line: string) => void;
+}
+
+const LOAD_BATCH = 2000;
+
+export class Learner {
+  readonly scope: string;
+  private fields = new Map<string, FieldModel>();
+  private queue: Promise<void> = Promise.resolve();
+  private barriers = new Map<string, () => void>();
+  private refitTimers = new Map<string, NodeJS.Timeout>();
+  private unlisten: (() => Promise<void>) | undefined;
+  private listens = 0;
+  private stopped = false;
+  private readonly db: Db;
+  private readonly embedder: Embedder;
+  private readonly log: (line: string) => void;
+  private readonly retrainDelayMs: number;
+  private readonly classifierOptions: Partial<ClassifierOptions>;
+
+  private constructor(opts: LearnerOptions) {
+    this.db = opts.db;
+    this.embedder = opts.embedder;
+    this.scope = opts.scope ?? LIVE_SCOPE;
+    this.log = opts.log ?? (() => {});
+    this.retrainDelayMs = opts.retrainDelayMs ?? 250;
+    this.classifierOptions = opts.classifierOptions ?? {};
+  }
+
+  /** Listens first, then loads: an example committed during the load is applied twice, never missed. */
+  static async start(opts: LearnerOptions): Promise<Learner> {
+    const learner = new Learner(opts);
+    let firstLoad!: Promise<void>;
+    const { unlisten } = await learner.db.$sql.listen(
+      EXAMPLES_CHANNEL,
+      (payload) => learner.onNotice(payload),
+      () => {
+        // Called on the first LISTEN and after every reconnect: notices sent while disconnected are lost, so reload.
+        const reload = learner.enqueue(() => learner.loadAll());
+        if (learner.listens++ === 0) firstLoad = reload;
+      },
+    );
+    learner.unlisten = unlisten;
+    await firstLoad;
+    return learner;
+  }
+
+  get modelId(): string {
+    return this.embedder.modelId;
+  }
+
+  labeledFields(): string[] {
+    return [...this.fields.keys()].filter((f) => this.fields.get(f)!.index.size > 0);
+  }
+
+  size(field: string): number {
+    return this.fields.get(field)?.index.size ?? 0;
+  }
+
+  has(field: string, exampleId: string): boolean {
+    return this.fields.get(field)?.index.has(exampleId) ?? false;
+  }
+
+  labels(field: string): string[] {
+    return this.fields.get(field)?.classifier.labels ?? [];
+  }
+
+  /** Resolves once every notice committed before this call has been applied (tests, evaluation, imports). */
+  async barrier(): Promise<void> {
+    const token = randomUUID();
+    const reached = new Promise<void>((resolve) => this.barriers.set(token, resolve));
+    await notifyExamples(this.db, { scope: this.scope, ids: [], barrier: token });
+    await reached;
+  }
+
+  async embed(text: string): Promise<Float32Array> {
+    return this.embedder.embed(text.trim(), "query");
+  }
+
+  async classify(field: string, text: string, opts: { allowedLabels?: readonly string[]; neighbours?: number } = {}) {
+    return this.classifyVector(field, await this.embed(text), opts);
+  }
+
+  classifyVector(field: string, vector: Float32Array, opts: { allowedLabels?: readonly string[]; neighbours?: number } = {}): FieldPrediction {
+    const model = this.fields.get(field);
+    if (!model || model.index.size === 0) {
+      return { field, label: null, confidence: 0, needsHuman: true, reason: "no-examples", candidates: [], nearestSimilarity: 0, neighbours: [] };
+    }
+    const p = model.classifier.classify(vector);
+    const neighbours = model.index
+      .search(vector, opts.neighbours ?? 3)
+      .map((h) => ({ exampleId: h.id, label: h.label, similarity: h.score }));
+    const allowed = opts.allowedLabels ? new Set(opts.allowedLabels) : undefined;
+    const candidates = allowed ? p.candidates.filter((c) => allowed.has(c.label)) : p.candidates;
+    // A label the taxonomy no longer has (disabled, renamed) is never proposed: the ticket goes to a human.
+    const notAllowed = allowed !== undefined && p.label !== "" && !allowed.has(p.label);
+    return {
+      field,
+      label: notAllowed || p.label === "" ? null : p.label,
+      confidence: notAllowed ? 0 : p.confidence,
+      needsHuman: p.needsHuman || notAllowed,
+      reason: notAllowed ? "label-not-allowed" : p.reason,
+      candidates,
+      nearestSimilarity: p.nearestSimilarity,
+      neighbours,
+    };
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    for (const t of this.refitTimers.values()) clearTimeout(t);
+    await this.unlisten?.().catch(() => {});
+    await this.queue.catch(() => {});
+  }
+
+  /** Notices are applied one at a time, in commit order: that is what makes barrier() meaningful. */
+  private enqueue(task: () => Promise<void>): Promise<void> {
+    const next = this.queue.then(task, task);
+    this.queue = next.catch((err) => this.log(`[learner] ${(err as Error).stack ?? err}`));
+    return next;
+  }
+
+  private onNotice(payload: string) {
+    let notice: ExamplesNotice;
+    try {
+      notice = JSON.parse(payload) as ExamplesNotice;
+    } catch {
+      return;
+    }
+    if (notice.scope !== this.scope || this.stopped) return;
+    void this.enqueue(async () => {
+      if (notice.ids.length) await this.apply(notice.ids);
+      if (notice.barrier) {
+        this.barriers.get(notice.barrier)?.();
+        this.barriers.delete(notice.barrier);
+      }
+    });
+  }
+
+  private selectRows() {
+    return this.db
+      .select({
+        id: examples.id,
+        field: examples.field,
+        label: examples.label,
+        textHash: examples.textHash,
+        // The text only travels when its vector is missing and has to be computed here.
+        text: sql<string | null>`case when ${embeddings.vector} is null then ${examples.text} end`,
+        vector: embeddings.vector,
+      })
+      .from(examples)
+      .leftJoin(embeddings, and(eq(embeddings.textHash, examples.textHash), eq(embeddings.model, this.embedder.modelId)));
+  }
+
+  private async loadAll(): Promise<void> {
+    const started = Date.now();
+    const fresh = new Map<string, FieldModel>();
+    let count = 0;
+    let lastId = "";
+    // Keyset pages keep memory flat: only one page of bytea rows exists at a time next to the index.
+    for (;;) {
+      const page = await this.selectRows()
+        .where(and(eq(examples.scope, this.scope), sql`${examples.id} > ${lastId || "00000000-0000-0000-0000-000000000000"}`))
+        .orderBy(examples.id)
+        .limit(LOAD_BATCH);
+      if (page.length === 0) break;
+      await this.addRows(fresh, page);
+      count += page.length;
+      lastId = page[page.length - 1]!.id;
+      if (page.length < LOAD_BATCH) break;
+    }
+    this.fields = fresh;
+    for (const field of fresh.keys()) this.refit(field);
+    this.log(
+      `[learner] scope ${this.scope}: ${count} examples in ${[...fresh.keys()].map((f) => `${f} (${fresh.get(f)!.classifier.labels.length} labels)`).join(", ") || "no fields"}, loaded in ${Date.now() - started} ms`,
+    );
+  }
+
+  private async apply(ids: string[]): Promise<void> {
+    const rows = await this.selectRows().where(and(eq(examples.scope, this.scope), inArray(examples.id, ids)));
+    const found = new Set(rows.map((r) => r.id));
+    // An id that is gone was deleted: forget it wherever it was.
+    for (const id of ids) if (!found.has(id)) for (const m of this.fields.values()) m.classifier.remove(id);
+    const touched = await this.addRows(this.fields, rows);
+    for (const field of touched) this.scheduleRefit(field);
+  }
+
+  private async addRows(target: Map<string, FieldModel>, rows: ExampleRow[]): Promise<Set<string>> {
+    const missing = rows.filter((r) => !r.vector);
+    const computed = new Map<string, Float32Array>();
+    if (missing.length) {
+      const unique = [...new Map(missing.map((r) => [r.textHash, r.text ?? ""])).entries()];
+      const vectors = await this.embedder.embedMany(unique.map(([, text]) => text), { kind: "query" });
+      unique.forEach(([hash], i) => computed.set(hash, vectors[i]!));
+      await this.db
+        .insert(embeddings)
+        .values(unique.map(([hash], i) => ({ textHash: hash, model: this.embedder.modelId, dims: vectors[i]!.length, vector: vectorToBytes(vectors[i]!) })))
+        .onConflictDoNothing();
+    }
+    const touched = new Set<string>();
+    for (const r of rows) {
+      const vector = r.vector ? bytesToVector(r.vector) : computed.get(r.textHash)!;
+      let model = target.get(r.field);
+      if (!model) {
+        const index = new VectorIndex(vector.length);
+        model = { index, classifier: ExampleClassifier.fromIndex(index, this.classifierOptions), probe: vector };
+        target.set(r.field, model);
+      }
+      // A field's label may have been corrected: add() replaces the stored label and vector of a known id.
+      model.classifier.add(r.id, r.label, vector);
+      touched.add(r.field);
+    }
+    return touched;
+  }
+
+  private scheduleRefit(field: string) {
+    clearTimeout(this.refitTimers.get(field));
+    this.refitTimers.set(
+      field,
+      setTimeout(() => {
+        this.refitTimers.delete(field);
+        if (!this.stopped) this.refit(field);
+      }, this.retrainDelayMs).unref(),
+    );
+  }
+
+  /**
+   * Debounced retrain. The classifier solves lazily on its next prediction after examples change; classifying one
+   * stored example here makes it solve now, in the background, so a ticket never waits for it.
+   */
+  private refit(field: string) {
+    const model = this.fields.get(field);
+    if (!model || model.index.size === 0) return;
+    model.classifier.classify(model.probe);
+  }
+}
