@@ -101,7 +101,7 @@ describe("SMTP receiver (nodemailer → smtp-server on 127.0.0.1 → ticket)", (
 
   it("keeps but never tickets auto-replies, bounces and bulk mail", async () => {
     const before = (await db.select({ id: tickets.id }).from(tickets)).length;
-    const cases = [
+    const cases: { headers?: Record<string, string>; envelope?: { from: string; to: string[] }; expect: string }[] = [
       { headers: { "Auto-Submitted": "auto-replied" }, expect: "auto-reply" },
       { headers: { Precedence: "bulk" }, expect: "bulk" },
       { headers: { "List-Id": "<news.example.com>" }, expect: "bulk" },
