@@ -6,4 +6,5 @@ export * from "./messages";
 export * from "./taxonomy";
 export * from "./teams";
 export * from "./tickets";
+export * from "./triage";
 export * from "./users";

@@ -1,0 +1,126 @@
+import { boolean, index, integer, jsonb, pgEnum, pgTable, real, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import { messages } from "./messages";
+import { ticketPriority, tickets } from "./tickets";
+
+/**
+ * What produced an output: a catalog model id plus a fingerprint of the exact file (a fine-tune or another
+ * quantization is another version). The id is text (`<model>@<sha256 prefix>`) so corrections and exports can name
+ * a version without a join.
+ */
+export const modelVersions = pgTable("model_versions", {
+  id: text("id").primaryKey(),
+  modelId: text("model_id").notNull(),
+  fileSha256: text("file_sha256").notNull(),
+  backend: text("backend").notNull(),
+  firstSeenAt: timestamp("first_seen_at", { withTimezone: true }).notNull().defaultNow(),
+});
+
+/**
+ * queued → running → done | needs_human (the model answered but a person must look: flagged, invalid or cut-off
+ * output) | failed (the attempt broke; the job retries with backoff, and the last failure stays visible).
+ */
+export const triageStatus = pgEnum("triage_status", ["queued", "running", "done", "needs_human", "failed"]);
+export type TriageStatus = (typeof triageStatus.enumValues)[number];
+
+export interface TriageConfidence {
+  category: number;
+  priority: number;
+  sentiment: number;
+  language: number;
+}
+
+export interface TriageFlags {
+  needsHuman: boolean;
+  injection: boolean;
+  injectionSignals: string[];
+  reasons: string[];
+}
+
+/**
+ * One row per (message, model version): the job claims it, so a message is never triaged twice by the same model,
+ * and a second worker or a retried job finds the finished row and stops.
+ */
+export const triageResults = pgTable(
+  "triage_results",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    ticketId: uuid("ticket_id")
+      .notNull()
+      .references(() => tickets.id, { onDelete: "cascade" }),
+    messageId: uuid("message_id")
+      .notNull()
+      .references(() => messages.id, { onDelete: "cascade" }),
+    modelVersion: text("model_version")
+      .notNull()
+      .references(() => modelVersions.id),
+    status: triageStatus("status").notNull().default("queued"),
+    attempts: integer("attempts").notNull().default(0),
+    error: text("error"),
+    workerId: text("worker_id"),
+
+    category: text("category"),
+    priority: ticketPriority("priority"),
+    sentiment: text("sentiment"),
+    language: text("language"),
+    summary: text("summary"),
+    evidence: text("evidence"),
+    tags: text("tags").array(),
+    confidence: jsonb("confidence").$type<TriageConfidence>(),
+    needsHuman: boolean("needs_human").notNull().default(false),
+    injection: boolean("injection").notNull().default(false),
+    flags: jsonb("flags").$type<TriageFlags>(),
+    // What the grammar allowed (the enabled taxonomy, or a classifier's candidates) and the raw model answer.
+    allowedCategories: text("allowed_categories").array(),
+    rawOutput: text("raw_output"),
+    // Filled by the learning loop when a classifier proposes candidates: { candidates: [{ key, score }], model }.
+    classifier: jsonb("classifier").$type<Record<string, unknown>>(),
+
+    draft: text("draft"),
+    draftError: text("draft_error"),
+
+    // Timings and usage, per call; milliseconds.
+    enqueuedAt: timestamp("enqueued_at", { withTimezone: true }),
+    startedAt: timestamp("started_at", { withTimezone: true }),
+    finishedAt: timestamp("finished_at", { withTimezone: true }),
+    queueWaitMs: integer("queue_wait_ms"),
+    promptTokens: integer("prompt_tokens"),
+    cachedPromptTokens: integer("cached_prompt_tokens"),
+    completionTokens: integer("completion_tokens"),
+    ttftMs: integer("ttft_ms"),
+    tokensPerSecond: real("tokens_per_second"),
+    totalMs: integer("total_ms"),
+    draftPromptTokens: integer("draft_prompt_tokens"),
+    draftCompletionTokens: integer("draft_completion_tokens"),
+    draftTtftMs: integer("draft_ttft_ms"),
+    draftTokensPerSecond: real("draft_tokens_per_second"),
+    draftTotalMs: integer("draft_total_ms"),
+
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex("triage_results_message_version_key").on(t.messageId, t.modelVersion),
+    index("triage_results_ticket_idx").on(t.ticketId, t.createdAt),
+    index("triage_results_status_idx").on(t.status, t.updatedAt),
+  ],
+);
+
+/**
+ * Inference workers alive now. A worker registers the graphile-worker ids it runs and the Postgres backend of a
+ * connection it keeps open: when the process dies, that backend disappears, and any surviving worker hands the
+ * dead one's locked jobs back to the queue instead of waiting graphile-worker's 4-hour lock timeout.
+ */
+export const inferenceWorkers = pgTable("inference_workers", {
+  id: text("id").primaryKey(),
+  queueWorkerIds: text("queue_worker_ids").array().notNull(),
+  host: text("host").notNull(),
+  pid: integer("pid").notNull(),
+  backendPid: integer("backend_pid").notNull(),
+  backendStart: timestamp("backend_start", { withTimezone: true }).notNull(),
+  modelVersion: text("model_version"),
+  sequences: integer("sequences").notNull(),
+  startedAt: timestamp("started_at", { withTimezone: true }).notNull().defaultNow(),
+  heartbeatAt: timestamp("heartbeat_at", { withTimezone: true }).notNull().defaultNow(),
+});
+
+export type TriageResultRow = typeof triageResults.$inferSelect;
