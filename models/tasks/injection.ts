@@ -1,0 +1,29 @@
+/**
+ * Ticket text is untrusted. The model never obeys it (it can only fill the grammar), but an agent should know when a
+ * customer message tries to steer the triage: this heuristic flags it, alongside the model's own flag.
+ */
+const PATTERNS: { name: string; re: RegExp }[] = [
+  { name: "override-instructions", re: /\b(ignore|disregard|forget|override)\b[^.\n]{0,40}\b(instructions?|prompts?|rules|guidelines|above|previous|prior)\b/i },
+  { name: "role-play", re: /\b(you are now|act as|pretend (to be|you are)|from now on,? you)\b/i },
+  { name: "system-prompt", re: /\b(system prompt|developer message|jailbreak|DAN mode)\b/i },
+  { name: "steer-triage", re: /\b(classify|categori[sz]e|label|mark|set|tag)\b[^.\n]{0,30}\b(this|ticket|priority|category|it)\b[^.\n]{0,20}\b(as|to)\b/i },
+  { name: "output-format", re: /\b(respond|reply|answer|output)\b[^.\n]{0,20}\b(only|with|in)\b[^.\n]{0,20}\b(json|the word|exactly)\b/i },
+  { name: "delimiter-spoof", re: /<\/?\s*(ticket|system|assistant|user|im_start|im_end)\b|<\|im_(start|end)\|>/i },
+];
+
+export interface InjectionSignal {
+  suspicious: boolean;
+  /** Names of the patterns that matched, for the agent and for tuning. */
+  matches: string[];
+}
+
+export function detectInjection(text: string): InjectionSignal {
+  const matches = PATTERNS.filter((p) => p.re.test(text)).map((p) => p.name);
+  return { suspicious: matches.length > 0, matches };
+}
+
+/** Keeps untrusted text inside its delimiters: anything that looks like a tag or a chat-template token is defused. */
+export function fenceUntrusted(text: string, maxChars: number): string {
+  const clipped = text.length > maxChars ? `${text.slice(0, maxChars)}…` : text;
+  return clipped.replace(/<\|/g, "< |").replace(/<(\/?\s*[a-z_]+)>/gi, "‹$1›");
+}
