@@ -32,8 +32,8 @@ export const authOptions: AuthOptions = {
         if (!credentials?.email || !credentials.password) return null;
         const result = await signIn(getDb(), credentials.email, credentials.password);
         if (!result.ok) {
-          // next-auth shows this message on the sign-in page as ?error=...
-          throw new Error(result.reason === "locked" ? "locked" : "invalid");
+          // next-auth hands this message to the sign-in form as `error`; the form shows when a lock ends.
+          throw new Error(result.reason === "locked" ? `locked:${result.lockedUntil?.toISOString() ?? ""}` : "invalid");
         }
         const { id, email, name, role } = result.user;
         return { id, email, name, role };
