@@ -1,0 +1,53 @@
+"use client";
+
+import { useQuery } from "@tanstack/react-query";
+import Link from "next/link";
+import { DateTime } from "@/components/layout/relative-time";
+import { useTRPC } from "@/components/layout/trpc-provider";
+import { Alert } from "@/components/ui/alert";
+import { Badge } from "@/components/ui/badge";
+import { PriorityBadge, StatusBadge } from "@/components/tickets/ticket-badges";
+import { TicketComposer } from "@/components/tickets/ticket-composer";
+import { TicketSidePanel } from "@/components/tickets/ticket-side-panel";
+import { TicketThread } from "@/components/tickets/ticket-thread";
+
+const channelLabel = { email: "Email", web: "Web form", api: "API", webhook: "Helpdesk sync", manual: "Entered by hand" } as const;
+
+export function TicketView({ ticketId }: { ticketId: string }) {
+  const trpc = useTRPC();
+  const ticket = useQuery(trpc.tickets.get.queryOptions({ ticketId }));
+  if (ticket.isError) return <Alert tone="error">Could not load this ticket: {ticket.error.message}</Alert>;
+  const t = ticket.data;
+  if (!t) return <p className="text-sm text-zinc-500">Loading…</p>;
+
+  return (
+    <div className="flex flex-col gap-4">
+      <div className="flex flex-col gap-1.5">
+        <Link href="/tickets" className="text-xs font-medium text-zinc-500 hover:text-zinc-800">
+          ← Inbox
+        </Link>
+        <h1 className="text-lg leading-snug font-semibold tracking-tight">
+          <span className="mr-2 font-mono text-base font-normal text-zinc-400">#{t.number}</span>
+          {t.subject}
+        </h1>
+        <div className="flex flex-wrap items-center gap-2 text-xs text-zinc-500">
+          <StatusBadge status={t.status} />
+          <PriorityBadge priority={t.priority} />
+          <Badge tone="muted">{channelLabel[t.channel]}</Badge>
+          <span>
+            Opened <DateTime date={t.createdAt} />
+          </span>
+          {t.assigneeName && <span>· Assigned to {t.assigneeName}</span>}
+        </div>
+      </div>
+
+      <div className="grid items-start gap-4 lg:grid-cols-[minmax(0,1fr)_320px]">
+        <div className="flex min-w-0 flex-col gap-4">
+          <TicketThread ticket={t} />
+          <TicketComposer ticketId={t.id} customerEmail={t.customer?.email ?? null} />
+        </div>
+        <TicketSidePanel ticket={t} />
+      </div>
+    </div>
+  );
+}

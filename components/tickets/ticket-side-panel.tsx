@@ -1,0 +1,13 @@
+import { CustomerCard } from "./customer-card";
+import { TicketProperties } from "./ticket-properties";
+import type { TicketDetail } from "./types";
+
+export function TicketSidePanel({ ticket }: { ticket: TicketDetail }) {
+  return (
+    <aside aria-label="Ticket details" className="flex flex-col gap-4">
+      {/* AI triage (components/triage/triage-panel.tsx) mounts here, above the fields it suggests: <TriagePanel ticketId={ticket.id} /> */}
+      <TicketProperties ticket={ticket} />
+      <CustomerCard customer={ticket.customer} />
+    </aside>
+  );
+}

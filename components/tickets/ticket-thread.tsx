@@ -1,0 +1,67 @@
+import { DateTime } from "@/components/layout/relative-time";
+import { Badge } from "@/components/ui/badge";
+import { cn } from "@/components/ui/cn";
+import type { TicketDetail, TicketMessage } from "./types";
+
+const delivery = {
+  none: null,
+  queued: { tone: "neutral", label: "Queued" },
+  sent: { tone: "green", label: "Sent" },
+  failed: { tone: "red", label: "Not delivered" },
+} as const;
+
+function MessageItem({ message, customerName }: { message: TicketMessage; customerName: string }) {
+  const kind = message.direction;
+  const state = kind === "outbound" ? delivery[message.deliveryStatus] : null;
+  return (
+    <article
+      data-testid={`message-${kind}`}
+      className={cn(
+        "rounded-lg border shadow-xs",
+        kind === "inbound" && "border-zinc-200 bg-white",
+        kind === "outbound" && "ml-8 border-indigo-200 bg-indigo-50/60",
+        kind === "note" && "ml-8 border-amber-200 bg-amber-50",
+      )}
+    >
+      <header className="flex flex-wrap items-center gap-2 px-4 pt-3 text-xs">
+        <span
+          aria-hidden
+          className={cn(
+            "grid size-6 place-items-center rounded-full text-[11px] font-semibold",
+            kind === "inbound" && "bg-zinc-200 text-zinc-700",
+            kind === "outbound" && "bg-indigo-600 text-white",
+            kind === "note" && "bg-amber-500 text-white",
+          )}
+        >
+          {(kind === "inbound" ? customerName : (message.authorName ?? "?")).slice(0, 1).toUpperCase()}
+        </span>
+        <span className="font-medium text-zinc-900">{kind === "inbound" ? customerName : (message.authorName ?? "Deskling")}</span>
+        <span className="text-zinc-500">
+          {kind === "inbound" ? "wrote" : kind === "outbound" ? "replied" : "added an internal note"}
+        </span>
+        {kind === "note" && <Badge tone="amber">Internal · not sent to the customer</Badge>}
+        {state && (
+          <Badge tone={state.tone} data-testid="delivery-status" title={message.deliveryError ?? undefined}>
+            {state.label}
+          </Badge>
+        )}
+        <DateTime date={message.createdAt} className="ml-auto text-zinc-400" />
+      </header>
+      <div className="px-4 pt-2 pb-3 text-sm leading-relaxed break-words whitespace-pre-wrap text-zinc-800">{message.bodyText}</div>
+      {kind === "outbound" && message.deliveryStatus === "failed" && message.deliveryError && (
+        <p className="border-t border-red-100 px-4 py-2 text-xs text-red-700">{message.deliveryError}</p>
+      )}
+    </article>
+  );
+}
+
+export function TicketThread({ ticket }: { ticket: TicketDetail }) {
+  const customerName = ticket.customer?.name ?? ticket.customer?.email ?? "Customer";
+  return (
+    <section aria-label="Conversation" className="flex flex-col gap-3">
+      {ticket.messages.map((m) => (
+        <MessageItem key={m.id} message={m} customerName={customerName} />
+      ))}
+    </section>
+  );
+}
