@@ -1,0 +1,82 @@
+import { randomUUID } from "node:crypto";
+import { apiSignIn, DEMO_PASSWORD, expect, screenshot, signInWithForm, test, uniqueEmail } from "./fixtures";
+
+test("an admin adds a user, who can sign in until deactivated", async ({ page, signInAs, playwright }) => {
+  await signInAs("admin");
+  await page.goto("/admin/users");
+  await expect(page.getByRole("heading", { name: "Users", level: 1 })).toBeVisible();
+
+  await page.getByRole("button", { name: "Add user" }).click();
+  await expect(page.getByText("A name is required")).toBeVisible();
+  await expect(page.getByText("Enter a valid email address")).toBeVisible();
+  await expect(page.getByText("At least 10 characters")).toBeVisible();
+  await screenshot(page, "admin-users-errors");
+
+  const email = uniqueEmail("new-agent");
+  const password = `pw-${randomUUID()}`;
+  await page.getByLabel("Name").fill("Nia Newcomer");
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Initial password").fill(password);
+  await page.getByLabel("Role").selectOption("manager");
+  await page.getByRole("button", { name: "Add user" }).click();
+  await expect(page.getByText(`Added ${email}`)).toBeVisible();
+  const row = page.getByTestId("user-row").filter({ hasText: email });
+  await expect(row).toContainText("manager");
+  await expect(row).toContainText("Active");
+  await screenshot(page, "admin-users");
+
+  // The same email twice is refused on the field.
+  await page.getByLabel("Name").fill("Duplicate");
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Initial password").fill(password);
+  await page.getByRole("button", { name: "Add user" }).click();
+  await expect(page.getByText("Already in use")).toBeVisible();
+
+  const fresh = await playwright.request.newContext({ baseURL: test.info().project.use.baseURL });
+  expect(await apiSignIn(fresh, email, password)).toBeNull();
+
+  await row.getByRole("button", { name: "Deactivate" }).click();
+  await expect(row).toContainText("Deactivated");
+  await expect(row.getByRole("button", { name: "Reactivate" })).toBeVisible();
+  // Deactivation ends the open session at its next request, and blocks new sign-ins.
+  expect((await fresh.get("/tickets", { maxRedirects: 0 })).headers()["location"]).toMatch(/\/signin$/);
+  expect(await apiSignIn(fresh, email, password)).not.toBeNull();
+  await fresh.dispose();
+});
+
+test("an agent sees no Admin link and cannot open the users page", async ({ page, signInAs }) => {
+  await signInAs("agent");
+  await page.goto("/tickets");
+  await expect(page.getByRole("link", { name: "Admin" })).toHaveCount(0);
+  await page.goto("/admin/users");
+  await expect(page).toHaveURL(/\/tickets$/);
+  await expect(page.getByRole("heading", { name: "Users" })).toHaveCount(0);
+});
+
+test("a wrong password shows an error, and repeated failures lock the email", async ({ page }) => {
+  // A fresh email for each run: the lock must not hit the demo users other specs sign in as.
+  const email = uniqueEmail("nobody");
+  await signInWithForm(page, email, "wrong-password");
+  await expect(page.getByTestId("signin-error")).toHaveText("Wrong email or password.");
+  await expect(page).toHaveURL(/\/signin$/);
+  for (let i = 0; i < 5 && !(await page.getByText(/locked until/).isVisible()); i++) {
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await expect(page.getByRole("button", { name: "Sign in" })).toBeEnabled();
+  }
+  await expect(page.getByTestId("signin-error")).toContainText("Too many attempts, locked until");
+  // Locked means locked, even for the right password (here: a demo password on an unknown email).
+  await page.getByLabel("Password").fill(DEMO_PASSWORD);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page.getByTestId("signin-error")).toContainText("locked until");
+});
+
+test("an unknown or malformed ticket id gives the 404 page", async ({ page, signInAs }) => {
+  await signInAs("agent");
+  const res = await page.goto(`/tickets/${randomUUID()}`);
+  expect(res?.status()).toBe(404);
+  await expect(page.getByRole("heading", { name: "Page not found" })).toBeVisible();
+  await expect(page.getByRole("link", { name: "Back to the inbox" })).toBeVisible();
+  await screenshot(page, "not-found");
+  expect((await page.goto("/tickets/not-a-ticket"))?.status()).toBe(404);
+  expect((await page.goto("/no/such/page"))?.status()).toBe(404);
+});

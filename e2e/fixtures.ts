@@ -1,0 +1,54 @@
+import { randomUUID } from "node:crypto";
+import { test as base, expect, type APIRequestContext, type Page } from "@playwright/test";
+
+/** The demo users `npm start` seeds (DEMO_SEED). */
+export const DEMO_PASSWORD = "deskling-demo";
+export const DEMO = {
+  admin: "admin@deskling.local",
+  manager: "manager@deskling.local",
+  agent: "agent@deskling.local",
+} as const;
+export type DemoRole = keyof typeof DEMO;
+
+export const uniqueEmail = (prefix: string) => `${prefix}-${randomUUID().slice(0, 8)}@e2e.deskling.local`;
+
+/**
+ * Signs in through next-auth's credentials endpoint, the same request the sign-in form makes, so the
+ * session cookie lands in the browser context of `request`. Returns next-auth's error code, or null.
+ */
+export async function apiSignIn(request: APIRequestContext, email: string, password: string): Promise<string | null> {
+  const csrf = await request.get("/api/auth/csrf");
+  expect(csrf.ok()).toBe(true);
+  const { csrfToken } = (await csrf.json()) as { csrfToken: string };
+  const res = await request.post("/api/auth/callback/credentials", {
+    form: { csrfToken, email, password, json: "true" },
+    maxRedirects: 0,
+  });
+  const body = (await res.json().catch(() => ({}))) as { url?: string };
+  return body.url ? new URL(body.url).searchParams.get("error") : `HTTP ${res.status()}`;
+}
+
+export async function signInWithForm(page: Page, email: string, password: string) {
+  await page.goto("/signin");
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Password").fill(password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+}
+
+export const screenshot = (page: Page, name: string) => page.screenshot({ path: `e2e/screenshots/${name}.png`, fullPage: true });
+
+export const test = base.extend<{
+  /** Signs the page's browser context in as a demo user (through the API, without the form). */
+  signInAs: (role: DemoRole) => Promise<void>;
+}>({
+  signInAs: async ({ page }, use) => {
+    await use(async (role) => {
+      const error = await apiSignIn(page.context().request, DEMO[role], DEMO_PASSWORD);
+      expect(error, `sign-in as ${role}`).toBeNull();
+    });
+    // Each test has its own browser context; dropping its cookies keeps a failure from leaking a session.
+    await page.context().clearCookies();
+  },
+});
+
+export { expect };
