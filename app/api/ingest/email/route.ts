@@ -1,0 +1,3 @@
+import { ingestEmailHttp } from "@/server/ingestion/routes";
+
+export const POST = (req: Request) => ingestEmailHttp(req);

@@ -1,0 +1,3 @@
+import { openApiDocument } from "@/server/ingestion/api/openapi";
+
+export const GET = () => Response.json(openApiDocument());

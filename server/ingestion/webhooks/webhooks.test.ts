@@ -1,0 +1,112 @@
+import { randomUUID } from "node:crypto";
+import { eq } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { getDb } from "@/db/client";
+import { messages, rawInbound, tickets, type WebhookKind } from "@/db/schema";
+import { startLoopbackHttp } from "../loopback-http";
+import { createWebhookSource } from "./sources";
+import { signWebhook } from "./verify";
+
+const db = getDb();
+let http: Awaited<ReturnType<typeof startLoopbackHttp>>;
+const sources = {} as Record<WebhookKind, { name: string; secret: string }>;
+
+beforeAll(async () => {
+  http = await startLoopbackHttp();
+  for (const kind of ["zendesk", "freshdesk", "generic"] as const) {
+    sources[kind] = await createWebhookSource(db, { name: `${kind}-${randomUUID().slice(0, 8)}`, kind });
+  }
+});
+afterAll(async () => {
+  await http.close();
+});
+
+function post(kind: WebhookKind, payload: unknown, sign: { secret?: string; tamper?: boolean } = {}) {
+  const body = JSON.stringify(payload);
+  const headers = signWebhook(kind, sign.secret ?? sources[kind].secret, body);
+  return fetch(`${http.url}/api/ingest/webhooks/${sources[kind].name}`, {
+    method: "POST",
+    headers: { "content-type": "application/json", ...headers },
+    body: sign.tamper ? body.replace("}", ',"x":1}') : body,
+  });
+}
+
+type Result = { inboundId: string; status: string; ticketId: string | null; reason: string | null };
+
+describe("helpdesk webhooks over HTTP on 127.0.0.1", () => {
+  const email = () => `w-${randomUUID()}@example.com`;
+  const zendesk = (ticketId: string, commentId: string, e: string) => ({
+    event: "comment.created",
+    ticket: { id: ticketId, subject: "Printer on fire", requester: { email: e, name: "Di" } },
+    comment: { id: commentId, body: `comment ${commentId}`, public: true },
+  });
+
+  it("accepts correctly signed events of each shape and threads by the helpdesk's ticket id", async () => {
+    const e = email();
+    const tid = String(Math.floor(Math.random() * 1e9));
+    const first = await post("zendesk", zendesk(tid, "1", e));
+    expect(first.status).toBe(201);
+    const a = (await first.json()) as Result;
+    const b = (await (await post("zendesk", zendesk(tid, "2", e))).json()) as Result;
+    expect(b.status).toBe("processed");
+    expect(b.ticketId).toBe(a.ticketId);
+    const [t] = await db.select().from(tickets).where(eq(tickets.id, a.ticketId!));
+    expect(t).toMatchObject({ channel: "webhook", externalId: tid, source: `zendesk:${sources.zendesk.name}` });
+
+    const fd = await post("freshdesk", {
+      freshdesk_webhook: { ticket_id: 77, ticket_subject: "Billing", ticket_description: "Wrong invoice", ticket_contact_email: email() },
+    });
+    expect(fd.status).toBe(201);
+    const gen = await post("generic", {
+      event: "message.created",
+      ticket: { external_id: "T-1", subject: "Hello" },
+      message: { external_id: "M-1", from: { email: email() }, text: "Hi there", html: "<p onclick='x()'>Hi <script>alert(1)</script>there</p>" },
+    });
+    const g = (await gen.json()) as Result;
+    const [m] = await db.select().from(messages).where(eq(messages.ticketId, g.ticketId!));
+    expect(m!.bodyHtml).toBe("<p>Hi there</p>");
+  });
+
+  it("is idempotent by external id: a re-delivered event adds nothing", async () => {
+    const e = email();
+    const tid = String(Math.floor(Math.random() * 1e9));
+    const a = (await (await post("zendesk", zendesk(tid, "9", e))).json()) as Result;
+    const again = await post("zendesk", zendesk(tid, "9", e));
+    expect(again.status).toBe(200);
+    expect(await again.json()).toMatchObject({ status: "duplicate", ticketId: a.ticketId });
+    expect(await db.select().from(messages).where(eq(messages.ticketId, a.ticketId!))).toHaveLength(1);
+  });
+
+  it("answers 401 to a wrong secret or a tampered body, and stores nothing", async () => {
+    const before = (await db.select({ id: rawInbound.id }).from(rawInbound)).length;
+    const warn = console.warn;
+    const logged: string[] = [];
+    console.warn = (...a: unknown[]) => void logged.push(a.join(" "));
+    try {
+      for (const kind of ["zendesk", "freshdesk", "generic"] as const) {
+        expect((await post(kind, zendesk("1", "1", email()), { secret: "not-the-secret" })).status).toBe(401);
+        expect((await post(kind, zendesk("1", "1", email()), { tamper: true })).status).toBe(401);
+      }
+      const unsigned = await fetch(`${http.url}/api/ingest/webhooks/${sources.generic.name}`, { method: "POST", body: "{}" });
+      expect(unsigned.status).toBe(401);
+    } finally {
+      console.warn = warn;
+    }
+    expect(logged.length).toBeGreaterThanOrEqual(7);
+    for (const kind of ["zendesk", "freshdesk", "generic"] as const) expect(logged.join("\n")).not.toContain(sources[kind].secret);
+    expect((await db.select({ id: rawInbound.id }).from(rawInbound)).length).toBe(before);
+    expect((await fetch(`${http.url}/api/ingest/webhooks/nope-${randomUUID()}`, { method: "POST", body: "{}" })).status).toBe(404);
+  });
+
+  it("keeps a signed but malformed event as a failed ingest; ticket-updated events are acknowledged, not tickets", async () => {
+    const bad = (await (await post("generic", { event: "message.created", ticket: {} })).json()) as Result;
+    expect(bad.status).toBe("failed");
+    const [row] = await db.select().from(rawInbound).where(eq(rawInbound.id, bad.inboundId));
+    expect(row).toMatchObject({ status: "failed", kind: "webhook" });
+    expect(row!.error).toContain("external_id");
+
+    const upd = (await (await post("generic", { event: "ticket.updated", ticket: { external_id: "T-9" } })).json()) as Result;
+    expect(upd.status).toBe("ignored");
+    expect(upd.reason).toContain("not yet recorded as corrections");
+  });
+});
