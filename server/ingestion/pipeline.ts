@@ -1,5 +1,5 @@
 import { and, eq, lt, sql } from "drizzle-orm";
-import type { Db } from "@/db/client";
+import type { Db, DbOrTx } from "@/db/client";
 import { rawInbound, tickets, type RawInbound, type RawInboundKind, type RawInboundStatus } from "@/db/schema";
 import { AppError } from "@/server/errors";
 import type { IngestAdapter, ProcessOutcome } from "./adapter";
@@ -33,7 +33,7 @@ export interface IngestResult {
 }
 
 /** Writes the item as received. A repeated dedupe key returns the row already stored instead of a second one. */
-export async function storeRaw(db: Db, item: RawItem): Promise<{ row: RawInbound; repeated: boolean }> {
+export async function storeRaw(db: DbOrTx, item: RawItem): Promise<{ row: RawInbound; repeated: boolean }> {
   const [row] = await db
     .insert(rawInbound)
     .values({

@@ -28,7 +28,7 @@ export function verifyWebhookSignature(kind: WebhookKind, secret: string, body: 
 }
 
 /** The header(s) a sender sets: used by tests and by the docs' examples. */
-export function signWebhook(kind: WebhookKind, secret: string, body: string | Buffer, timestamp = new Date().toISOString()) {
+export function signWebhook(kind: WebhookKind, secret: string, body: string | Buffer, timestamp = new Date().toISOString()): Record<string, string> {
   if (kind === "zendesk") {
     return {
       "x-zendesk-webhook-signature": createHmac("sha256", secret).update(timestamp).update(body).digest("base64"),

@@ -23,7 +23,7 @@ afterAll(async () => {
 
 function post(kind: WebhookKind, payload: unknown, sign: { secret?: string; tamper?: boolean } = {}) {
   const body = JSON.stringify(payload);
-  const headers = signWebhook(kind, sign.secret ?? sources[kind].secret, body);
+  const headers: Record<string, string> = signWebhook(kind, sign.secret ?? sources[kind].secret, body);
   return fetch(`${http.url}/api/ingest/webhooks/${sources[kind].name}`, {
     method: "POST",
     headers: { "content-type": "application/json", ...headers },
