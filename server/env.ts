@@ -34,6 +34,8 @@ export const env = createEnv({
     SLM_SEQUENCES: z.coerce.number().int().min(1).max(64).default(2),
     SLM_CONTEXT_SIZE: z.coerce.number().int().min(512).default(4096),
     SLM_TIMEOUT_MS: z.coerce.number().int().min(1000).default(120_000),
+    // Let the learner (classifier on verified examples) narrow the triage categories and supply examples.
+    SLM_TRIAGE_HINTS: bool.default(true),
     EMBED_MODEL: z.string().default("all-minilm-l6-v2"),
     WORKER_CONCURRENCY: z.coerce.number().int().min(1).optional(),
 

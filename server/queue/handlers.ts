@@ -1,9 +1,14 @@
 import type { Task } from "graphile-worker";
 import { env } from "@/server/env";
 import { createDeliverEmailTask } from "@/server/ingestion/email/deliver";
+import { createTriageTask } from "@/server/triage/task";
+import type { TriageDeps } from "@/server/triage/run-triage";
 import type { JobName } from "./jobs";
 
-/** Every job's handler, by job name; the worker process runs this list. */
-export const taskList: Partial<Record<JobName, Task>> = {
-  "deliver-email": createDeliverEmailTask({ relayUrl: env.SMTP_RELAY_URL, from: env.MAIL_FROM }),
-};
+/** Every job's handler, by job name; the worker process runs this list with the services it started. */
+export function createTaskList(services: { triage: TriageDeps }): Partial<Record<JobName, Task>> {
+  return {
+    triage: createTriageTask(services.triage),
+    "deliver-email": createDeliverEmailTask({ relayUrl: env.SMTP_RELAY_URL, from: env.MAIL_FROM }),
+  };
+}

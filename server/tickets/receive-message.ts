@@ -4,6 +4,7 @@ import { attachments, messages, tickets, type TicketChannel } from "@/db/schema"
 import { recordAudit, type Actor } from "@/server/audit/record-audit";
 import { upsertCustomer } from "@/server/customers/upsert-customer";
 import { enqueue } from "@/server/queue/enqueue";
+import { publish } from "@/server/realtime/publish";
 
 export interface InboundMessage {
   channel: TicketChannel;
@@ -107,6 +108,7 @@ export async function receiveMessage(db: Db, input: InboundMessage): Promise<Rec
       );
     }
     await enqueue(tx, "triage", { ticketId: ticket!.id, messageId: message!.id }, { jobKey: `triage:${message!.id}` });
+    await publish(tx, { type: "ticket", ticketId: ticket!.id, reason: createdTicket ? "new" : "message" });
     return { ticketId: ticket!.id, ticketNumber: ticket!.number, messageId: message!.id, createdTicket, duplicate: false };
   });
 }

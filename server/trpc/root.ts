@@ -1,12 +1,14 @@
 import { createCallerFactory, router } from "./init";
 import { taxonomyRouter } from "./routers/taxonomy";
 import { ticketsRouter } from "./routers/tickets";
+import { triageRouter } from "./routers/triage";
 import { usersRouter } from "./routers/users";
 
 export const appRouter = router({
   tickets: ticketsRouter,
   users: usersRouter,
   taxonomy: taxonomyRouter,
+  triage: triageRouter,
 });
 
 export type AppRouter = typeof appRouter;

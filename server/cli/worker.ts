@@ -1,0 +1,126 @@
+/**
+ * The inference worker (`npm run worker`): one model, one context with SLM_SEQUENCES sequences, and a graphile-worker
+ * runner taking that many jobs at once from the Postgres queue. Needs only DATABASE_URL (or the embedded Postgres)
+ * and a model; run several against one database to share the queue.
+ */
+import { randomUUID } from "node:crypto";
+import { EventEmitter } from "node:events";
+import { makeWorkerUtils, run, type WorkerEvents } from "graphile-worker";
+import { closeDb, getDb } from "@/db/client";
+import { connectDatabase } from "@/db/connect";
+import { resolveModel } from "@/models/catalog";
+import { ensureModelFile, sha256File } from "@/models/fetch";
+import { SlmEngine } from "@/models/runtime/engine";
+import { disposeSharedLlama } from "@/models/runtime/llama";
+import { env } from "@/server/env";
+import { classifyForTriage, stopProcessLearner } from "@/server/feedback/classify-for-triage";
+import { learningText } from "@/server/feedback/ticket-text";
+import { createTaskList } from "@/server/queue/handlers";
+import type { TriageHintsResult } from "@/server/triage/run-triage";
+import { registerModelVersion, WorkerPresence } from "@/server/triage/worker-registry";
+
+const log = (line: string) => console.log(line);
+const id = `worker-${randomUUID().slice(0, 8)}`;
+
+async function main() {
+  const { url, embedded } = await connectDatabase({ log });
+  const db = getDb();
+  const modelPath = await ensureModelFile(env.SLM_MODEL, { role: "chat", log });
+  log(`[worker] ${id}: threads ${env.SLM_THREADS}, sequences ${env.SLM_SEQUENCES}`);
+  const engine = await SlmEngine.load({
+    modelPath,
+    modelId: resolveModel(env.SLM_MODEL, "chat").id,
+    threads: env.SLM_THREADS,
+    sequences: env.SLM_SEQUENCES,
+    contextSize: env.SLM_CONTEXT_SIZE,
+    gpu: env.SLM_GPU,
+    log,
+  });
+  await registerModelVersion(db, {
+    id: engine.modelVersion,
+    modelId: engine.options.modelId,
+    fileSha256: await sha256File(modelPath),
+    backend: engine.llama.gpu === false ? "cpu" : engine.llama.gpu,
+  });
+
+  const events: WorkerEvents = new EventEmitter();
+  const queueWorkerIds: string[] = [];
+  events.on("worker:create", ({ worker }) => queueWorkerIds.push(worker.workerId));
+
+  const runner = await run({
+    connectionString: url,
+    concurrency: env.WORKER_CONCURRENCY ?? engine.sequences,
+    noHandleSignals: true,
+    pollInterval: 2000,
+    events,
+    taskList: createTaskList({
+      triage: {
+        db,
+        engine,
+        modelVersion: engine.modelVersion,
+        workerId: id,
+        timeoutMs: env.SLM_TIMEOUT_MS,
+        hints: env.SLM_TRIAGE_HINTS ? learnerHints : undefined,
+        log,
+      },
+    }) as never,
+  });
+  const queueUtils = await makeWorkerUtils({ connectionString: url });
+  const presence = await WorkerPresence.start({
+    db,
+    url,
+    id,
+    queueWorkerIds,
+    modelVersion: engine.modelVersion,
+    sequences: engine.sequences,
+    releaseJobs: (ids) => queueUtils.forceUnlockWorkers(ids),
+    log,
+  });
+  log(`[worker] ${id} ready: ${queueWorkerIds.length} queue workers`);
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log(`[worker] ${signal}: finishing running jobs`);
+    // Hard deadline: whatever is still running after it is given back to the queue by the other workers.
+    setTimeout(() => process.exit(1), 30_000).unref();
+    await runner.stop().catch((err) => log(`[worker] stop: ${String(err)}`));
+    await presence.stop();
+    await queueUtils.release();
+    await engine.dispose();
+    await stopProcessLearner();
+    await disposeSharedLlama();
+    await closeDb();
+    if (embedded?.owned) await embedded.stop();
+    log("[worker] stopped");
+    process.exit(0);
+  };
+  process.on("SIGTERM", () => void shutdown("SIGTERM"));
+  process.on("SIGINT", () => void shutdown("SIGINT"));
+  await runner.promise;
+}
+
+/** The learner narrows the category choice and supplies examples; with no verified examples yet it returns none. */
+async function learnerHints(t: { subject: string; text: string }): Promise<TriageHintsResult | null> {
+  const hints = await classifyForTriage(learningText(t.subject, t.text));
+  // Narrow only on a confident classifier: with few examples its candidates miss the labels nobody has taught yet.
+  const candidates = hints.category.needsHuman ? [] : hints.category.candidates.slice(0, 3).map((c) => c.label);
+  return {
+    candidates: candidates.length ? candidates : undefined,
+    examples: hints.examples.map((e) => ({ text: e.text, category: e.label })),
+    classifier: {
+      label: hints.category.label,
+      confidence: hints.category.confidence,
+      needsHuman: hints.category.needsHuman,
+      reason: hints.category.reason,
+      candidates: hints.category.candidates.slice(0, 5),
+      learner: hints.learner,
+    },
+  };
+}
+
+main().catch((err) => {
+  console.error(`[worker] ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+  process.exit(1);
+});

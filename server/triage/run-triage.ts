@@ -1,0 +1,262 @@
+import { and, asc, eq, inArray, ne, sql } from "drizzle-orm";
+import type { Db } from "@/db/client";
+import { categories, messages, tickets, triageResults, type TriageStatus } from "@/db/schema";
+import { SlmError, type GenerateResult, type SlmEngine } from "@/models/runtime/engine";
+import { DEFAULT_TONE, draftReply, type DraftTone } from "@/models/tasks/draft";
+import { triageTicket, TriageOutputError, type TriageCategory } from "@/models/tasks/triage";
+import { DraftStreamPublisher, publish } from "@/server/realtime/publish";
+import { updateTicket } from "@/server/tickets/update-ticket";
+
+/** What the learner knows about a ticket before the SLM sees it (server/feedback/classify-for-triage.ts). */
+export interface TriageHintsResult {
+  /** Narrows the grammar's category enum; unknown or disabled keys are ignored. */
+  candidates?: string[];
+  examples?: { text: string; category: string }[];
+  /** Stored as is with the result, for analysis and corrections. */
+  classifier?: Record<string, unknown>;
+}
+
+export interface TriageDeps {
+  db: Db;
+  engine: SlmEngine;
+  modelVersion: string;
+  workerId: string;
+  timeoutMs: number;
+  tone?: DraftTone;
+  hints?: (ticket: { ticketId: string; subject: string; text: string }) => Promise<TriageHintsResult | null>;
+  /** Caps for tests and benchmarks; production uses the tasks' defaults. */
+  maxTokens?: { triage?: number; draft?: number };
+  skipDraft?: boolean;
+  log?: (line: string) => void;
+}
+
+export interface TriageJobInfo {
+  /** When the job became runnable: its creation or, for a retry, the time its backoff ended. */
+  runnableAt: Date;
+  attempts: number;
+  maxAttempts: number;
+  signal?: AbortSignal;
+}
+
+/** Retryable: the queue tries again with backoff. The result row already shows the reason. */
+export class TriageAttemptError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = "TriageAttemptError";
+  }
+}
+
+export type TriageJobOutcome = "done" | "needs_human" | "skipped";
+
+/**
+ * Triage of one inbound message by one model version: claim the (message, version) row, run the structured triage,
+ * store it with timings, then stream a draft reply. Idempotent: a finished row is never redone unless someone asks
+ * for a retry, which puts it back to `queued`.
+ */
+export async function runTriage(deps: TriageDeps, payload: { ticketId: string; messageId: string }, job: TriageJobInfo): Promise<TriageJobOutcome> {
+  const { db, engine } = deps;
+  const log = deps.log ?? (() => {});
+  const [msg] = await db
+    .select({ id: messages.id, ticketId: messages.ticketId, text: messages.bodyText, subject: tickets.subject, ticketCategory: tickets.category })
+    .from(messages)
+    .innerJoin(tickets, eq(tickets.id, messages.ticketId))
+    .where(eq(messages.id, payload.messageId));
+  if (!msg) {
+    log(`[triage] message ${payload.messageId} is gone; nothing to do`);
+    return "skipped";
+  }
+
+  const started = new Date();
+  const claimed = await claim(db, { ...payload, ticketId: msg.ticketId }, deps, job, started);
+  if (!claimed) {
+    log(`[triage] message ${payload.messageId} already triaged by ${deps.modelVersion}; skipped`);
+    return "skipped";
+  }
+  const resultId = claimed.id;
+  await publish(db, { type: "triage", ticketId: msg.ticketId, resultId, status: "running", phase: "triage" });
+
+  // Read at run time, not cached: the grammar always reflects the taxonomy as it is now.
+  const taxonomy: TriageCategory[] = await db
+    .select({ key: categories.key, label: categories.label, description: categories.description })
+    .from(categories)
+    .where(eq(categories.enabled, true))
+    .orderBy(asc(categories.position), asc(categories.key));
+
+  const finish = async (status: TriageStatus, set: Partial<typeof triageResults.$inferInsert>) => {
+    await db
+      .update(triageResults)
+      .set({ ...set, status, finishedAt: new Date(), updatedAt: new Date() })
+      .where(eq(triageResults.id, resultId));
+    await publish(db, { type: "triage", ticketId: msg.ticketId, resultId, status, phase: "triage", error: set.error ?? null });
+  };
+
+  if (taxonomy.length === 0) {
+    await finish("needs_human", { needsHuman: true, error: "No category is enabled: an admin has to configure the taxonomy." });
+    return "needs_human";
+  }
+
+  const hints = await deps.hints?.({ ticketId: msg.ticketId, subject: msg.subject, text: msg.text }).catch((err) => {
+    // The classifier helps; triage must not depend on it.
+    log(`[triage] hints unavailable: ${err instanceof Error ? err.message : String(err)}`);
+    return null;
+  });
+
+  let outcome: TriageJobOutcome;
+  let summaryForDraft: { category?: string | null; summary?: string | null; language?: string | null } | null = null;
+  try {
+    const run = await triageTicket(
+      engine,
+      { subject: msg.subject, text: msg.text, categories: taxonomy, candidates: hints?.candidates, examples: hints?.examples },
+      { timeoutMs: deps.timeoutMs, signal: job.signal, maxTokens: deps.maxTokens?.triage },
+    );
+    const r = run.result;
+    outcome = r.flags.needsHuman ? "needs_human" : "done";
+    await finish(outcome, {
+      ...usageColumns(run.generation),
+      category: r.category,
+      priority: r.priority,
+      sentiment: r.sentiment,
+      language: r.language,
+      summary: r.summary,
+      evidence: r.evidence,
+      tags: r.tags,
+      confidence: r.confidence,
+      needsHuman: r.flags.needsHuman,
+      injection: r.flags.injection,
+      flags: r.flags,
+      allowedCategories: run.allowed,
+      rawOutput: run.raw,
+      classifier: hints?.classifier ?? null,
+      error: null,
+    });
+    summaryForDraft = { category: taxonomy.find((c) => c.key === r.category)?.label ?? r.category, summary: r.summary, language: r.language };
+    if (!msg.ticketCategory && !r.flags.needsHuman) {
+      // First triage of an uncategorised ticket files it; after that, categories are the agents' call.
+      await updateTicket(db, { ticketId: msg.ticketId, actor: { kind: "system", label: `triage:${deps.modelVersion}` }, patch: { category: r.category } }).catch(
+        (err) => log(`[triage] could not file ticket ${msg.ticketId}: ${err instanceof Error ? err.message : String(err)}`),
+      );
+    }
+  } catch (err) {
+    if (err instanceof TriageOutputError) {
+      // The model answered but not usefully: a person triages, retrying the same prompt would give the same answer.
+      outcome = "needs_human";
+      await finish("needs_human", { ...usageColumns(err.generation), needsHuman: true, rawOutput: err.generation.text, error: err.message });
+    } else if (err instanceof SlmError && (err.kind === "shutdown" || err.kind === "aborted")) {
+      await db.update(triageResults).set({ status: "queued", error: "Interrupted; will run again.", updatedAt: new Date() }).where(eq(triageResults.id, resultId));
+      await publish(db, { type: "triage", ticketId: msg.ticketId, resultId, status: "queued" });
+      throw new TriageAttemptError(err.message, { cause: err });
+    } else {
+      const message = err instanceof Error ? err.message : String(err);
+      const last = job.attempts >= job.maxAttempts;
+      await finish("failed", { needsHuman: true, error: last ? `${message} (gave up after ${job.attempts} attempts)` : `${message} (attempt ${job.attempts} of ${job.maxAttempts}; retrying)` });
+      throw new TriageAttemptError(message, { cause: err });
+    }
+  }
+  await publish(db, { type: "ticket", ticketId: msg.ticketId, reason: "triaged" });
+
+  if (!deps.skipDraft) await writeDraft(deps, { ticketId: msg.ticketId, subject: msg.subject, resultId }, summaryForDraft, job.signal);
+  return outcome;
+}
+
+async function claim(
+  db: Db,
+  ids: { ticketId: string; messageId: string },
+  deps: TriageDeps,
+  job: TriageJobInfo,
+  started: Date,
+): Promise<{ id: string } | undefined> {
+  const queueWaitMs = Math.max(0, started.getTime() - job.runnableAt.getTime());
+  const [row] = await db
+    .insert(triageResults)
+    .values({
+      ticketId: ids.ticketId,
+      messageId: ids.messageId,
+      modelVersion: deps.modelVersion,
+      status: "running",
+      attempts: 1,
+      workerId: deps.workerId,
+      enqueuedAt: job.runnableAt,
+      startedAt: started,
+      queueWaitMs,
+    })
+    .onConflictDoUpdate({
+      target: [triageResults.messageId, triageResults.modelVersion],
+      set: {
+        status: "running",
+        attempts: sql`${triageResults.attempts} + 1`,
+        workerId: deps.workerId,
+        enqueuedAt: job.runnableAt,
+        startedAt: started,
+        queueWaitMs,
+        error: null,
+        draft: null,
+        draftError: null,
+        updatedAt: started,
+      },
+      // Finished rows stay finished; `running` rows belong to a job the queue gave back after a crash.
+      setWhere: inArray(triageResults.status, ["queued", "running", "failed"]),
+    })
+    .returning({ id: triageResults.id });
+  return row;
+}
+
+async function writeDraft(
+  deps: TriageDeps,
+  t: { ticketId: string; subject: string; resultId: string },
+  triage: { category?: string | null; summary?: string | null; language?: string | null } | null,
+  signal?: AbortSignal,
+) {
+  const { db } = deps;
+  const thread = await db
+    .select({ direction: messages.direction, text: messages.bodyText })
+    .from(messages)
+    .where(and(eq(messages.ticketId, t.ticketId), ne(messages.direction, "note")))
+    .orderBy(asc(messages.createdAt));
+  await publish(db, { type: "triage", ticketId: t.ticketId, resultId: t.resultId, status: "running", phase: "draft" });
+  const stream = new DraftStreamPublisher(db, { ticketId: t.ticketId, resultId: t.resultId });
+  try {
+    const gen = await draftReply(
+      deps.engine,
+      {
+        subject: t.subject,
+        thread: thread.map((m) => ({ from: m.direction === "inbound" ? "customer" : "agent", text: m.text })),
+        triage,
+        tone: deps.tone ?? DEFAULT_TONE,
+      },
+      { timeoutMs: deps.timeoutMs, signal, maxTokens: deps.maxTokens?.draft, onText: (text) => stream.push(text) },
+    );
+    await stream.end();
+    await db
+      .update(triageResults)
+      .set({
+        draft: gen.text.trim(),
+        draftError: null,
+        draftPromptTokens: gen.usage.promptTokens,
+        draftCompletionTokens: gen.usage.completionTokens,
+        draftTtftMs: Math.round(gen.timings.ttftMs),
+        draftTokensPerSecond: gen.timings.tokensPerSecond,
+        draftTotalMs: Math.round(gen.timings.totalMs),
+        updatedAt: new Date(),
+      })
+      .where(eq(triageResults.id, t.resultId));
+  } catch (err) {
+    await stream.end();
+    // The triage itself is stored; a missing draft only means the agent writes the reply.
+    const message = err instanceof Error ? err.message : String(err);
+    await db.update(triageResults).set({ draftError: message, updatedAt: new Date() }).where(eq(triageResults.id, t.resultId));
+    deps.log?.(`[triage] draft for ${t.ticketId} failed: ${message}`);
+  }
+  const [row] = await db.select({ status: triageResults.status }).from(triageResults).where(eq(triageResults.id, t.resultId));
+  await publish(db, { type: "triage", ticketId: t.ticketId, resultId: t.resultId, status: row?.status ?? "done", phase: "draft" });
+}
+
+function usageColumns(g: GenerateResult) {
+  return {
+    promptTokens: g.usage.promptTokens,
+    cachedPromptTokens: g.usage.cachedPromptTokens,
+    completionTokens: g.usage.completionTokens,
+    ttftMs: Math.round(g.timings.ttftMs),
+    tokensPerSecond: g.timings.tokensPerSecond,
+    totalMs: Math.round(g.timings.totalMs),
+  };
+}

@@ -1,0 +1,83 @@
+import { hostname } from "node:os";
+import { sql } from "drizzle-orm";
+import postgres from "postgres";
+import type { Db } from "@/db/client";
+import { inferenceWorkers, modelVersions } from "@/db/schema";
+
+/** Records the model version this worker runs (once per version, shared by every worker). */
+export async function registerModelVersion(db: Db, v: { id: string; modelId: string; fileSha256: string; backend: string }) {
+  await db.insert(modelVersions).values(v).onConflictDoNothing();
+}
+
+/**
+ * Keeps this worker visible to the others and hands back jobs of workers that died. Liveness is the Postgres
+ * backend of a connection this process holds open: a killed process loses it at once, no timeout to tune.
+ */
+export class WorkerPresence {
+  private timer: NodeJS.Timeout | undefined;
+  private constructor(
+    private readonly db: Db,
+    private readonly conn: postgres.Sql,
+    readonly id: string,
+    private readonly releaseJobs: (queueWorkerIds: string[]) => Promise<void>,
+    private readonly log: (line: string) => void,
+  ) {}
+
+  static async start(opts: {
+    db: Db;
+    url: string;
+    id: string;
+    queueWorkerIds: string[];
+    modelVersion: string;
+    sequences: number;
+    releaseJobs: (queueWorkerIds: string[]) => Promise<void>;
+    intervalMs?: number;
+    log?: (line: string) => void;
+  }) {
+    const conn = postgres(opts.url, { max: 1, idle_timeout: 0, onnotice: () => {} });
+    const [backend] = await conn<{ pid: number; start: Date }[]>`select pg_backend_pid() as pid, backend_start as start from pg_stat_activity where pid = pg_backend_pid()`;
+    await opts.db
+      .insert(inferenceWorkers)
+      .values({
+        id: opts.id,
+        queueWorkerIds: opts.queueWorkerIds,
+        host: hostname(),
+        pid: process.pid,
+        backendPid: backend!.pid,
+        backendStart: backend!.start,
+        modelVersion: opts.modelVersion,
+        sequences: opts.sequences,
+      })
+      .onConflictDoNothing();
+    const presence = new WorkerPresence(opts.db, conn, opts.id, opts.releaseJobs, opts.log ?? (() => {}));
+    await presence.tick();
+    presence.timer = setInterval(() => void presence.tick(), opts.intervalMs ?? 5000);
+    presence.timer.unref();
+    return presence;
+  }
+
+  /** Heartbeat, then reap: dead workers' rows go, and their locked jobs go back to the queue. */
+  async tick() {
+    try {
+      await this.conn`update inference_workers set heartbeat_at = now() where id = ${this.id}`;
+      const dead = await this.db.execute<{ id: string; queue_worker_ids: string[] }>(sql`
+        delete from inference_workers w
+        where w.id <> ${this.id}
+          and not exists (select 1 from pg_stat_activity a where a.pid = w.backend_pid and a.backend_start = w.backend_start)
+        returning w.id, w.queue_worker_ids`);
+      const ids = dead.flatMap((r) => r.queue_worker_ids);
+      if (ids.length) {
+        await this.releaseJobs(ids);
+        this.log(`[worker] released the jobs of ${dead.length} worker(s) that stopped without shutting down: ${dead.map((r) => r.id).join(", ")}`);
+      }
+    } catch (err) {
+      this.log(`[worker] presence check failed: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  }
+
+  async stop() {
+    clearInterval(this.timer);
+    await this.db.delete(inferenceWorkers).where(sql`${inferenceWorkers.id} = ${this.id}`).catch(() => {});
+    await this.conn.end({ timeout: 2 });
+  }
+}
