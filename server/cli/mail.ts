@@ -1,0 +1,79 @@
+/**
+ * The mail process (`tsx server/cli/mail.ts`, spawned by `npm start`): the SMTP receiver and the IMAP poller.
+ * Needs only DATABASE_URL (or the embedded Postgres). Also finishes items a crash left stored but unprocessed.
+ */
+import fs from "node:fs";
+import { closeDb, getDb } from "@/db/client";
+import { connectDatabase } from "@/db/connect";
+import { env } from "@/server/env";
+import { createImapPoller, imapConfig } from "@/server/ingestion/email/imap-poller";
+import { createSmtpReceiver } from "@/server/ingestion/email/smtp-receiver";
+import { processStuck } from "@/server/ingestion/pipeline";
+
+const log = (line: string) => console.log(`[mail] ${line}`);
+
+async function main() {
+  const stopping: (() => Promise<void>)[] = [];
+  let embedded: Awaited<ReturnType<typeof connectDatabase>>["embedded"];
+  // Registered first, so a signal during start-up also stops whatever has started so far.
+  let closing = false;
+  const shutdown = async (signal: string) => {
+    if (closing) return;
+    closing = true;
+    log(`${signal}: stopping`);
+    setTimeout(() => process.exit(1), 30_000).unref();
+    // Receivers first, so nothing new arrives while the database closes.
+    for (const stop of stopping.reverse()) await stop().catch((e: Error) => log(`stop failed: ${e.message}`));
+    await closeDb();
+    if (embedded?.owned) await embedded.stop();
+    process.exit(0);
+  };
+  process.on("SIGTERM", () => void shutdown("SIGTERM"));
+  process.on("SIGINT", () => void shutdown("SIGINT"));
+
+  ({ embedded } = await connectDatabase({ log }));
+  const db = getDb();
+
+  const recovered = await processStuck(db);
+  if (recovered) log(`processed ${recovered} item(s) stored before a restart`);
+  const sweep = setInterval(() => void processStuck(db).catch((e: Error) => log(`sweep failed: ${e.message}`)), 60_000);
+  stopping.push(async () => clearInterval(sweep));
+
+  if (env.SMTP_PORT === 0) {
+    log("SMTP receiver disabled (SMTP_PORT=0)");
+  } else {
+    if (!!env.SMTP_TLS_KEY !== !!env.SMTP_TLS_CERT) throw new Error("Set both SMTP_TLS_KEY and SMTP_TLS_CERT, or neither.");
+    const receiver = createSmtpReceiver({
+      db,
+      host: env.SMTP_HOST,
+      port: env.SMTP_PORT,
+      maxBytes: env.INGEST_MAX_BYTES,
+      allowedDomains: env.SMTP_ALLOWED_DOMAINS?.split(",") ?? [],
+      tls: env.SMTP_TLS_KEY && env.SMTP_TLS_CERT ? { key: fs.readFileSync(env.SMTP_TLS_KEY), cert: fs.readFileSync(env.SMTP_TLS_CERT) } : undefined,
+      log: (l) => log(`smtp: ${l}`),
+    });
+    const port = await receiver.listen();
+    log(
+      `SMTP receiver on ${env.SMTP_HOST}:${port} (limit ${env.INGEST_MAX_BYTES} bytes, ${env.SMTP_TLS_KEY ? "STARTTLS" : "no TLS"}, ` +
+        `recipients: ${env.SMTP_ALLOWED_DOMAINS ?? "any domain"})`,
+    );
+    stopping.push(receiver.close);
+  }
+
+  if (env.IMAP_URL) {
+    const cfg = imapConfig(env.IMAP_URL);
+    const mailboxes = cfg.mailbox ? [cfg.mailbox] : env.IMAP_MAILBOXES.split(",").map((m) => m.trim()).filter(Boolean);
+    const poller = createImapPoller({ db, url: env.IMAP_URL, mailboxes, maxBytes: env.INGEST_MAX_BYTES, log: (l) => log(`imap: ${l}`) });
+    poller.start(env.IMAP_POLL_SECONDS);
+    log(`IMAP poller: ${cfg.host}:${cfg.port} ${mailboxes.join(", ")} every ${env.IMAP_POLL_SECONDS}s`);
+    stopping.push(poller.stop);
+  } else {
+    log("IMAP poller off (IMAP_URL unset)");
+  }
+
+}
+
+main().catch((err: Error) => {
+  console.error(`[mail] ${err.message}`);
+  process.exit(1);
+});
