@@ -2,6 +2,7 @@ import { sql } from "drizzle-orm";
 import { index, integer, jsonb, pgEnum, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
 import { bytea } from "./messages";
 import { tickets } from "./tickets";
+import { triageResults } from "./triage";
 import { users } from "./users";
 
 export const correctionSource = pgEnum("correction_source", ["agent", "api", "helpdesk", "import", "eval"]);
@@ -30,7 +31,7 @@ export const corrections = pgTable(
     // The triage model version that proposed aiValue. Text, not a foreign key: history imports name versions that
     // never ran here, and a version row may be pruned while its corrections stay evidence.
     modelVersion: text("model_version"),
-    triageResultId: uuid("triage_result_id"),
+    triageResultId: uuid("triage_result_id").references(() => triageResults.id, { onDelete: "set null" }),
     source: correctionSource("source").notNull(),
     userId: uuid("user_id").references(() => users.id, { onDelete: "set null" }),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),

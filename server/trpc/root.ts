@@ -1,4 +1,5 @@
 import { createCallerFactory, router } from "./init";
+import { learningRouter } from "./routers/learning";
 import { taxonomyRouter } from "./routers/taxonomy";
 import { ticketsRouter } from "./routers/tickets";
 import { triageRouter } from "./routers/triage";
@@ -9,6 +10,7 @@ export const appRouter = router({
   users: usersRouter,
   taxonomy: taxonomyRouter,
   triage: triageRouter,
+  learning: learningRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -1,0 +1,1 @@
+ALTER TABLE "corrections" ADD CONSTRAINT "corrections_triage_result_id_triage_results_id_fk" FOREIGN KEY ("triage_result_id") REFERENCES "public"."triage_results"("id") ON DELETE set null ON UPDATE no action;

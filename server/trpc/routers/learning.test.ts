@@ -1,0 +1,72 @@
+import { randomUUID } from "node:crypto";
+import { and, eq } from "drizzle-orm";
+import { describe, expect, it } from "vitest";
+import { getDb } from "@/db/client";
+import { categories, corrections, examples, messages, modelVersions, triageResults } from "@/db/schema";
+import { callerFor, makeUser } from "@/db/test/fixtures";
+import { learningText } from "@/server/feedback/ticket-text";
+import { textHash } from "@/server/feedback/vectors";
+
+describe("learning router", () => {
+  it("records every verified field on a ticket against what triage proposed", async () => {
+    const db = getDb();
+    await db.insert(categories).values([{ key: "BILLING_RT", label: "Billing" }, { key: "REFUND_RT", label: "Refund" }]).onConflictDoNothing();
+    const agent = await makeUser("agent");
+    const api = callerFor(agent);
+    const { ticketId } = await api.tickets.create({ customerEmail: "rt@example.com", subject: "Double charge", text: "You charged my card twice." });
+    const [msg] = await db.select().from(messages).where(eq(messages.ticketId, ticketId));
+    const version = `test-slm@${randomUUID().slice(0, 8)}`;
+    await db.insert(modelVersions).values({ id: version, modelId: "test-slm", fileSha256: "0".repeat(64), backend: "cpu" });
+    const [triage] = await db
+      .insert(triageResults)
+      .values({ ticketId, messageId: msg!.id, modelVersion: version, status: "done", category: "BILLING_RT", priority: "high" })
+      .returning();
+
+    // The agent keeps the AI's category: a verification with ai = final.
+    await api.tickets.update({ ticketId, category: "BILLING_RT" });
+    const accepted = await api.learning.accept({ ticketId, field: "category" });
+    expect(accepted).toMatchObject({ changed: false, correction: { aiValue: "BILLING_RT", finalValue: "BILLING_RT" } });
+
+    // And corrects the priority.
+    const fixed = await api.learning.correct({ ticketId, field: "priority", value: "low" });
+    expect(fixed).toMatchObject({ changed: true, fields: ["priority"], correction: { aiValue: "high", finalValue: "low" } });
+    expect((await api.tickets.get({ ticketId })).priority).toBe("low");
+
+    const rows = await db.select().from(corrections).where(eq(corrections.ticketId, ticketId));
+    expect(rows).toHaveLength(2);
+    for (const r of rows) {
+      expect(r).toMatchObject({ source: "agent", userId: agent.id, modelVersion: version, triageResultId: triage!.id, scope: "live" });
+    }
+    const text = learningText("Double charge", "You charged my card twice.");
+    const [example] = await db
+      .select()
+      .from(examples)
+      .where(and(eq(examples.field, "category"), eq(examples.textHash, textHash(text))));
+    expect(example).toMatchObject({ text, label: "BILLING_RT", source: "agent" });
+
+    // A second thought relabels the same example.
+    await api.learning.correct({ ticketId, field: "category", value: "REFUND_RT" });
+    const relabeled = await db.select().from(examples).where(and(eq(examples.field, "category"), eq(examples.textHash, textHash(text))));
+    expect(relabeled.map((e) => e.label)).toEqual(["REFUND_RT"]);
+
+    const feedback = await api.learning.ticketFeedback({ ticketId });
+    expect(feedback.ai).toMatchObject({ category: "BILLING_RT", modelVersion: version });
+    expect(Object.fromEntries(feedback.verified.map((v) => [v.field, v.finalValue]))).toEqual({ category: "REFUND_RT", priority: "low" });
+  });
+
+  it("refuses an unknown category without recording anything, and keeps the overview to managers", async () => {
+    const agent = await makeUser("agent");
+    const api = callerFor(agent);
+    const { ticketId } = await api.tickets.create({ customerEmail: "rt2@example.com", subject: "s", text: "t" });
+    await expect(api.learning.correct({ ticketId, field: "category", value: "NOPE_RT" })).rejects.toMatchObject({ code: "BAD_REQUEST" });
+    await expect(api.learning.accept({ ticketId, field: "category" })).rejects.toMatchObject({ code: "BAD_REQUEST" });
+    expect(await getDb().select().from(corrections).where(eq(corrections.ticketId, ticketId))).toHaveLength(0);
+
+    await expect(api.learning.overview()).rejects.toMatchObject({ code: "FORBIDDEN" });
+    await expect(api.learning.startImport({ fileName: "x.csv", content: "text,category\n", field: "category" })).rejects.toMatchObject({
+      code: "FORBIDDEN",
+    });
+    const overview = await callerFor(await makeUser("manager")).learning.overview();
+    expect(overview.agreement.find((a) => a.field === "category")?.total).toBeGreaterThanOrEqual(1);
+  });
+});

@@ -1,0 +1,147 @@
+import { and, count, desc, eq, isNotNull, sql } from "drizzle-orm";
+import { z } from "zod";
+import { corrections, evalRuns, examples, importJobs, LIVE_SCOPE, tickets } from "@/db/schema";
+import { AppError } from "@/server/errors";
+import { LEARNED_FIELDS } from "@/server/feedback/labels";
+import { startImportJob } from "@/server/feedback/start-import-job";
+import { updateTicketAndLearn } from "@/server/feedback/update-and-learn";
+import { getLatestTriage } from "@/server/triage/get-latest-triage";
+import { adminProcedure, agentProcedure, managerProcedure, router } from "../init";
+
+const field = z.enum(LEARNED_FIELDS);
+const recorded = z.object({ correctionId: z.uuid(), exampleId: z.uuid(), aiValue: z.string().nullable(), finalValue: z.string() });
+const correctOutput = z.object({ changed: z.boolean(), fields: z.array(z.string()), correction: recorded.nullable() });
+
+/** The patch for one learned field; team values are team ids, as on the ticket. */
+function patchFor(f: z.infer<typeof field>, value: string) {
+  if (f === "category") return { category: value };
+  if (f === "priority") return { priority: z.enum(["low", "normal", "high", "urgent"]).parse(value) };
+  return { teamId: z.uuid().parse(value) };
+}
+
+export const learningRouter = router({
+  /**
+   * An agent sets a triaged field on the ticket page: the ticket changes and the verified value teaches the learner.
+   * Setting the value the AI proposed counts too (that is how "accept" works).
+   */
+  correct: agentProcedure
+    .input(z.object({ ticketId: z.uuid(), field, value: z.string().trim().min(1).max(100) }))
+    .output(correctOutput)
+    .mutation(async ({ ctx, input }) => {
+      const r = await updateTicketAndLearn(ctx.db, {
+        ticketId: input.ticketId,
+        actor: { kind: "user", userId: ctx.user.id },
+        patch: patchFor(input.field, input.value),
+        source: "agent",
+      });
+      return { changed: r.changed, fields: r.fields, correction: r.corrections[input.field] ?? null };
+    }),
+
+  /** Confirms the ticket's current value of a field (set by triage) without changing it. */
+  accept: agentProcedure
+    .input(z.object({ ticketId: z.uuid(), field }))
+    .output(correctOutput)
+    .mutation(async ({ ctx, input }) => {
+      const [t] = await ctx.db
+        .select({ category: tickets.category, priority: tickets.priority, teamId: tickets.teamId })
+        .from(tickets)
+        .where(eq(tickets.id, input.ticketId));
+      if (!t) throw new AppError("NOT_FOUND", "Ticket not found.");
+      const value = input.field === "category" ? t.category : input.field === "priority" ? t.priority : t.teamId;
+      if (!value) throw new AppError("INVALID_INPUT", `The ticket has no ${input.field} to accept.`);
+      const r = await updateTicketAndLearn(ctx.db, {
+        ticketId: input.ticketId,
+        actor: { kind: "user", userId: ctx.user.id },
+        patch: patchFor(input.field, value),
+        source: "agent",
+      });
+      return { changed: r.changed, fields: r.fields, correction: r.corrections[input.field] ?? null };
+    }),
+
+  /** What triage proposed for a ticket and what has been verified since, for the ticket page. */
+  ticketFeedback: agentProcedure.input(z.object({ ticketId: z.uuid() })).query(async ({ ctx, input }) => {
+    const [triage, verified] = await Promise.all([
+      getLatestTriage(ctx.db, input.ticketId),
+      ctx.db
+        .selectDistinctOn([corrections.field], {
+          field: corrections.field,
+          aiValue: corrections.aiValue,
+          finalValue: corrections.finalValue,
+          source: corrections.source,
+          createdAt: corrections.createdAt,
+        })
+        .from(corrections)
+        .where(eq(corrections.ticketId, input.ticketId))
+        .orderBy(corrections.field, desc(corrections.createdAt)),
+    ]);
+    return {
+      ai: triage
+        ? {
+            triageResultId: triage.id,
+            modelVersion: triage.modelVersion,
+            status: triage.status,
+            category: triage.category,
+            priority: triage.priority,
+            confidence: triage.confidence,
+            classifier: triage.classifier,
+          }
+        : null,
+      verified,
+    };
+  }),
+
+  /** The learning page: what the learner knows, how often agents agree with it, imports and evaluations. */
+  overview: managerProcedure.query(async ({ ctx }) => {
+    const live = eq(examples.scope, LIVE_SCOPE);
+    const [labels, agreement, bySource, runs, imports] = await Promise.all([
+      ctx.db
+        .select({ field: examples.field, label: examples.label, examples: count() })
+        .from(examples)
+        .where(live)
+        .groupBy(examples.field, examples.label)
+        .orderBy(examples.field, desc(count())),
+      ctx.db
+        .select({
+          field: corrections.field,
+          total: count(),
+          agreed: sql<number>`count(*) filter (where ${corrections.aiValue} = ${corrections.finalValue})`.mapWith(Number),
+        })
+        .from(corrections)
+        .where(and(eq(corrections.scope, LIVE_SCOPE), isNotNull(corrections.aiValue)))
+        .groupBy(corrections.field),
+      ctx.db
+        .select({ source: corrections.source, corrections: count() })
+        .from(corrections)
+        .where(and(eq(corrections.scope, LIVE_SCOPE), sql`${corrections.createdAt} > now() - interval '30 days'`))
+        .groupBy(corrections.source),
+      ctx.db.select().from(evalRuns).orderBy(desc(evalRuns.createdAt)).limit(20),
+      ctx.db.select().from(importJobs).orderBy(desc(importJobs.createdAt)).limit(10),
+    ]);
+    return { labels, agreement, bySource, evalRuns: runs, imports };
+  }),
+
+  importJob: adminProcedure.input(z.object({ jobId: z.uuid() })).query(async ({ ctx, input }) => {
+    const [job] = await ctx.db.select().from(importJobs).where(eq(importJobs.id, input.jobId));
+    if (!job) throw new AppError("NOT_FOUND", "Import not found.");
+    return job;
+  }),
+
+  /** Uploads a history file (CSV, JSONL or JSON) and imports it in the background; poll importJob for progress. */
+  startImport: adminProcedure
+    .input(
+      z.object({
+        fileName: z.string().trim().min(1).max(200),
+        // About 50 MB of text: hundreds of thousands of tickets, more than one browser upload should carry.
+        content: z.string().min(1).max(50_000_000),
+        field,
+        textCol: z.string().trim().min(1).max(100).default("text"),
+        labelCol: z.string().trim().min(1).max(100).optional(),
+        createLabels: z.boolean().default(false),
+      }),
+    )
+    .output(z.object({ jobId: z.uuid() }))
+    .mutation(async ({ ctx, input }) => {
+      const job = await startImportJob(ctx.db, { ...input, userId: ctx.user.id });
+      return { jobId: job.id };
+    }),
+});
