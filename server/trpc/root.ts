@@ -1,4 +1,5 @@
 import { createCallerFactory, router } from "./init";
+import { ingestRouter } from "./routers/ingest";
 import { learningRouter } from "./routers/learning";
 import { taxonomyRouter } from "./routers/taxonomy";
 import { ticketsRouter } from "./routers/tickets";
@@ -6,6 +7,7 @@ import { triageRouter } from "./routers/triage";
 import { usersRouter } from "./routers/users";
 
 export const appRouter = router({
+  ingest: ingestRouter,
   tickets: ticketsRouter,
   users: usersRouter,
   taxonomy: taxonomyRouter,

@@ -1,0 +1,80 @@
+import { z } from "zod";
+import { rawInboundKind, rawInboundStatus, webhookKind } from "@/db/schema";
+import { API_SCOPES, createApiKey, listApiKeys, revokeApiKey } from "@/server/ingestion/api/keys";
+import { getInbound, listInbound } from "@/server/ingestion/list-inbound";
+import { replayRaw } from "@/server/ingestion/pipeline";
+import { createWebhookSource, disableWebhookSource, listWebhookSources } from "@/server/ingestion/webhooks/sources";
+import { recordAudit } from "@/server/audit/record-audit";
+import { adminProcedure, router } from "../init";
+
+const result = z.object({
+  rawId: z.string(),
+  status: z.enum(rawInboundStatus.enumValues),
+  ticketId: z.string().nullable(),
+  ticketNumber: z.number().nullable(),
+  messageId: z.string().nullable(),
+  createdTicket: z.boolean(),
+  reason: z.string().nullable(),
+  repeated: z.boolean(),
+});
+
+/** Admin: the inbound log (failed items and their replay), API keys and webhook sources. */
+export const ingestRouter = router({
+  list: adminProcedure
+    .input(
+      z.object({
+        status: z.enum(rawInboundStatus.enumValues).optional(),
+        kind: z.enum(rawInboundKind.enumValues).optional(),
+        page: z.number().int().min(1).optional(),
+      }),
+    )
+    .query(({ ctx, input }) => listInbound(ctx.db, input)),
+
+  get: adminProcedure.input(z.object({ id: z.uuid() })).query(({ ctx, input }) => getInbound(ctx.db, input.id)),
+
+  replay: adminProcedure
+    .input(z.object({ id: z.uuid() }))
+    .output(result)
+    .mutation(async ({ ctx, input }) => {
+      const r = await replayRaw(ctx.db, input.id);
+      await recordAudit(ctx.db, {
+        actor: { kind: "user", userId: ctx.user.id },
+        entity: "raw_inbound",
+        entityId: input.id,
+        action: "replayed",
+        changes: { status: { from: "failed", to: r.status } },
+      });
+      return r;
+    }),
+
+  apiKeys: adminProcedure.query(({ ctx }) => listApiKeys(ctx.db)),
+
+  createApiKey: adminProcedure
+    .input(z.object({ name: z.string().max(100), scopes: z.array(z.enum(API_SCOPES)).max(API_SCOPES.length) }))
+    .output(z.object({ id: z.string(), prefix: z.string(), key: z.string() }))
+    .mutation(async ({ ctx, input }) => {
+      const created = await createApiKey(ctx.db, { ...input, createdBy: ctx.user.id });
+      await recordAudit(ctx.db, { actor: { kind: "user", userId: ctx.user.id }, entity: "api_key", entityId: created.id, action: "created" });
+      return created;
+    }),
+
+  revokeApiKey: adminProcedure.input(z.object({ id: z.uuid() })).mutation(async ({ ctx, input }) => {
+    await revokeApiKey(ctx.db, input.id);
+    await recordAudit(ctx.db, { actor: { kind: "user", userId: ctx.user.id }, entity: "api_key", entityId: input.id, action: "revoked" });
+  }),
+
+  webhookSources: adminProcedure.query(({ ctx }) => listWebhookSources(ctx.db)),
+
+  createWebhookSource: adminProcedure
+    .input(z.object({ name: z.string().max(63), kind: z.enum(webhookKind.enumValues) }))
+    .mutation(async ({ ctx, input }) => {
+      const created = await createWebhookSource(ctx.db, input);
+      await recordAudit(ctx.db, { actor: { kind: "user", userId: ctx.user.id }, entity: "webhook_source", entityId: created.id, action: "created" });
+      return created;
+    }),
+
+  disableWebhookSource: adminProcedure.input(z.object({ id: z.uuid() })).mutation(async ({ ctx, input }) => {
+    await disableWebhookSource(ctx.db, input.id);
+    await recordAudit(ctx.db, { actor: { kind: "user", userId: ctx.user.id }, entity: "webhook_source", entityId: input.id, action: "disabled" });
+  }),
+});
