@@ -2,9 +2,11 @@
 
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState, type KeyboardEvent } from "react";
+import type { TRPCClientErrorLike } from "@trpc/client";
 import type { TicketPriority, TicketStatus } from "@/db/schema";
+import type { AppRouter } from "@/server/trpc/root";
 import { fieldErrors, formError } from "@/components/layout/trpc-errors";
-import { useTRPC } from "@/components/layout/trpc-provider";
+import { useTRPC, useTRPCClient } from "@/components/layout/trpc-provider";
 import { Alert } from "@/components/ui/alert";
 import { Card, CardBody, CardHeader, CardTitle } from "@/components/ui/card";
 import { Field } from "@/components/ui/field";
@@ -21,6 +23,13 @@ type Patch = {
   tags?: string[];
 };
 
+function learnedField(patch: Patch): { field: "category" | "priority" | "team"; value: string } | null {
+  if (patch.category) return { field: "category", value: patch.category };
+  if (patch.priority) return { field: "priority", value: patch.priority };
+  if (patch.teamId) return { field: "team", value: patch.teamId };
+  return null;
+}
+
 /** The ticket's editable fields. Each change saves at once, as in most helpdesks; there is no form to submit. */
 export function TicketProperties({ ticket }: { ticket: TicketDetail }) {
   const trpc = useTRPC();
@@ -28,15 +37,19 @@ export function TicketProperties({ ticket }: { ticket: TicketDetail }) {
   const users = useQuery(trpc.users.assignable.queryOptions());
   const teams = useQuery(trpc.users.teams.queryOptions());
   const categories = useQuery(trpc.taxonomy.categories.queryOptions());
-  const update = useMutation(
-    trpc.tickets.update.mutationOptions({
-      onSettled: () =>
-        Promise.all([
-          queryClient.invalidateQueries(trpc.tickets.get.queryFilter({ ticketId: ticket.id })),
-          queryClient.invalidateQueries(trpc.tickets.list.pathFilter()),
-        ]),
-    }),
-  );
+  const client = useTRPCClient();
+  const update = useMutation<unknown, TRPCClientErrorLike<AppRouter>, { ticketId: string } & Patch>({
+    // A category, priority or team an agent sets is a verified label: learning.correct saves it and teaches the learner.
+    mutationFn: (vars) => {
+      const learned = learnedField(vars);
+      return learned ? client.learning.correct.mutate({ ticketId: vars.ticketId, ...learned }) : client.tickets.update.mutate(vars);
+    },
+    onSettled: () =>
+      Promise.all([
+        queryClient.invalidateQueries(trpc.tickets.get.queryFilter({ ticketId: ticket.id })),
+        queryClient.invalidateQueries(trpc.tickets.list.pathFilter()),
+      ]),
+  });
   const save = (patch: Patch) => update.mutate({ ticketId: ticket.id, ...patch });
   // While a change saves, show the chosen value rather than snapping back to the stored one.
   const saving: Patch = update.isPending ? update.variables : {};
