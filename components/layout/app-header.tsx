@@ -21,6 +21,7 @@ export function AppHeader({ user }: { user: SessionUser }) {
           </NavLink>
           <NavLink href="/tickets/new">New ticket</NavLink>
           {hasRole(user, "admin") && <NavLink href="/admin/users">Admin</NavLink>}
+          {hasRole(user, "admin") && <NavLink href="/admin/learning">Learning</NavLink>}
         </nav>
         <div className="ml-auto flex items-center gap-3">
           <div className="flex items-center gap-2 text-sm" data-testid="current-user">

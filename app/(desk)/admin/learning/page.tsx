@@ -1,0 +1,34 @@
+import type { Metadata } from "next";
+import { getQueryClient, HydrateClient, trpcServer } from "@/components/layout/trpc-server";
+import { requireUser } from "@/server/auth/session";
+import { EvalRunsTable } from "./eval-runs-table";
+import { ImportForm } from "./import-form";
+import { LearnerSummary } from "./learner-summary";
+
+export const metadata: Metadata = { title: "Learning" };
+
+export default async function AdminLearningPage() {
+  await requireUser("admin");
+  const qc = getQueryClient();
+  await qc.prefetchQuery(trpcServer.learning.overview.queryOptions());
+  return (
+    <HydrateClient>
+      <div className="flex flex-col gap-3">
+        <div>
+          <h1 className="text-lg font-semibold tracking-tight">Learning</h1>
+          <p className="text-sm text-zinc-500">
+            What triage has learned from verified labels: agents&apos; corrections, API and helpdesk updates, and imported history. New examples reach
+            every worker within seconds.
+          </p>
+        </div>
+        <div className="grid items-start gap-4 lg:grid-cols-[minmax(0,1fr)_360px]">
+          <div className="flex min-w-0 flex-col gap-4">
+            <LearnerSummary />
+            <EvalRunsTable />
+          </div>
+          <ImportForm />
+        </div>
+      </div>
+    </HydrateClient>
+  );
+}
