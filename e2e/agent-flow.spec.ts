@@ -58,8 +58,11 @@ test("an agent works a ticket from sign-in to sign-out", async ({ page }) => {
   await page.getByLabel("Priority").selectOption("high");
   await expect(page.locator("h1 + div").getByTestId("priority-badge")).toHaveText("High");
   await page.getByLabel("Tags").fill("damaged");
+  // The chip shows at once; wait for the save itself, or the reload below would cancel it.
+  const saved = page.waitForResponse((r) => r.url().includes("tickets.update") && r.ok());
   await page.getByLabel("Tags").press("Enter");
   await expect(page.getByTestId("ticket-tags")).toContainText("damaged");
+  await saved;
   await page.reload();
   await expect(page.getByLabel("Status")).toHaveValue("solved");
   await expect(page.getByLabel("Priority")).toHaveValue("high");

@@ -40,7 +40,21 @@ export const screenshot = (page: Page, name: string) => page.screenshot({ path: 
 export const test = base.extend<{
   /** Signs the page's browser context in as a demo user (through the API, without the form). */
   signInAs: (role: DemoRole) => Promise<void>;
+  /** Fails the test on an uncaught page error or a React hydration mismatch, which a passing flow could hide. */
+  pageErrors: void;
 }>({
+  pageErrors: [
+    async ({ page }, use) => {
+      const errors: string[] = [];
+      page.on("pageerror", (err) => errors.push(`pageerror: ${err.message}`));
+      page.on("console", (msg) => {
+        if (msg.type() === "error" && /hydrat/i.test(msg.text())) errors.push(`console: ${msg.text()}`);
+      });
+      await use();
+      expect(errors, "errors in the browser").toEqual([]);
+    },
+    { auto: true },
+  ],
   signInAs: async ({ page }, use) => {
     await use(async (role) => {
       const error = await apiSignIn(page.context().request, DEMO[role], DEMO_PASSWORD);

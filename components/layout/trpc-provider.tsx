@@ -15,7 +15,7 @@ let browserQueryClient: QueryClient | undefined;
 function getQueryClient() {
   // A new client per server render (no data shared between users); one for the browser's lifetime.
   if (typeof window === "undefined") return makeQueryClient();
-  return (browserQueryClient ??= makeQueryClient());
+  return (browserQueryClient ??= makeQueryClient({ onUnauthorized: () => window.location.assign("/signin") }));
 }
 
 const url = "/api/trpc";

@@ -17,7 +17,7 @@ export const usersRouter = router({
 
   list: adminProcedure.query(({ ctx }) =>
     ctx.db
-      .select({ id: users.id, email: users.email, name: users.name, role: users.role, active: users.active, createdAt: users.createdAt })
+      .select({ id: users.id, email: users.email, name: users.name, role: users.role, teamId: users.teamId, active: users.active, createdAt: users.createdAt })
       .from(users)
       .orderBy(asc(users.email)),
   ),

@@ -16,6 +16,8 @@ export function UsersTable({ meId }: { meId: string }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const users = useQuery(trpc.users.list.queryOptions());
+  const teams = useQuery(trpc.users.teams.queryOptions());
+  const teamName = new Map((teams.data ?? []).map((t) => [t.id, t.name]));
   const setActive = useMutation(
     trpc.users.setActive.mutationOptions({
       onSettled: () =>
@@ -39,6 +41,7 @@ export function UsersTable({ meId }: { meId: string }) {
             <Th>Name</Th>
             <Th>Email</Th>
             <Th>Role</Th>
+            <Th>Team</Th>
             <Th>Status</Th>
             <Th>Added</Th>
             <Th className="text-right">
@@ -57,6 +60,7 @@ export function UsersTable({ meId }: { meId: string }) {
               <Td>
                 <Badge tone={roleTone[u.role]}>{u.role}</Badge>
               </Td>
+              <Td className="text-zinc-600">{u.teamId ? (teamName.get(u.teamId) ?? "—") : <span className="text-zinc-400">—</span>}</Td>
               <Td>{u.active ? <Badge tone="green">Active</Badge> : <Badge tone="muted">Deactivated</Badge>}</Td>
               <Td className="whitespace-nowrap text-zinc-500">
                 <DateTime date={u.createdAt} />
