@@ -3,6 +3,7 @@ import type { Db, DbOrTx } from "@/db/client";
 import { rawInbound, tickets, type RawInbound, type RawInboundKind, type RawInboundStatus } from "@/db/schema";
 import { AppError } from "@/server/errors";
 import type { IngestAdapter, ProcessOutcome } from "./adapter";
+import { stripNul } from "./clean";
 import { apiAdapter } from "./api/adapter";
 import { emailAdapter } from "./email/adapter";
 import { webhookAdapter } from "./webhooks/adapter";
@@ -53,8 +54,20 @@ export async function storeRaw(db: DbOrTx, item: RawItem): Promise<{ row: RawInb
   return { row: existing, repeated: true };
 }
 
+/** Drizzle wraps driver errors ("Failed query: …" plus every parameter): the cause is the part worth keeping. */
+function rootCause(err: unknown): unknown {
+  return err instanceof Error && err.cause instanceof Error ? err.cause : err;
+}
+
 function isUniqueViolation(err: unknown) {
-  return typeof err === "object" && err !== null && (err as { code?: string }).code === "23505";
+  const e = rootCause(err);
+  return typeof e === "object" && e !== null && (e as { code?: string }).code === "23505";
+}
+
+function describe(err: unknown) {
+  const e = rootCause(err);
+  const text = e instanceof Error ? `${e.name === "Error" ? "" : `${e.name}: `}${e.message}` : String(e);
+  return stripNul(text).slice(0, 2000);
 }
 
 /**
@@ -71,14 +84,14 @@ export async function processRaw(db: Db, row: RawInbound): Promise<IngestResult>
       outcome = await adapter.process(db, row);
       failure = undefined;
     } catch (err) {
-      failure = err instanceof Error ? `${err.name === "Error" ? "" : `${err.name}: `}${err.message}` : String(err);
+      failure = describe(err);
       if (!isUniqueViolation(err)) break;
     }
   }
   if (!outcome) {
     await db
       .update(rawInbound)
-      .set({ status: "failed", error: (failure ?? "unknown error").slice(0, 2000), attempts: sql`${rawInbound.attempts} + 1`, processedAt: sql`now()` })
+      .set({ status: "failed", error: failure ?? "unknown error", attempts: sql`${rawInbound.attempts} + 1`, processedAt: sql`now()` })
       .where(eq(rawInbound.id, row.id));
     console.warn(`[ingest] ${row.kind} ${row.id} from ${row.source} failed: ${failure}`);
     return { rawId: row.id, status: "failed", ticketId: null, ticketNumber: null, messageId: null, createdTicket: false, reason: failure ?? "unknown error", repeated: false };

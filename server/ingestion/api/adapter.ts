@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { receiveMessage } from "@/server/tickets/receive-message";
+import { storable } from "../clean";
 import { RejectedInput, type IngestAdapter } from "../adapter";
 import { sanitizeEmailHtml } from "../email/parse";
 
@@ -49,7 +50,7 @@ export const apiAdapter: IngestAdapter = {
     const actor = { kind: "api" as const, label: `key:${meta.keyName} (${meta.keyPrefix})` };
     if (meta.op === "create-ticket") {
       const b = body(createTicketBody, raw.bytes);
-      const r = await receiveMessage(db, {
+      const r = await receiveMessage(db, storable({
         channel: "api",
         from: b.from,
         subject: b.subject,
@@ -60,11 +61,11 @@ export const apiAdapter: IngestAdapter = {
         messageIdHeader: b.externalId ? mid("ticket", b.externalId) : null,
         rawInboundId: raw.id,
         actor,
-      });
+      }));
       return { status: r.duplicate ? "duplicate" : "processed", ...r };
     }
     const b = body(addMessageBody, raw.bytes);
-    const r = await receiveMessage(db, {
+    const r = await receiveMessage(db, storable({
       channel: "api",
       from: b.from ?? meta.customer,
       subject: "",
@@ -74,7 +75,7 @@ export const apiAdapter: IngestAdapter = {
       messageIdHeader: b.externalId ? mid("message", meta.ticketId, b.externalId) : null,
       rawInboundId: raw.id,
       actor,
-    });
+    }));
     return { status: r.duplicate ? "duplicate" : "processed", ...r };
   },
 };

@@ -1,5 +1,6 @@
 import type { IngestAdapter } from "../adapter";
 import { receiveMessage } from "@/server/tickets/receive-message";
+import { storable } from "../clean";
 import { parseEmail } from "./parse";
 import { resolveThread, ticketToken } from "./thread";
 
@@ -21,7 +22,7 @@ export const emailAdapter: IngestAdapter = {
     const headers = mail.skippedAttachments
       ? { ...mail.headers, "x-deskling-skipped-attachments": String(mail.skippedAttachments) }
       : mail.headers;
-    const r = await receiveMessage(db, {
+    const r = await receiveMessage(db, storable({
       channel: "email",
       from: mail.from,
       subject,
@@ -35,7 +36,7 @@ export const emailAdapter: IngestAdapter = {
       rawInboundId: raw.id,
       attachments: mail.attachments,
       actor: { kind: "system", label: raw.source },
-    });
+    }));
     return { status: r.duplicate ? "duplicate" : "processed", ...r };
   },
 };

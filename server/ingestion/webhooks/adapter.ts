@@ -1,6 +1,7 @@
 import { eq } from "drizzle-orm";
 import { webhookSources, type WebhookKind } from "@/db/schema";
 import { receiveMessage } from "@/server/tickets/receive-message";
+import { storable } from "../clean";
 import { RejectedInput, type IngestAdapter } from "../adapter";
 import { sanitizeEmailHtml } from "../email/parse";
 import { normalizeWebhook } from "./normalize";
@@ -21,7 +22,7 @@ export const webhookAdapter: IngestAdapter = {
     }
     const event = normalizeWebhook(kind, body);
     if (event.action === "ignore") return { status: "ignored", reason: event.reason };
-    const r = await receiveMessage(db, {
+    const r = await receiveMessage(db, storable({
       channel: "webhook",
       from: event.from,
       subject: event.subject,
@@ -33,7 +34,7 @@ export const webhookAdapter: IngestAdapter = {
       messageIdHeader: `<${encodeURIComponent(event.externalTicketId)}.${encodeURIComponent(event.externalMessageId)}@${encodeURIComponent(name)}.webhook.deskling.invalid>`,
       rawInboundId: raw.id,
       actor: { kind: "helpdesk", label: name },
-    });
+    }));
     return { status: r.duplicate ? "duplicate" : "processed", ...r };
   },
 };
