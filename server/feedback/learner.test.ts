@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { eq } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { getDb } from "@/db/client";
 import { categories, corrections, embeddings, examples, LIVE_SCOPE } from "@/db/schema";
 import { env } from "@/server/env";
@@ -75,9 +75,13 @@ describe("learner", () => {
 
     expect(learner.has("category", agent.exampleId)).toBe(true);
     expect(learner.labels("category")).toContain("subscription");
-    const after = await learner.classify("category", "I would like to switch my subscription plan to yearly");
+    // Right away through the neighbours, and again once the background retrain has taught the linear model.
+    const similar = "I would like to switch my subscription plan to yearly";
+    const after = await learner.classify("category", similar);
     expect(after.label).toBe("subscription");
     expect(after.neighbours[0]?.exampleId).toBe(agent.exampleId);
+    await vi.waitFor(() => expect(learner.retrainPending("category")).toBe(false));
+    expect((await learner.classify("category", similar)).label).toBe("subscription");
 
     const [c] = await db.select().from(corrections).where(eq(corrections.id, agent.correctionId));
     expect(c).toMatchObject({ aiValue: before.label, finalValue: "subscription", modelVersion: "test-model@1", source: "agent", scope });

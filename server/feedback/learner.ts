@@ -37,8 +37,8 @@ export interface FieldPrediction {
 interface FieldModel {
   index: VectorIndex;
   classifier: ExampleClassifier;
-  /** Any stored vector, for refit(). */
-  probe: Float32Array;
+  /** Examples per label, kept here because asking the classifier copies the whole index. */
+  labelCounts: Map<string, number>;
 }
 
 interface ExampleRow {
@@ -61,6 +61,13 @@ export interface LearnerOptions {
 }
 
 const LOAD_BATCH = 2000;
+const INDEX_HEADROOM = 1024;
+
+function count(counts: Map<string, number>, label: string, delta: number) {
+  const n = (counts.get(label) ?? 0) + delta;
+  if (n > 0) counts.set(label, n);
+  else counts.delete(label);
+}
 
 export class Learner {
   readonly scope: string;
@@ -68,6 +75,8 @@ export class Learner {
   private queue: Promise<void> = Promise.resolve();
   private barriers = new Map<string, () => void>();
   private refitTimers = new Map<string, NodeJS.Timeout>();
+  /** Duration of each field's last retrain, for the worker log and benchmarks. */
+  readonly lastRetrainMs = new Map<string, number>();
   private unlisten: (() => Promise<void>) | undefined;
   private listens = 0;
   private stopped = false;
@@ -121,7 +130,8 @@ export class Learner {
   }
 
   labels(field: string): string[] {
-    return this.fields.get(field)?.classifier.labels ?? [];
+    const counts = this.fields.get(field)?.labelCounts;
+    return counts ? [...counts.keys()].sort() : [];
   }
 
   /** Resolves once every notice committed before this call has been applied (tests, evaluation, imports). */
@@ -130,6 +140,20 @@ export class Learner {
     const reached = new Promise<void>((resolve) => this.barriers.set(token, resolve));
     await notifyExamples(this.db, { scope: this.scope, ids: [], barrier: token });
     await reached;
+  }
+
+  /** True until the debounced retrain after the latest examples has run. */
+  retrainPending(field: string): boolean {
+    return this.refitTimers.has(field) || (this.fields.get(field)?.classifier.needsRetrain ?? false);
+  }
+
+  /** Runs pending retrains now (evaluation, tests); in a worker the debounce timer does it. */
+  flushRetrain(): void {
+    for (const [field, timer] of this.refitTimers) {
+      clearTimeout(timer);
+      this.refitTimers.delete(field);
+      this.refit(field);
+    }
   }
 
   async embed(text: string): Promise<Float32Array> {
@@ -214,6 +238,13 @@ export class Learner {
   private async loadAll(): Promise<void> {
     const started = Date.now();
     const fresh = new Map<string, FieldModel>();
+    // Sized up front: a growing index doubles, and at 100k examples the doubling alone would break the memory budget.
+    const sizes = await this.db
+      .select({ field: examples.field, n: sql<number>`count(*)`.mapWith(Number) })
+      .from(examples)
+      .where(eq(examples.scope, this.scope))
+      .groupBy(examples.field);
+    for (const { field, n } of sizes) fresh.set(field, this.newModel(n + INDEX_HEADROOM));
     let count = 0;
     let lastId = "";
     // Keyset pages keep memory flat: only one page of bytea rows exists at a time next to the index.
@@ -231,7 +262,7 @@ export class Learner {
     this.fields = fresh;
     for (const field of fresh.keys()) this.refit(field);
     this.log(
-      `[learner] scope ${this.scope}: ${count} examples in ${[...fresh.keys()].map((f) => `${f} (${fresh.get(f)!.classifier.labels.length} labels)`).join(", ") || "no fields"}, loaded in ${Date.now() - started} ms`,
+      `[learner] scope ${this.scope}: ${count} examples in ${[...fresh.keys()].map((f) => `${f} (${fresh.get(f)!.labelCounts.size} labels)`).join(", ") || "no fields"}, loaded and trained in ${Date.now() - started} ms`,
     );
   }
 
@@ -239,7 +270,13 @@ export class Learner {
     const rows = await this.selectRows().where(and(eq(examples.scope, this.scope), inArray(examples.id, ids)));
     const found = new Set(rows.map((r) => r.id));
     // An id that is gone was deleted: forget it wherever it was.
-    for (const id of ids) if (!found.has(id)) for (const m of this.fields.values()) m.classifier.remove(id);
+    for (const id of ids) {
+      if (found.has(id)) continue;
+      for (const m of this.fields.values()) {
+        const previous = m.index.get(id)?.label;
+        if (previous !== undefined && m.classifier.remove(id)) count(m.labelCounts, previous, -1);
+      }
+    }
     const touched = await this.addRows(this.fields, rows);
     for (const field of touched) this.scheduleRefit(field);
   }
@@ -261,12 +298,14 @@ export class Learner {
       const vector = r.vector ? bytesToVector(r.vector) : computed.get(r.textHash)!;
       let model = target.get(r.field);
       if (!model) {
-        const index = new VectorIndex(vector.length);
-        model = { index, classifier: ExampleClassifier.fromIndex(index, this.classifierOptions), probe: vector };
+        model = this.newModel(INDEX_HEADROOM);
         target.set(r.field, model);
       }
       // A field's label may have been corrected: add() replaces the stored label and vector of a known id.
+      const previous = model.index.get(r.id)?.label;
+      if (previous !== undefined) count(model.labelCounts, previous, -1);
       model.classifier.add(r.id, r.label, vector);
+      count(model.labelCounts, r.label, 1);
       touched.add(r.field);
     }
     return touched;
@@ -283,13 +322,20 @@ export class Learner {
     );
   }
 
+  private newModel(capacity: number): FieldModel {
+    const index = new VectorIndex(this.embedder.dimensions, capacity);
+    return { index, classifier: ExampleClassifier.fromIndex(index, this.classifierOptions), labelCounts: new Map() };
+  }
+
   /**
-   * Debounced retrain. The classifier solves lazily on its next prediction after examples change; classifying one
-   * stored example here makes it solve now, in the background, so a ticket never waits for it.
+   * Debounced retrain of the linear view. Until it runs, a new example already counts through the neighbour view
+   * (see combine() in server/learning/classifier.ts), so a burst of corrections costs one retrain, not one each.
    */
   private refit(field: string) {
     const model = this.fields.get(field);
-    if (!model || model.index.size === 0) return;
-    model.classifier.classify(model.probe);
+    if (!model || model.index.size === 0 || !model.classifier.needsRetrain) return;
+    const started = Date.now();
+    model.classifier.retrain();
+    this.lastRetrainMs.set(field, Date.now() - started);
   }
 }

@@ -45,6 +45,7 @@ export interface EvalResult {
     classifier: ClassifierOptions;
     trainMs: number;
     learnerApplyMs: number;
+    retrainMs: number;
     fullTriageLatencyMs?: { rows: number; p50: number; p95: number };
   };
   rows: (ScoredRow & { text: string })[];
@@ -105,10 +106,11 @@ export async function runEval(
     const applyStarted = Date.now();
     await learner.barrier();
     const learnerApplyMs = Date.now() - applyStarted;
+    const retrainStarted = Date.now();
+    learner.flushRetrain();
+    const retrainMs = Date.now() - retrainStarted;
     const trainMs = Date.now() - trainStarted;
-    log(`trained on ${learner.size(field)} examples, ${learner.labels(field).length} labels, in ${trainMs} ms`);
-    // The first classification pays for the solve; the background refit does the same in production.
-    await learner.classify(field, test[0]!.text);
+    log(`trained on ${learner.size(field)} examples, ${learner.labels(field).length} labels, in ${trainMs} ms (retrain ${retrainMs} ms)`);
 
     const rows: EvalResult["rows"] = [];
     for (const [i, r] of test.entries()) {
@@ -140,6 +142,7 @@ export async function runEval(
       classifier: { ...DEFAULT_CLASSIFIER_OPTIONS, ...params.classifierOptions },
       trainMs,
       learnerApplyMs,
+      retrainMs,
       ...(fullTriageLatencyMs ? { fullTriageLatencyMs } : {}),
     };
     await db.update(evalRuns).set({ metrics: { ...metrics }, status: "succeeded", finishedAt: new Date() }).where(eq(evalRuns.id, runId));
