@@ -1,0 +1,44 @@
+/**
+ * Embeddings of evaluation texts, cached in models/.cache/eval-embeddings keyed by model and the texts' hash,
+ * so classifier experiments re-run in seconds instead of re-encoding ~28k texts.
+ */
+import { createHash } from "node:crypto";
+import { existsSync } from "node:fs";
+import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
+import path from "node:path";
+import { Embedder } from "../../server/learning/embedder";
+import { MODEL_CACHE_DIR } from "../fetch";
+
+export interface EmbeddingMatrix {
+  dims: number;
+  /** Row-major, one L2-normalized vector per text. */
+  data: Float32Array;
+}
+
+export async function cachedEmbeddings(
+  name: string,
+  texts: readonly string[],
+  getEmbedder: () => Promise<Embedder>,
+  log: (line: string) => void = () => {},
+): Promise<EmbeddingMatrix> {
+  const embedder = await getEmbedder();
+  const hash = createHash("sha256").update(embedder.modelId).update("\0").update(texts.join("\n")).digest("hex").slice(0, 16);
+  const file = path.join(MODEL_CACHE_DIR, "eval-embeddings", `${name}-${hash}.f32`);
+  const dims = embedder.dimensions;
+  if (existsSync(file)) {
+    const buf = await readFile(file);
+    return { dims, data: new Float32Array(buf.buffer, buf.byteOffset, buf.byteLength / 4) };
+  }
+  const started = Date.now();
+  const vectors = await embedder.embedMany(texts, {
+    onProgress: (done, total) => {
+      if (done % 1000 === 0 || done === total) log(`${name}: ${done}/${total} (${((Date.now() - started) / done).toFixed(1)} ms/text)`);
+    },
+  });
+  const data = new Float32Array(texts.length * dims);
+  vectors.forEach((v, i) => data.set(v, i * dims));
+  await mkdir(path.dirname(file), { recursive: true });
+  await writeFile(`${file}.tmp`, Buffer.from(data.buffer));
+  await rename(`${file}.tmp`, file);
+  return { dims, data };
+}
