@@ -4,8 +4,9 @@ import type { Db } from "@/db/client";
 import { apiKeys, type ApiKey } from "@/db/schema";
 import { AppError } from "@/server/errors";
 
-export const API_SCOPES = ["tickets:read", "tickets:write", "ingest:email"] as const;
-export type ApiScope = (typeof API_SCOPES)[number];
+import type { ApiScope } from "./scopes";
+
+export { API_SCOPES, type ApiScope } from "./scopes";
 
 const sha256 = (s: string) => createHash("sha256").update(s).digest("hex");
 
