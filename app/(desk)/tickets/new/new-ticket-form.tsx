@@ -1,12 +1,13 @@
 "use client";
 
 import { useMutation, useQueryClient } from "@tanstack/react-query";
+import Link from "next/link";
 import { useRouter } from "next/navigation";
 import type { FormEvent } from "react";
 import { fieldErrors, formError } from "@/components/layout/trpc-errors";
 import { useTRPC } from "@/components/layout/trpc-provider";
 import { Alert } from "@/components/ui/alert";
-import { Button } from "@/components/ui/button";
+import { Button, buttonVariants } from "@/components/ui/button";
 import { Card, CardBody } from "@/components/ui/card";
 import { errorProps, Field } from "@/components/ui/field";
 import { Input, Textarea } from "@/components/ui/input";
@@ -59,9 +60,9 @@ export function NewTicketForm() {
             <Textarea id="text" name="text" rows={8} {...errorProps("text", errors.text)} />
           </Field>
           <div className="flex justify-end gap-2">
-            <Button variant="secondary" onClick={() => router.back()}>
+            <Link href="/tickets" className={buttonVariants({ variant: "secondary" })}>
               Cancel
-            </Button>
+            </Link>
             <Button type="submit" disabled={create.isPending}>
               {create.isPending ? "Creating…" : "Create ticket"}
             </Button>
