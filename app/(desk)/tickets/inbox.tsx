@@ -106,7 +106,14 @@ export function Inbox({ meId }: { meId: string }) {
           </Alert>
         ) : data && data.items.length === 0 ? (
           <div className="px-4 py-16 text-center text-sm text-zinc-500">
-            {filtered ? (
+            {data.total > 0 ? (
+              <>
+                This page is past the last ticket.{" "}
+                <button type="button" className="font-medium text-indigo-700 hover:underline" onClick={() => navigate({ page: 1 })}>
+                  Go to page 1
+                </button>
+              </>
+            ) : filtered ? (
               <>
                 No tickets match these filters.{" "}
                 <button type="button" className="font-medium text-indigo-700 hover:underline" onClick={() => navigate({ status: [], assignee: "", team: "", q: "" })}>
