@@ -4,6 +4,8 @@ import type { RawInbound, RawInboundKind } from "@/db/schema";
 /** What became of one raw inbound item. Failures are thrown, and recorded by the pipeline. */
 export type ProcessOutcome =
   | { status: "processed" | "duplicate"; ticketId: string; ticketNumber: number; messageId: string; createdTicket: boolean }
+  /** A helpdesk update applied to a ticket: no message, the change is in the audit log and the corrections. */
+  | { status: "processed"; ticketId: string; ticketNumber: number; messageId: null; createdTicket: false }
   | { status: "ignored"; reason: string };
 
 /**

@@ -119,7 +119,8 @@ export async function ingest(db: Db, item: RawItem): Promise<IngestResult> {
   const [t] = row.ticketId ? await db.select({ number: tickets.number }).from(tickets).where(eq(tickets.id, row.ticketId)) : [];
   return {
     rawId: row.id,
-    status: row.status,
+    // The same item again (e.g. a helpdesk re-delivering an event): answered like a Message-ID duplicate.
+    status: row.status === "processed" ? "duplicate" : row.status,
     ticketId: row.ticketId,
     ticketNumber: t?.number ?? null,
     messageId: row.messageId,

@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { eq } from "drizzle-orm";
 import { getDb } from "@/db/client";
 import { webhookSources } from "@/db/schema";
@@ -53,6 +54,8 @@ export async function ingestWebhookHttp(req: Request, sourceName: string) {
         bytes,
         contentType: req.headers.get("content-type"),
         meta: { sourceName, sourceKind: source.kind },
+        // Helpdesks retry deliveries: the same body from the same source is one event, stored once.
+        dedupeKey: `webhook:${sourceName}:${createHash("sha256").update(bytes).digest("hex")}`,
       }),
     );
   } catch (err) {

@@ -81,7 +81,7 @@ export function openApiDocument(serverUrl = "/") {
           summary: "Update status, priority, category or tags",
           description: "Scope tickets:write. Tags replace the ticket's tags.",
           requestBody: json(schema(updateTicketBody)),
-          responses: { "200": { description: "{ changed, changes }" }, "400": err("Invalid"), "404": err("Not found"), ...common },
+          responses: { "200": { description: "{ changed, fields }: priority and category are recorded as verified labels for the learner" }, "400": err("Invalid"), "404": err("Not found"), ...common },
         },
       },
       "/api/v1/tickets/{id}/messages": {

@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { getDb } from "@/db/client";
-import { apiKeys, messages, rawInbound } from "@/db/schema";
+import { apiKeys, corrections, messages, rawInbound } from "@/db/schema";
 import { makeUser } from "@/db/test/fixtures";
 import { startLoopbackHttp } from "../loopback-http";
 import { createApiKey, revokeApiKey } from "./keys";
@@ -70,6 +70,8 @@ describe("REST API v1 over HTTP on 127.0.0.1", () => {
       body: JSON.stringify({ status: "open", priority: "high", tags: ["export"] }),
     });
     expect(patch.status).toBe(200);
+    const learned = await db.select().from(corrections).where(eq(corrections.ticketId, c.ticketId));
+    expect(learned.map((l) => [l.field, l.finalValue, l.source])).toEqual([["priority", "high", "api"]]);
     expect((await call(`/api/v1/tickets/${c.ticketId}`, reader, { method: "PATCH", body: "{}" })).status).toBe(403);
 
     const t = (await (await call(`/api/v1/tickets/${c.ticketId}`, reader)).json()) as {

@@ -1,5 +1,6 @@
-import { eq } from "drizzle-orm";
-import { webhookSources, type WebhookKind } from "@/db/schema";
+import { and, eq } from "drizzle-orm";
+import { tickets, webhookSources, type WebhookKind } from "@/db/schema";
+import { updateTicketAndLearn } from "@/server/feedback/update-and-learn";
 import { receiveMessage } from "@/server/tickets/receive-message";
 import { storable } from "../clean";
 import { RejectedInput, type IngestAdapter } from "../adapter";
@@ -22,6 +23,16 @@ export const webhookAdapter: IngestAdapter = {
     }
     const event = normalizeWebhook(kind, body);
     if (event.action === "ignore") return { status: "ignored", reason: event.reason };
+    if (event.action === "update") {
+      const [t] = await db
+        .select({ id: tickets.id, number: tickets.number })
+        .from(tickets)
+        .where(and(eq(tickets.source, `${kind}:${name}`), eq(tickets.externalId, event.externalTicketId)));
+      if (!t) return { status: "ignored", reason: `update for ticket ${event.externalTicketId}, which never reached Deskling` };
+      // The helpdesk's agent decided these values: they are verified labels for the learner, like an agent's edit here.
+      await updateTicketAndLearn(db, { ticketId: t.id, actor: { kind: "helpdesk", label: name }, patch: event.patch, source: "helpdesk" });
+      return { status: "processed", ticketId: t.id, ticketNumber: t.number, messageId: null, createdTicket: false };
+    }
     const r = await receiveMessage(db, storable({
       channel: "webhook",
       from: event.from,

@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { getDb } from "@/db/client";
-import { messages, rawInbound, tickets, type WebhookKind } from "@/db/schema";
+import { corrections, messages, rawInbound, tickets, type WebhookKind } from "@/db/schema";
 import { startLoopbackHttp } from "../loopback-http";
 import { createWebhookSource } from "./sources";
 import { signWebhook } from "./verify";
@@ -98,15 +98,37 @@ describe("helpdesk webhooks over HTTP on 127.0.0.1", () => {
     expect((await fetch(`${http.url}/api/ingest/webhooks/nope-${randomUUID()}`, { method: "POST", body: "{}" })).status).toBe(404);
   });
 
-  it("keeps a signed but malformed event as a failed ingest; ticket-updated events are acknowledged, not tickets", async () => {
+  it("keeps a signed but malformed event as a failed ingest with the reason", async () => {
     const bad = (await (await post("generic", { event: "message.created", ticket: {} })).json()) as Result;
     expect(bad.status).toBe("failed");
     const [row] = await db.select().from(rawInbound).where(eq(rawInbound.id, bad.inboundId));
     expect(row).toMatchObject({ status: "failed", kind: "webhook" });
     expect(row!.error).toContain("external_id");
+  });
 
-    const upd = (await (await post("generic", { event: "ticket.updated", ticket: { external_id: "T-9" } })).json()) as Result;
-    expect(upd.status).toBe("ignored");
-    expect(upd.reason).toContain("not yet recorded as corrections");
+  it("applies a helpdesk's ticket-updated event and records it as a verified label, once", async () => {
+    const e = email();
+    const tid = String(Math.floor(Math.random() * 1e9));
+    const created = (await (await post("zendesk", zendesk(tid, "1", e))).json()) as Result;
+    const event = { event: "ticket.updated", ticket: { id: tid, priority: "urgent", status: "hold" } };
+    const res = await post("zendesk", event);
+    expect(res.status).toBe(201);
+    const [t] = await db.select().from(tickets).where(eq(tickets.id, created.ticketId!));
+    expect(t).toMatchObject({ priority: "urgent", status: "pending" });
+    const learned = await db.select().from(corrections).where(eq(corrections.ticketId, created.ticketId!));
+    expect(learned.map((c) => [c.field, c.finalValue, c.source])).toEqual([["priority", "urgent", "helpdesk"]]);
+
+    // A re-delivered update changes nothing and teaches nothing twice.
+    const again = await post("zendesk", event);
+    expect(again.status).toBe(200);
+    expect(await again.json()).toMatchObject({ status: "duplicate" });
+    expect(await db.select().from(corrections).where(eq(corrections.ticketId, created.ticketId!))).toHaveLength(1);
+
+    const unknown = (await (await post("generic", { event: "ticket.updated", ticket: { external_id: "never-seen", priority: "low" } })).json()) as Result;
+    expect(unknown.status).toBe("ignored");
+    expect(unknown.reason).toContain("never reached Deskling");
+    const badPriority = (await (await post("zendesk", { event: "ticket.updated", ticket: { id: tid, priority: "whenever" } })).json()) as Result;
+    expect(badPriority.status).toBe("failed");
+    expect(badPriority.reason).toContain('unknown priority "whenever"');
   });
 });
