@@ -1,4 +1,8 @@
+import { execFileSync } from "node:child_process";
 import { randomUUID } from "node:crypto";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
 import { eq } from "drizzle-orm";
 import nodemailer from "nodemailer";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -122,6 +126,32 @@ describe("SMTP receiver (nodemailer → smtp-server on 127.0.0.1 → ticket)", (
       expect(row.ticketId).toBeNull();
     }
     expect((await db.select({ id: tickets.id }).from(tickets)).length).toBe(before);
+  });
+
+  it("offers STARTTLS when given a certificate, and the mail travels encrypted", async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), "deskling-tls-"));
+    try {
+      execFileSync("openssl", ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=localhost",
+        "-keyout", path.join(dir, "key.pem"), "-out", path.join(dir, "cert.pem")], { stdio: "ignore" });
+      const tls = { key: await readFile(path.join(dir, "key.pem")), cert: await readFile(path.join(dir, "cert.pem")) };
+      const secure = createSmtpReceiver({ db, host: "127.0.0.1", port: 0, maxBytes: MAX, allowedDomains: [], tls, log: () => {} });
+      const securePort = await secure.listen();
+      try {
+        const info = await nodemailer
+          .createTransport({ host: "127.0.0.1", port: securePort, secure: false, requireTLS: true, tls: { rejectUnauthorized: false } })
+          .sendMail({ from: `t-${randomUUID()}@example.com`, to: "a@support.test", subject: "over TLS", text: "secret" });
+        const row = await rawRow(accepted(info.response)!);
+        expect(row.status).toBe("processed");
+        expect(row.meta).toMatchObject({ tls: true });
+        // Without a certificate STARTTLS is not offered, so a client that insists on it is refused.
+        const plain = nodemailer.createTransport({ host: "127.0.0.1", port, secure: false, requireTLS: true });
+        await expect(plain.sendMail({ from: "c@example.com", to: "a@support.test", subject: "x", text: "x" })).rejects.toThrow(/STARTTLS/);
+      } finally {
+        await secure.close();
+      }
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   it("refuses oversized mail with 552 and unknown recipient domains with 550", async () => {

@@ -63,6 +63,7 @@ export function createSmtpReceiver(opts: SmtpReceiverOptions) {
             envelopeFrom: mailFrom ? mailFrom.address : undefined,
             rcptTo: session.envelope.rcptTo.map((r) => r.address),
             remoteAddress: session.remoteAddress,
+            tls: session.secure,
             clientHostname: session.clientHostname,
           },
         }).then(

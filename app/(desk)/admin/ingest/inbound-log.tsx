@@ -86,7 +86,7 @@ export function InboundLog() {
               <Td>
                 <span className="font-mono text-xs">{item.source}</span>
               </Td>
-              <Td className="whitespace-nowrap text-zinc-500">{(item.size / 1024).toFixed(1)} KB</Td>
+              <Td className="whitespace-nowrap text-zinc-500">{item.size < 1024 ? `${item.size} B` : `${(item.size / 1024).toFixed(1)} KB`}</Td>
               <Td>
                 <Badge tone={tone[item.status]}>{item.status}</Badge>
                 {item.attempts > 1 && <span className="ml-1 text-xs text-zinc-400">×{item.attempts}</span>}
