@@ -115,7 +115,16 @@ export async function processRaw(db: Db, row: RawInbound): Promise<IngestResult>
 /** Store first, then process: the one path for every inbound item. */
 export async function ingest(db: Db, item: RawItem): Promise<IngestResult> {
   const { row, repeated } = await storeRaw(db, item);
-  if (!repeated || row.status === "received" || row.status === "failed") return { ...(await processRaw(db, row)), repeated };
+  if (!repeated || row.status === "received" || row.status === "failed") {
+    try {
+      return { ...(await processRaw(db, row)), repeated };
+    } catch (err) {
+      // Stored is accepted: the sender must not retry. The sweep in the mail process finishes it later.
+      console.error(`[ingest] ${row.id} stored, processing deferred:`, err);
+      const reason = `processing deferred: ${describe(err)}`;
+      return { rawId: row.id, status: "received", ticketId: null, ticketNumber: null, messageId: null, createdTicket: false, reason, repeated };
+    }
+  }
   const [t] = row.ticketId ? await db.select({ number: tickets.number }).from(tickets).where(eq(tickets.id, row.ticketId)) : [];
   return {
     rawId: row.id,

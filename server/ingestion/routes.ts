@@ -13,7 +13,7 @@ import { verifyWebhookSignature } from "./webhooks/verify";
 
 function accepted(r: IngestResult) {
   // A stored item that failed to process is still accepted (kept, listed, replayable): the sender must not resend it.
-  return json(r.status === "processed" ? 201 : 200, {
+  return json(r.status === "processed" ? 201 : r.status === "received" ? 202 : 200, {
     inboundId: r.rawId,
     status: r.status,
     ticketId: r.ticketId,

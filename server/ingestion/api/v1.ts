@@ -44,7 +44,7 @@ async function resolveTicket(ref: string) {
 /** Validation failures are stored too (kept, visible, replayable): answer them as 400 with the reason. */
 function ingestResponse(r: IngestResult, created: number) {
   if (r.status === "failed") return json(400, { error: { code: "INVALID_INPUT", message: r.reason, fields: null }, inboundId: r.rawId });
-  return json(r.status === "duplicate" ? 200 : created, {
+  return json(r.status === "duplicate" ? 200 : r.status === "received" ? 202 : created, {
     inboundId: r.rawId,
     ticketId: r.ticketId,
     ticketNumber: r.ticketNumber,

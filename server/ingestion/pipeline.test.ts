@@ -1,0 +1,40 @@
+import { randomUUID } from "node:crypto";
+import { eq, inArray, sql } from "drizzle-orm";
+import { describe, expect, it } from "vitest";
+import { getDb } from "@/db/client";
+import { messages, rawInbound } from "@/db/schema";
+import { ingest, processStuck, storeRaw } from "./pipeline";
+
+const db = getDb();
+const mail = (id: string) => Buffer.from(`From: p-${id}@example.com\r\nSubject: race\r\nMessage-ID: <${id}@example.com>\r\n\r\nsame message\r\n`);
+
+describe("ingest pipeline", () => {
+  it("stores concurrent copies of one message once: one processed, the rest duplicates", async () => {
+    const id = randomUUID();
+    const results = await Promise.all(Array.from({ length: 6 }, () => ingest(db, { kind: "email", source: "test:race", bytes: mail(id) })));
+    expect(results.map((r) => r.status).sort()).toEqual(["duplicate", "duplicate", "duplicate", "duplicate", "duplicate", "processed"]);
+    expect(new Set(results.map((r) => r.messageId)).size).toBe(1);
+    expect(await db.select().from(messages).where(eq(messages.messageIdHeader, `<${id}@example.com>`))).toHaveLength(1);
+  });
+
+  it("finishes items a crash left stored but unprocessed", async () => {
+    const id = randomUUID();
+    const { row } = await storeRaw(db, { kind: "email", source: "test:stuck", bytes: mail(id) });
+    await db.update(rawInbound).set({ receivedAt: sql`now() - interval '5 minutes'` }).where(eq(rawInbound.id, row.id));
+    expect(await processStuck(db, 60)).toBeGreaterThanOrEqual(1);
+    const [after] = await db.select().from(rawInbound).where(eq(rawInbound.id, row.id));
+    expect(after!.status).toBe("processed");
+    expect(await db.select().from(messages).where(eq(messages.messageIdHeader, `<${id}@example.com>`))).toHaveLength(1);
+  });
+
+  it("answers a repeated transport key from the stored row without storing it again", async () => {
+    const id = randomUUID();
+    const dedupeKey = `test:${id}`;
+    const a = await ingest(db, { kind: "email", source: "test:key", bytes: mail(id), dedupeKey });
+    const b = await ingest(db, { kind: "email", source: "test:key", bytes: mail(id), dedupeKey });
+    expect([a.status, b.status, b.repeated]).toEqual(["processed", "duplicate", true]);
+    expect(b.rawId).toBe(a.rawId);
+    expect(b.ticketNumber).toBe(a.ticketNumber);
+    expect(await db.select().from(rawInbound).where(inArray(rawInbound.dedupeKey, [dedupeKey]))).toHaveLength(1);
+  });
+});
