@@ -80,7 +80,7 @@ describe("learner", () => {
     const after = await learner.classify("category", similar);
     expect(after.label).toBe("subscription");
     expect(after.neighbours[0]?.exampleId).toBe(agent.exampleId);
-    await vi.waitFor(() => expect(learner.retrainPending("category")).toBe(false));
+    await vi.waitFor(() => expect(learner.retrainPending("category")).toBe(false), { timeout: 60_000, interval: 50 });
     expect((await learner.classify("category", similar)).label).toBe("subscription");
 
     const [c] = await db.select().from(corrections).where(eq(corrections.id, agent.correctionId));

@@ -12,6 +12,7 @@ import { ExampleClassifier, type ClassifierOptions, type LabelScore, type Predic
 import type { Embedder } from "@/server/learning/embedder";
 import { VectorIndex } from "@/server/learning/vector-index";
 import { EXAMPLES_CHANNEL, notifyExamples, type ExamplesNotice } from "./record-correction";
+import { Retrainer } from "./retrainer";
 import { bytesToVector, vectorToBytes } from "./vectors";
 
 export interface Neighbour {
@@ -39,6 +40,9 @@ interface FieldModel {
   classifier: ExampleClassifier;
   /** Examples per label, kept here because asking the classifier copies the whole index. */
   labelCounts: Map<string, number>;
+  /** Bumped on every change, so a retrain knows whether it trained on the latest examples. */
+  version: number;
+  training: Promise<void> | null;
 }
 
 interface ExampleRow {
@@ -75,6 +79,7 @@ export class Learner {
   private queue: Promise<void> = Promise.resolve();
   private barriers = new Map<string, () => void>();
   private refitTimers = new Map<string, NodeJS.Timeout>();
+  private readonly retrainer: Retrainer;
   /** Duration of each field's last retrain, for the worker log and benchmarks. */
   readonly lastRetrainMs = new Map<string, number>();
   private unlisten: (() => Promise<void>) | undefined;
@@ -93,6 +98,7 @@ export class Learner {
     this.log = opts.log ?? (() => {});
     this.retrainDelayMs = opts.retrainDelayMs ?? 250;
     this.classifierOptions = opts.classifierOptions ?? {};
+    this.retrainer = new Retrainer(this.log);
   }
 
   /** Listens first, then loads: an example committed during the load is applied twice, never missed. */
@@ -142,17 +148,21 @@ export class Learner {
     await reached;
   }
 
-  /** True until the debounced retrain after the latest examples has run. */
+  /** True until the retrain after the latest examples has finished. */
   retrainPending(field: string): boolean {
-    return this.refitTimers.has(field) || (this.fields.get(field)?.classifier.needsRetrain ?? false);
+    const m = this.fields.get(field);
+    return this.refitTimers.has(field) || m?.training != null || (m?.classifier.needsRetrain ?? false);
   }
 
-  /** Runs pending retrains now (evaluation, tests); in a worker the debounce timer does it. */
-  flushRetrain(): void {
+  /** Runs pending retrains now and waits for them (evaluation, tests); in a worker the debounce timer does it. */
+  async flushRetrain(): Promise<void> {
     for (const [field, timer] of this.refitTimers) {
       clearTimeout(timer);
       this.refitTimers.delete(field);
-      this.refit(field);
+    }
+    for (const [field, m] of this.fields) {
+      await m.training;
+      await this.refit(field);
     }
   }
 
@@ -194,6 +204,7 @@ export class Learner {
     for (const t of this.refitTimers.values()) clearTimeout(t);
     await this.unlisten?.().catch(() => {});
     await this.queue.catch(() => {});
+    await this.retrainer.stop();
   }
 
   /** Notices are applied one at a time, in commit order: that is what makes barrier() meaningful. */
@@ -260,7 +271,8 @@ export class Learner {
       if (page.length < LOAD_BATCH) break;
     }
     this.fields = fresh;
-    for (const field of fresh.keys()) this.refit(field);
+    // Not awaited: until the linear models land, predictions come from the neighbours alone.
+    for (const field of fresh.keys()) void this.refit(field);
     this.log(
       `[learner] scope ${this.scope}: ${count} examples in ${[...fresh.keys()].map((f) => `${f} (${fresh.get(f)!.labelCounts.size} labels)`).join(", ") || "no fields"}, loaded and trained in ${Date.now() - started} ms`,
     );
@@ -274,7 +286,10 @@ export class Learner {
       if (found.has(id)) continue;
       for (const m of this.fields.values()) {
         const previous = m.index.get(id)?.label;
-        if (previous !== undefined && m.classifier.remove(id)) count(m.labelCounts, previous, -1);
+        if (previous !== undefined && m.classifier.remove(id)) {
+          count(m.labelCounts, previous, -1);
+          m.version++;
+        }
       }
     }
     const touched = await this.addRows(this.fields, rows);
@@ -305,6 +320,7 @@ export class Learner {
       const previous = model.index.get(r.id)?.label;
       if (previous !== undefined) count(model.labelCounts, previous, -1);
       model.classifier.add(r.id, r.label, vector);
+      model.version++;
       count(model.labelCounts, r.label, 1);
       touched.add(r.field);
     }
@@ -317,25 +333,43 @@ export class Learner {
       field,
       setTimeout(() => {
         this.refitTimers.delete(field);
-        if (!this.stopped) this.refit(field);
+        if (!this.stopped) void this.refit(field);
       }, this.retrainDelayMs).unref(),
     );
   }
 
   private newModel(capacity: number): FieldModel {
     const index = new VectorIndex(this.embedder.dimensions, capacity);
-    return { index, classifier: ExampleClassifier.fromIndex(index, this.classifierOptions), labelCounts: new Map() };
+    return { index, classifier: ExampleClassifier.fromIndex(index, this.classifierOptions), labelCounts: new Map(), version: 0, training: null };
   }
 
   /**
-   * Debounced retrain of the linear view. Until it runs, a new example already counts through the neighbour view
-   * (see combine() in server/learning/classifier.ts), so a burst of corrections costs one retrain, not one each.
+   * Debounced retrain of the linear view, on a worker thread (see retrainer.ts). Until it lands, a new example
+   * already counts through the neighbour view (combine() in server/learning/classifier.ts), so a burst of
+   * corrections costs one retrain, not one each; examples that arrive during a retrain trigger one more.
    */
-  private refit(field: string) {
+  private refit(field: string): Promise<void> {
     const model = this.fields.get(field);
-    if (!model || model.index.size === 0 || !model.classifier.needsRetrain) return;
+    if (!model || model.index.size === 0 || !model.classifier.needsRetrain) return Promise.resolve();
+    if (model.training) return model.training;
+    const version = model.version;
     const started = Date.now();
-    model.classifier.retrain();
-    this.lastRetrainMs.set(field, Date.now() - started);
+    let failed = false;
+    model.training = this.retrainer
+      .retrain(model.classifier, model.index, () => model.version !== version)
+      .then(() => {
+        this.lastRetrainMs.set(field, Date.now() - started);
+        this.log(`[learner] ${this.scope}/${field}: retrained on ${model.index.size} examples in ${Date.now() - started} ms`);
+      })
+      .catch((err: unknown) => {
+        failed = true;
+        if (!this.stopped) this.log(`[learner] ${this.scope}/${field}: retrain failed: ${(err as Error).message}`);
+      })
+      .finally(() => {
+        model.training = null;
+        // A failure is not retried in a loop: the next example schedules the next attempt.
+        if (!failed && !this.stopped && model.classifier.needsRetrain) this.scheduleRefit(field);
+      });
+    return model.training;
   }
 }

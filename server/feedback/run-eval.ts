@@ -107,7 +107,7 @@ export async function runEval(
     await learner.barrier();
     const learnerApplyMs = Date.now() - applyStarted;
     const retrainStarted = Date.now();
-    learner.flushRetrain();
+    await learner.flushRetrain();
     const retrainMs = Date.now() - retrainStarted;
     const trainMs = Date.now() - trainStarted;
     log(`trained on ${learner.size(field)} examples, ${learner.labels(field).length} labels, in ${trainMs} ms (retrain ${retrainMs} ms)`);

@@ -1,0 +1,136 @@
+/**
+ * Trains a field's linear model on a worker thread. ExampleClassifier.retrain() is synchronous and takes seconds
+ * (16 s for 10k examples x 20 labels on this 2-core machine under load, see bench-learner.ts): on the worker's main
+ * thread it would freeze LISTEN, heartbeats and the SLM's token stream. The thread gets a copy of the index's
+ * vectors (transferred, not copied again), trains with the classifier's own SoftmaxRegression.train, and sends the
+ * weights back; the classifier keeps serving the old model and the neighbours meanwhile.
+ *
+ * Adapter: server/learning/classifier.ts has no public way to install a model trained elsewhere, so install()
+ * sets its `linear`/`stale` fields, after checking they exist; if they do not (the class changed), it falls back
+ * to retrain() on this thread and says so once.
+ */
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import path from "node:path";
+import { pathToFileURL } from "node:url";
+import { Worker } from "node:worker_threads";
+import { SoftmaxRegression, type ExampleClassifier } from "@/server/learning/classifier";
+import type { VectorIndex } from "@/server/learning/vector-index";
+
+const THREAD = `
+const { parentPort, workerData } = require("node:worker_threads");
+import(workerData.tsxApi).then(({ tsImport }) => tsImport(workerData.classifierUrl, workerData.parentUrl)).then(({ SoftmaxRegression }) => {
+  parentPort.on("message", ({ id, vectors, labels, dims, options }) => {
+    try {
+      const m = SoftmaxRegression.train(vectors, labels, dims, options);
+      parentPort.postMessage({ id, state: { labels: m.labels, dims: m.dims, w: m.w, b: m.b } }, [m.w.buffer, m.b.buffer]);
+    } catch (err) {
+      parentPort.postMessage({ id, error: String((err && err.stack) || err) });
+    }
+  });
+  parentPort.postMessage({ ready: true });
+}, (err) => parentPort.postMessage({ fatal: String((err && err.stack) || err) }));
+`;
+
+interface ModelState {
+  labels: string[];
+  dims: number;
+  w: Float64Array;
+  b: Float64Array;
+}
+
+type Pending = { resolve: (s: ModelState) => void; reject: (e: Error) => void };
+
+export class Retrainer {
+  private worker: Worker | undefined;
+  private ready: Promise<void> | undefined;
+  private pending = new Map<number, Pending>();
+  private nextId = 0;
+  private warned = false;
+
+  constructor(private readonly log: (line: string) => void) {}
+
+  /**
+   * Retrains `classifier` from its index; resolves once the new model serves. `changedSince` says whether examples
+   * arrived while it trained, in which case the classifier stays marked for another retrain.
+   */
+  async retrain(classifier: ExampleClassifier, index: VectorIndex, changedSince: () => boolean): Promise<void> {
+    if (!installable(classifier)) {
+      if (!this.warned) this.log("[learner] classifier has no installable model; retraining on the main thread");
+      this.warned = true;
+      classifier.retrain();
+      return;
+    }
+    const { vectors, labels } = index.snapshot();
+    const state = await this.train(vectors, labels, index.dims, classifier.options.training);
+    const target = classifier as unknown as Installable;
+    target.linear = Object.assign(Object.create(SoftmaxRegression.prototype) as SoftmaxRegression, state);
+    target.stale = changedSince();
+  }
+
+  async stop(): Promise<void> {
+    const w = this.worker;
+    this.worker = undefined;
+    this.ready = undefined;
+    for (const p of this.pending.values()) p.reject(new Error("learner stopped"));
+    this.pending.clear();
+    await w?.terminate();
+  }
+
+  private async train(vectors: Float32Array, labels: string[], dims: number, options: unknown): Promise<ModelState> {
+    await this.start();
+    const id = this.nextId++;
+    const result = new Promise<ModelState>((resolve, reject) => this.pending.set(id, { resolve, reject }));
+    this.worker!.postMessage({ id, vectors, labels, dims, options }, [vectors.buffer as ArrayBuffer]);
+    return result;
+  }
+
+  private start(): Promise<void> {
+    this.ready ??= new Promise<void>((resolve, reject) => {
+      const worker = new Worker(THREAD, {
+        eval: true,
+        workerData: {
+          tsxApi: tsxEsmApiUrl(),
+          classifierUrl: new URL("../learning/classifier.ts", import.meta.url).href,
+          parentUrl: import.meta.url,
+        },
+      });
+      worker.unref();
+      worker.on("message", (msg: { ready?: true; fatal?: string; id?: number; state?: ModelState; error?: string }) => {
+        if (msg.ready) return resolve();
+        if (msg.fatal) return reject(new Error(`retrain thread: ${msg.fatal}`));
+        const p = this.pending.get(msg.id!);
+        this.pending.delete(msg.id!);
+        if (msg.error) p?.reject(new Error(msg.error));
+        else p?.resolve(msg.state!);
+      });
+      worker.on("error", (err) => {
+        reject(err);
+        for (const p of this.pending.values()) p.reject(err);
+        this.pending.clear();
+        this.ready = undefined;
+        this.worker = undefined;
+      });
+      this.worker = worker;
+    });
+    return this.ready;
+  }
+}
+
+/**
+ * The thread is plain Node: it loads classifier.ts through tsx's ESM API, located from tsx's own export map so that
+ * neither the working directory nor the host's module runner (tsx, vitest) matters.
+ */
+function tsxEsmApiUrl(): string {
+  const require = createRequire(import.meta.url);
+  const pkgPath = require.resolve("tsx/package.json");
+  const pkg = JSON.parse(readFileSync(pkgPath, "utf8")) as { exports: Record<string, { import: { default: string } }> };
+  return pathToFileURL(path.join(path.dirname(pkgPath), pkg.exports["./esm/api"]!.import.default)).href;
+}
+
+/** The fields install() writes, present only if ExampleClassifier still keeps its model there. */
+function installable(c: ExampleClassifier): boolean {
+  return "linear" in c && "stale" in c;
+}
+
+type Installable = { linear: SoftmaxRegression | null; stale: boolean };
