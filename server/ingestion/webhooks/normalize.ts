@@ -43,7 +43,17 @@ export const zendeskShape = z.object({
     status: z.string().nullish(),
     tags: z.union([z.array(z.string()), z.string()]).nullish(),
   }),
-  comment: z.object({ id, body: z.string(), html_body: z.string().nullish(), public: z.boolean().default(true) }).nullish(),
+  comment: z
+    .object({
+      id,
+      body: z.string(),
+      html_body: z.string().nullish(),
+      public: z.boolean().default(true),
+      // Zendesk placeholders {{ticket.latest_comment.author.email}} / .role: set them so agents' comments are not taken for the customer's.
+      author_email: z.string().nullish(),
+      author_role: z.string().nullish(),
+    })
+    .nullish(),
 });
 
 /** Freshdesk: an automation rule's "Trigger webhook" with the classic placeholder payload. */
@@ -76,6 +86,8 @@ export const genericShape = z.object({
     .object({
       external_id: id,
       from: z.object({ email, name: z.string().nullish() }),
+      // Messages your agents wrote in the other system are acknowledged, not taken for the customer's.
+      author: z.enum(["customer", "agent"]).default("customer"),
       text: z.string().min(1),
       html: z.string().nullish(),
     })
@@ -118,6 +130,11 @@ export function normalizeWebhook(kind: WebhookKind, body: unknown): WebhookEvent
     if (!p.comment) throw new RejectedInput(`${p.event} without a comment`);
     if (!p.ticket.requester) throw new RejectedInput(`${p.event} without ticket.requester`);
     if (!p.comment.public) return { action: "ignore", reason: "private comment" };
+    const role = p.comment.author_role?.toLowerCase();
+    const author = p.comment.author_email?.toLowerCase();
+    if ((role && role !== "end-user" && role !== "end_user") || (author && author !== p.ticket.requester?.email)) {
+      return { action: "ignore", reason: "comment written by an agent, not the customer" };
+    }
     return {
       action: "message",
       externalTicketId: p.ticket.id,
@@ -148,6 +165,7 @@ export function normalizeWebhook(kind: WebhookKind, body: unknown): WebhookEvent
   const p = parse(genericShape, body);
   if (p.event === "ticket.updated") return update(p.ticket.external_id, patchOf(p.ticket));
   if (!p.message) throw new RejectedInput("message.created without a message");
+  if (p.message.author === "agent") return { action: "ignore", reason: "message written by an agent, not the customer" };
   return {
     action: "message",
     externalTicketId: p.ticket.external_id,

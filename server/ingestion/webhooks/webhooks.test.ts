@@ -98,6 +98,21 @@ describe("helpdesk webhooks over HTTP on 127.0.0.1", () => {
     expect((await fetch(`${http.url}/api/ingest/webhooks/nope-${randomUUID()}`, { method: "POST", body: "{}" })).status).toBe(404);
   });
 
+  it("does not take agents' comments for the customer's", async () => {
+    const e = email();
+    const tid = String(Math.floor(Math.random() * 1e9));
+    const agentComment = { ...zendesk(tid, "5", e), comment: { id: "5", body: "We are on it", public: true, author_email: "agent@acme.test", author_role: "agent" } };
+    expect(await (await post("zendesk", agentComment)).json()).toMatchObject({ status: "ignored", reason: expect.stringContaining("agent") });
+    const generic = await post("generic", {
+      event: "message.created",
+      ticket: { external_id: `T-${tid}` },
+      message: { external_id: "A-1", from: { email: "agent@acme.test" }, author: "agent", text: "Looking into it" },
+    });
+    expect(await generic.json()).toMatchObject({ status: "ignored" });
+    const customerComment = { ...zendesk(tid, "6", e), comment: { id: "6", body: "thanks", public: true, author_email: e, author_role: "end-user" } };
+    expect(await (await post("zendesk", customerComment)).json()).toMatchObject({ status: "processed" });
+  });
+
   it("keeps a signed but malformed event as a failed ingest with the reason", async () => {
     const bad = (await (await post("generic", { event: "message.created", ticket: {} })).json()) as Result;
     expect(bad.status).toBe("failed");
