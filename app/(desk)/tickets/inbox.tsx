@@ -48,7 +48,7 @@ export function Inbox({ meId }: { meId: string }) {
 
       <Card>
         <div className="flex flex-wrap items-center gap-2 border-b border-zinc-100 px-3 py-2.5">
-          <fieldset className="flex items-center gap-1" aria-label="Status">
+          <div role="group" className="flex items-center gap-1" aria-label="Status">
             {STATUSES.map((s) => {
               const on = params.status.includes(s.value);
               return (
@@ -66,7 +66,7 @@ export function Inbox({ meId }: { meId: string }) {
                 </button>
               );
             })}
-          </fieldset>
+          </div>
           <Select aria-label="Assignee" className="h-7 w-auto text-xs" value={params.assignee} onChange={(e) => navigate({ assignee: e.target.value })}>
             <option value="">Any assignee</option>
             <option value="me">Assigned to me</option>
