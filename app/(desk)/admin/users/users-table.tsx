@@ -52,7 +52,7 @@ export function UsersTable({ meId }: { meId: string }) {
         <tbody>
           {(users.data ?? []).map((u) => (
             <tr key={u.id} data-testid="user-row" className={cn(!u.active && "text-zinc-400")}>
-              <Td className="font-medium">
+              <Td className="font-medium whitespace-nowrap">
                 {u.name}
                 {u.id === meId && <span className="ml-1.5 text-xs font-normal text-zinc-400">(you)</span>}
               </Td>
@@ -60,7 +60,7 @@ export function UsersTable({ meId }: { meId: string }) {
               <Td>
                 <Badge tone={roleTone[u.role]}>{u.role}</Badge>
               </Td>
-              <Td className="text-zinc-600">{u.teamId ? (teamName.get(u.teamId) ?? "—") : <span className="text-zinc-400">—</span>}</Td>
+              <Td className="whitespace-nowrap text-zinc-600">{u.teamId ? (teamName.get(u.teamId) ?? "—") : <span className="text-zinc-400">—</span>}</Td>
               <Td>{u.active ? <Badge tone="green">Active</Badge> : <Badge tone="muted">Deactivated</Badge>}</Td>
               <Td className="whitespace-nowrap text-zinc-500">
                 <DateTime date={u.createdAt} />
