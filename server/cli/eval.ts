@@ -1,5 +1,6 @@
 /**
- * `npm run eval -- --train F --test F [--per-label K --seed S] [--text-col C --label-col C] [--oos-label L] [--field F]`
+ * `npm run eval -- --train F --test F [--per-label K --seed S] [--text-col C --label-col C] [--oos-label L] [--field F]
+ *   [--triage-rows N]` (N > 0 also times the full triage, classifier hints + SLM, on the first N test rows)
  * Replays the training rows as verified labels into the database (an isolated "eval:<run id>" scope, deleted after
  * the run), classifies the test rows through the production path and prints the metrics as JSON. The run and its
  * metrics are kept in eval_runs (the admin learning page lists them). Files: CSV, JSONL, or JSON with an optional
@@ -10,7 +11,11 @@ import { parseArgs } from "node:util";
 import { closeDb, getDb } from "@/db/client";
 import { connectDatabase } from "@/db/connect";
 import { migrateDatabase } from "@/db/migrate";
+import { resolveModel } from "@/models/catalog";
+import { ensureModelFile } from "@/models/fetch";
+import { SlmEngine } from "@/models/runtime/engine";
 import { disposeSharedLlama, getSharedLlama } from "@/models/runtime/llama";
+import { triageTicket } from "@/models/tasks/triage";
 import { env } from "@/server/env";
 import { runEval } from "@/server/feedback/run-eval";
 import { Embedder } from "@/server/learning/embedder";
@@ -26,6 +31,8 @@ const { values } = parseArgs({
     "label-col": { type: "string" },
     "oos-label": { type: "string" },
     field: { type: "string" },
+    // Also time the full triage (classifier hints + the SLM) on the first N test rows.
+    "triage-rows": { type: "string" },
   },
 });
 
@@ -42,10 +49,23 @@ const { url, embedded } = await connectDatabase({ log });
 if (embedded?.owned) await migrateDatabase(url);
 let exitCode = 0;
 let embedder: Embedder | undefined;
+let engine: SlmEngine | undefined;
 try {
   const llama = await getSharedLlama({ gpu: env.SLM_GPU, log });
   embedder = await Embedder.create({ model: env.EMBED_MODEL, threads: env.SLM_THREADS, llama });
   log(`embedding with ${embedder.modelId} on ${env.SLM_THREADS} contexts`);
+  const triageRows = Number(values["triage-rows"] ?? 0);
+  if (triageRows > 0) {
+    engine = await SlmEngine.load({
+      modelPath: await ensureModelFile(env.SLM_MODEL, { role: "chat", log }),
+      modelId: resolveModel(env.SLM_MODEL, "chat").id,
+      threads: env.SLM_THREADS,
+      sequences: 1,
+      contextSize: env.SLM_CONTEXT_SIZE,
+      gpu: env.SLM_GPU,
+      log,
+    });
+  }
   const result = await runEval(
     getDb(),
     embedder,
@@ -60,13 +80,26 @@ try {
       oosLabel: values["oos-label"],
       field: values.field,
     },
-    { log },
+    {
+      log,
+      triageRows,
+      // The evaluation's labels stand in for the taxonomy: the SLM chooses among them, as it would among categories.
+      triage: engine
+        ? (t) =>
+            triageTicket(
+              engine!,
+              { subject: "", text: t.text, categories: t.labels.map((key) => ({ key, label: key, description: "" })), candidates: t.candidates, examples: t.examples },
+              { timeoutMs: env.SLM_TIMEOUT_MS },
+            )
+        : undefined,
+    },
   );
   console.log(JSON.stringify({ runId: result.runId, ...result.metrics }, null, 2));
 } catch (err) {
   exitCode = 1;
   console.error("[eval] failed:", err);
 } finally {
+  await engine?.dispose();
   await embedder?.dispose();
   await disposeSharedLlama();
   await closeDb();

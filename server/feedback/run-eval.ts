@@ -5,7 +5,7 @@
  * written in a scope of its own, "eval:<run id>", that no production learner loads and that is deleted afterwards;
  * only the vectors stay, as a cache (they are keyed by text and model, so they cannot teach anything).
  */
-import { eq } from "drizzle-orm";
+import { eq, inArray } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { corrections, evalRuns, examples } from "@/db/schema";
 import { samplePerLabel, stratifiedSplit } from "@/models/eval/datasets";
@@ -33,8 +33,16 @@ export interface EvalParams {
   classifierOptions?: Partial<ClassifierOptions>;
 }
 
-/** Optional second timing: the full triage (classifier + SLM) on the first rows, when a triage function is given. */
-export type TriageTimer = (text: string) => Promise<unknown>;
+/**
+ * Optional second timing: the full triage on the first rows. runEval classifies (as the worker's hints do) and hands
+ * the candidates and nearest examples to this function, which runs the SLM; both count in the time.
+ */
+export type TriageTimer = (input: {
+  text: string;
+  labels: string[];
+  candidates: string[] | undefined;
+  examples: { text: string; category: string }[];
+}) => Promise<unknown>;
 
 export interface EvalResult {
   runId: string;
@@ -125,9 +133,24 @@ export async function runEval(
     if (opts.triage) {
       const n = Math.min(opts.triageRows ?? 20, test.length);
       const times: number[] = [];
+      const labels = learner.labels(field);
       for (const r of test.slice(0, n)) {
         const t0 = performance.now();
-        await opts.triage(r.text);
+        const p = await learner.classify(field, r.text);
+        const texts = await db
+          .select({ id: examples.id, text: examples.text })
+          .from(examples)
+          .where(inArray(examples.id, p.neighbours.map((h) => h.exampleId)));
+        await opts.triage({
+          text: r.text,
+          labels,
+          // The worker's rule (server/cli/worker.ts): narrow the grammar only on a confident classifier.
+          candidates: p.needsHuman ? undefined : p.candidates.slice(0, 3).map((c) => c.label),
+          examples: p.neighbours.flatMap((h) => {
+            const t = texts.find((x) => x.id === h.exampleId);
+            return t ? [{ text: t.text, category: h.label }] : [];
+          }),
+        });
         times.push(performance.now() - t0);
       }
       times.sort((a, b) => a - b);
