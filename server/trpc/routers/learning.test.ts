@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
-import { and, eq } from "drizzle-orm";
-import { describe, expect, it } from "vitest";
+import { and, eq, inArray } from "drizzle-orm";
+import { describe, expect, it, vi } from "vitest";
 import { getDb } from "@/db/client";
 import { categories, corrections, examples, messages, modelVersions, triageResults } from "@/db/schema";
 import { callerFor, makeUser } from "@/db/test/fixtures";
@@ -68,5 +68,31 @@ describe("learning router", () => {
     });
     const overview = await callerFor(await makeUser("manager")).learning.overview();
     expect(overview.agreement.find((a) => a.field === "category")?.total).toBeGreaterThanOrEqual(1);
+  });
+
+  it("imports an uploaded file in the background and reports progress, bad rows and the outcome", async () => {
+    const admin = callerFor(await makeUser("admin"));
+    const content = [
+      "message,topic",
+      '"My package never arrived, the tracking is stuck",ADMIN_IMPORT_SHIPPING',
+      ",ADMIN_IMPORT_SHIPPING",
+      '"Please send me a copy of last month\'s invoice",ADMIN_IMPORT_BILLING',
+    ].join("\n");
+    const { jobId } = await admin.learning.startImport({
+      fileName: "history.csv",
+      content,
+      field: "category",
+      textCol: "message",
+      labelCol: "topic",
+      createLabels: true,
+    });
+    // The import runs in a child process (`npm run import -- --job`), which loads the embedding model first.
+    await vi.waitFor(async () => expect((await admin.learning.importJob({ jobId })).status).not.toBe("running"), { timeout: 120_000, interval: 250 });
+    const job = await admin.learning.importJob({ jobId });
+    expect(job).toMatchObject({ status: "succeeded", imported: 2, total: 3, problems: [{ line: 3, reason: "empty text" }] });
+    const labels = await getDb().select().from(categories).where(inArray(categories.key, ["ADMIN_IMPORT_SHIPPING", "ADMIN_IMPORT_BILLING"]));
+    expect(labels).toHaveLength(2);
+
+    await expect(admin.learning.startImport({ fileName: "notes.txt", content: "x", field: "category" })).rejects.toMatchObject({ code: "BAD_REQUEST" });
   });
 });
