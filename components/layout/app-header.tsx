@@ -16,11 +16,15 @@ export function AppHeader({ user }: { user: SessionUser }) {
           Deskling
         </Link>
         <nav aria-label="Main" className="flex items-center gap-1">
-          <NavLink href="/tickets" exact>
+          <NavLink href="/tickets" except={["/tickets/new"]}>
             Inbox
           </NavLink>
           <NavLink href="/tickets/new">New ticket</NavLink>
-          {hasRole(user, "admin") && <NavLink href="/admin/users">Admin</NavLink>}
+          {hasRole(user, "admin") && (
+            <NavLink href="/admin/users" section="/admin" except={["/admin/learning"]}>
+              Admin
+            </NavLink>
+          )}
           {hasRole(user, "admin") && <NavLink href="/admin/learning">Learning</NavLink>}
         </nav>
         <div className="ml-auto flex items-center gap-3">
