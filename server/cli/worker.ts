@@ -45,6 +45,8 @@ async function main() {
 
   const events: WorkerEvents = new EventEmitter();
   const queueWorkerIds: string[] = [];
+  // graphile-worker locks a job with its pool's id (and, without a local queue, the worker's): register both.
+  events.on("pool:create", ({ workerPool }) => queueWorkerIds.push(workerPool.id));
   events.on("worker:create", ({ worker }) => queueWorkerIds.push(worker.workerId));
 
   const runner = await run({

@@ -69,6 +69,17 @@ export async function runTriage(deps: TriageDeps, payload: { ticketId: string; m
   const started = new Date();
   const claimed = await claim(db, { ...payload, ticketId: msg.ticketId }, deps, job, started);
   if (!claimed) {
+    const [done] = await db
+      .select({ id: triageResults.id, status: triageResults.status, draft: triageResults.draft, draftError: triageResults.draftError })
+      .from(triageResults)
+      .where(and(eq(triageResults.messageId, payload.messageId), eq(triageResults.modelVersion, deps.modelVersion)));
+    // A worker that died between storing the triage and the draft: finish the draft, do not triage again.
+    if (done && done.draft === null && done.draftError === null && !deps.skipDraft) {
+      log(`[triage] message ${payload.messageId} was triaged but has no draft yet; drafting`);
+      const [row] = await db.select().from(triageResults).where(eq(triageResults.id, done.id));
+      await writeDraft(deps, { ticketId: msg.ticketId, subject: msg.subject, resultId: done.id }, row ? { category: row.category, summary: row.summary, language: row.language } : null, job.signal);
+      return "skipped";
+    }
     log(`[triage] message ${payload.messageId} already triaged by ${deps.modelVersion}; skipped`);
     return "skipped";
   }

@@ -35,20 +35,12 @@ export class WorkerPresence {
     log?: (line: string) => void;
   }) {
     const conn = postgres(opts.url, { max: 1, idle_timeout: 0, onnotice: () => {} });
-    const [backend] = await conn<{ pid: number; start: Date }[]>`select pg_backend_pid() as pid, backend_start as start from pg_stat_activity where pid = pg_backend_pid()`;
-    await opts.db
-      .insert(inferenceWorkers)
-      .values({
-        id: opts.id,
-        queueWorkerIds: opts.queueWorkerIds,
-        host: hostname(),
-        pid: process.pid,
-        backendPid: backend!.pid,
-        backendStart: backend!.start,
-        modelVersion: opts.modelVersion,
-        sequences: opts.sequences,
-      })
-      .onConflictDoNothing();
+    // Registered on that connection, in SQL: backend_start keeps its microseconds (a JS Date would round them off).
+    await conn`
+      insert into inference_workers (id, queue_worker_ids, host, pid, backend_pid, backend_start, model_version, sequences)
+      select ${opts.id}, ${opts.queueWorkerIds}, ${hostname()}, ${process.pid}, pid, backend_start, ${opts.modelVersion}, ${opts.sequences}
+      from pg_stat_activity where pid = pg_backend_pid()
+      on conflict (id) do nothing`;
     const presence = new WorkerPresence(opts.db, conn, opts.id, opts.releaseJobs, opts.log ?? (() => {}));
     await presence.tick();
     presence.timer = setInterval(() => void presence.tick(), opts.intervalMs ?? 5000);

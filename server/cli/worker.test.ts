@@ -1,0 +1,135 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { randomUUID } from "node:crypto";
+import path from "node:path";
+import { eq, inArray, sql } from "drizzle-orm";
+import { makeWorkerUtils } from "graphile-worker";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { getDb } from "@/db/client";
+import { categories, triageResults } from "@/db/schema";
+import { env } from "@/server/env";
+import { receiveMessage } from "@/server/tickets/receive-message";
+
+const root = path.resolve(import.meta.dirname, "../..");
+const KEYS = ["W_BILLING", "W_SHIPPING"];
+
+interface Worker {
+  child: ChildProcess;
+  id: Promise<string>;
+  output: string[];
+  exited: Promise<number | null>;
+}
+
+/** A real `npm run worker` process, one sequence and one thread each so two fit on two cores. */
+function startWorker(): Worker {
+  // node with tsx as a loader, not the tsx CLI: the CLI runs the script in a child process, and a SIGKILL would only
+  // kill the wrapper.
+  const child = spawn(process.execPath, ["--import", "tsx", path.join(root, "server/cli/worker.ts")], {
+    cwd: root,
+    env: { ...process.env, SLM_SEQUENCES: "1", SLM_THREADS: "1", SLM_TRIAGE_HINTS: "false", SLM_TIMEOUT_MS: "300000" },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  const output: string[] = [];
+  const id = new Promise<string>((resolve, reject) => {
+    const onData = (d: Buffer) => {
+      for (const line of d.toString().split("\n")) {
+        if (line) output.push(line);
+        const m = /\[worker\] (worker-\w+) ready/.exec(line);
+        if (m) resolve(m[1]!);
+      }
+    };
+    child.stdout!.on("data", onData);
+    child.stderr!.on("data", onData);
+    child.on("exit", (code) => reject(new Error(`worker exited (${code}) before it was ready:\n${output.join("\n")}`)));
+  });
+  const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+  return { child, id, output, exited };
+}
+
+async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs: number): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await probe();
+    if (v !== undefined) return v;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+describe("inference workers sharing the queue (two processes)", () => {
+  const db = getDb();
+  const workers: Worker[] = [];
+  let enabledBefore: string[] = [];
+
+  beforeAll(async () => {
+    enabledBefore = (await db.select({ key: categories.key }).from(categories).where(eq(categories.enabled, true))).map((r) => r.key);
+    await db.update(categories).set({ enabled: false });
+    await db
+      .insert(categories)
+      .values(KEYS.map((key, i) => ({ key, label: key.slice(2).toLowerCase(), position: i })))
+      .onConflictDoUpdate({ target: categories.key, set: { enabled: true } });
+    // Earlier test files leave triage jobs behind; this test is about one job, not about draining theirs.
+    const utils = await makeWorkerUtils({ connectionString: env.DATABASE_URL! });
+    const stale = await db.execute<{ id: string }>(sql`select id::text from graphile_worker.jobs where task_identifier = 'triage'`);
+    if (stale.length) await utils.completeJobs(stale.map((r) => r.id));
+    await utils.release();
+  });
+
+  afterAll(async () => {
+    for (const w of workers) if (w.child.exitCode === null) w.child.kill("SIGKILL");
+    await db.update(categories).set({ enabled: false }).where(inArray(categories.key, KEYS));
+    if (enabledBefore.length) await db.update(categories).set({ enabled: true }).where(inArray(categories.key, enabledBefore));
+  });
+
+  it("a worker killed mid-job loses nothing: the other one finishes it, once", async () => {
+    workers.push(startWorker(), startWorker());
+    const ids = await Promise.all(workers.map((w) => w.id));
+    expect(new Set(ids).size).toBe(2);
+
+    const t = await receiveMessage(db, {
+      channel: "email",
+      from: { email: `kill-${randomUUID()}@example.com` },
+      subject: "Refund",
+      text: "Please refund the second charge on my card from yesterday, I was billed twice.",
+      actor: { kind: "system", label: "test" },
+    });
+
+    const running = await waitFor(
+      "a worker to start the triage",
+      async () => (await db.select().from(triageResults).where(eq(triageResults.messageId, t.messageId))).find((r) => r.status === "running"),
+      240_000,
+    );
+    const victim = workers[ids.indexOf(running.workerId!)]!;
+    const survivorId = ids.find((id) => id !== running.workerId)!;
+    victim.child.kill("SIGKILL");
+    await victim.exited;
+
+    const finished = await waitFor(
+      "the surviving worker to finish the job",
+      async () => (await db.select().from(triageResults).where(eq(triageResults.messageId, t.messageId))).find((r) => r.status === "done" || r.status === "needs_human"),
+      300_000,
+    );
+    const rows = await db.select().from(triageResults).where(eq(triageResults.messageId, t.messageId));
+    expect(rows).toHaveLength(1);
+    expect(finished.workerId).toBe(survivorId);
+    expect(finished.attempts).toBe(2);
+    expect(KEYS).toContain(finished.category);
+    const survivorLog = workers[ids.indexOf(survivorId)]!.output.join("\n");
+    expect(survivorLog).toContain(`released the jobs of 1 worker(s)`);
+
+    // The job leaves the queue once its draft is stored.
+    await waitFor(
+      "the job to complete",
+      async () => {
+        const left = await db.execute<{ n: number }>(sql`select count(*)::int as n from graphile_worker.jobs where key = ${`triage:${t.messageId}`}`);
+        return left[0]!.n === 0 ? true : undefined;
+      },
+      300_000,
+    );
+    const [withDraft] = await db.select().from(triageResults).where(eq(triageResults.messageId, t.messageId));
+    expect(withDraft!.draft ?? withDraft!.draftError).toBeTruthy();
+
+    const survivor = workers[ids.indexOf(survivorId)]!;
+    survivor.child.kill("SIGTERM");
+    expect(await survivor.exited).toBe(0);
+  }, 900_000);
+});
