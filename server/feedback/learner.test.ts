@@ -87,6 +87,23 @@ describe("learner", () => {
     expect(c).toMatchObject({ aiValue: before.label, finalValue: "subscription", modelVersion: "test-model@1", source: "agent", scope });
   });
 
+  it("trains a large field on a sample read from the database", async () => {
+    const db = getDb();
+    const scope = `test:${randomUUID()}`;
+    await recordCorrections(
+      db,
+      SEED.map(([text, label]) => ({ label: { scope, field: "category", text, finalValue: label, source: "import" as const } })),
+    );
+    const lines: string[] = [];
+    const learner = await Learner.start({ db, embedder, scope, retrainDelayMs: 10, trainCap: 6, log: (l) => lines.push(l) });
+    learners.push(learner);
+    await learner.flushRetrain();
+    expect(lines.filter((l) => l.includes("retrain failed"))).toEqual([]);
+    expect(lines.some((l) => l.includes("retrained on a sample of 6 of 9 examples"))).toBe(true);
+    expect(learner.retrainPending("category")).toBe(false);
+    expect(learner.size("category")).toBe(9);
+  });
+
   it("relabels a text corrected twice instead of keeping two contradicting examples", async () => {
     const db = getDb();
     const scope = `test:${randomUUID()}`;

@@ -12,7 +12,7 @@ import { ExampleClassifier, type ClassifierOptions, type LabelScore, type Predic
 import type { Embedder } from "@/server/learning/embedder";
 import { VectorIndex } from "@/server/learning/vector-index";
 import { EXAMPLES_CHANNEL, notifyExamples, type ExamplesNotice } from "./record-correction";
-import { Retrainer } from "./retrainer";
+import { Retrainer, type TrainingData } from "./retrainer";
 import { bytesToVector, vectorToBytes } from "./vectors";
 
 export interface Neighbour {
@@ -43,6 +43,7 @@ interface FieldModel {
   /** Bumped on every change, so a retrain knows whether it trained on the latest examples. */
   version: number;
   training: Promise<void> | null;
+  trainedRows: number;
 }
 
 interface ExampleRow {
@@ -61,11 +62,14 @@ export interface LearnerOptions {
   classifierOptions?: Partial<ClassifierOptions>;
   /** Quiet time after the last new example before the classifier is refit off the request path. */
   retrainDelayMs?: number;
+  /** Above this many examples, the linear view trains on a random sample of this size (see trainingData). */
+  trainCap?: number;
   log?: (line: string) => void;
 }
 
 const LOAD_BATCH = 2000;
 const INDEX_HEADROOM = 1024;
+const TRAIN_CAP = 25_000;
 
 function count(counts: Map<string, number>, label: string, delta: number) {
   const n = (counts.get(label) ?? 0) + delta;
@@ -80,6 +84,7 @@ export class Learner {
   private barriers = new Map<string, () => void>();
   private refitTimers = new Map<string, NodeJS.Timeout>();
   private readonly retrainer: Retrainer;
+  private readonly trainCap: number;
   /** Duration of each field's last retrain, for the worker log and benchmarks. */
   readonly lastRetrainMs = new Map<string, number>();
   private unlisten: (() => Promise<void>) | undefined;
@@ -99,6 +104,7 @@ export class Learner {
     this.retrainDelayMs = opts.retrainDelayMs ?? 250;
     this.classifierOptions = opts.classifierOptions ?? {};
     this.retrainer = new Retrainer(this.log);
+    this.trainCap = opts.trainCap ?? TRAIN_CAP;
   }
 
   /** Listens first, then loads: an example committed during the load is applied twice, never missed. */
@@ -338,9 +344,39 @@ export class Learner {
     );
   }
 
+  /**
+   * What the linear view trains on: the whole index while it is small; above TRAIN_CAP a uniform sample read from
+   * the database. A copy of the index is what the training thread needs, and at 100k examples a second copy of
+   * 150 MB of vectors would double the worker's memory; 384-dimensional logistic regression gains little from more
+   * than tens of thousands of rows, and the neighbour view still searches every example.
+   */
+  private async trainingData(field: string, model: FieldModel): Promise<TrainingData> {
+    if (model.index.size <= this.trainCap) {
+      const { vectors, labels } = model.index.snapshot();
+      model.trainedRows = labels.length;
+      return { vectors, labels, dims: model.index.dims };
+    }
+    const dims = model.index.dims;
+    const vectors = new Float32Array(this.trainCap * dims);
+    const labels: string[] = [];
+    // A cursor, so only a page of rows sits next to the sample at a time.
+    await this.db.$sql<{ label: string; vector: Buffer }[]>`
+      select e.label, v.vector from examples e
+      join embeddings v on v.text_hash = e.text_hash and v.model = ${this.embedder.modelId}
+      where e.scope = ${this.scope} and e.field = ${field}
+      order by random() limit ${this.trainCap}`.cursor(1000, (rows) => {
+      for (const r of rows) {
+        vectors.set(bytesToVector(r.vector), labels.length * dims);
+        labels.push(r.label);
+      }
+    });
+    model.trainedRows = labels.length;
+    return { vectors: labels.length === this.trainCap ? vectors : vectors.slice(0, labels.length * dims), labels, dims };
+  }
+
   private newModel(capacity: number): FieldModel {
     const index = new VectorIndex(this.embedder.dimensions, capacity);
-    return { index, classifier: ExampleClassifier.fromIndex(index, this.classifierOptions), labelCounts: new Map(), version: 0, training: null };
+    return { index, classifier: ExampleClassifier.fromIndex(index, this.classifierOptions), labelCounts: new Map(), version: 0, training: null, trainedRows: 0 };
   }
 
   /**
@@ -356,10 +392,12 @@ export class Learner {
     const started = Date.now();
     let failed = false;
     model.training = this.retrainer
-      .retrain(model.classifier, model.index, () => model.version !== version)
+      .retrain(model.classifier, () => this.trainingData(field, model), () => model.version !== version)
       .then(() => {
         this.lastRetrainMs.set(field, Date.now() - started);
-        this.log(`[learner] ${this.scope}/${field}: retrained on ${model.index.size} examples in ${Date.now() - started} ms`);
+        this.log(
+          `[learner] ${this.scope}/${field}: retrained on ${model.trainedRows === model.index.size ? "" : `a sample of ${model.trainedRows} of `}${model.index.size} examples in ${Date.now() - started} ms`,
+        );
       })
       .catch((err: unknown) => {
         failed = true;

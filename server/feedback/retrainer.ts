@@ -3,7 +3,8 @@
  * (16 s for 10k examples x 20 labels on this 2-core machine under load, see bench-learner.ts): on the worker's main
  * thread it would freeze LISTEN, heartbeats and the SLM's token stream. The thread gets a copy of the index's
  * vectors (transferred, not copied again), trains with the classifier's own SoftmaxRegression.train, and sends the
- * weights back; the classifier keeps serving the old model and the neighbours meanwhile.
+ * weights back; the classifier keeps serving the old model and the neighbours meanwhile. What it trains on is the
+ * learner's choice (the whole index, or a sample for large fields: see Learner.trainingData).
  *
  * Adapter: server/learning/classifier.ts has no public way to install a model trained elsewhere, so install()
  * sets its `linear`/`stale` fields, after checking they exist; if they do not (the class changed), it falls back
@@ -15,7 +16,6 @@ import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { Worker } from "node:worker_threads";
 import { SoftmaxRegression, type ExampleClassifier } from "@/server/learning/classifier";
-import type { VectorIndex } from "@/server/learning/vector-index";
 
 const THREAD = `
 const { parentPort, workerData } = require("node:worker_threads");
@@ -39,6 +39,12 @@ interface ModelState {
   b: Float64Array;
 }
 
+export interface TrainingData {
+  vectors: Float32Array;
+  labels: string[];
+  dims: number;
+}
+
 type Pending = { resolve: (s: ModelState) => void; reject: (e: Error) => void };
 
 export class Retrainer {
@@ -51,18 +57,19 @@ export class Retrainer {
   constructor(private readonly log: (line: string) => void) {}
 
   /**
-   * Retrains `classifier` from its index; resolves once the new model serves. `changedSince` says whether examples
-   * arrived while it trained, in which case the classifier stays marked for another retrain.
+   * Retrains `classifier` on `data` (row-major vectors and their labels; its buffer is handed to the thread);
+   * resolves once the new model serves. `changedSince` says whether examples arrived while it trained, in which
+   * case the classifier stays marked for another retrain.
    */
-  async retrain(classifier: ExampleClassifier, index: VectorIndex, changedSince: () => boolean): Promise<void> {
+  async retrain(classifier: ExampleClassifier, data: () => Promise<TrainingData>, changedSince: () => boolean): Promise<void> {
     if (!installable(classifier)) {
       if (!this.warned) this.log("[learner] classifier has no installable model; retraining on the main thread");
       this.warned = true;
       classifier.retrain();
       return;
     }
-    const { vectors, labels } = index.snapshot();
-    const state = await this.train(vectors, labels, index.dims, classifier.options.training);
+    const { vectors, labels, dims } = await data();
+    const state = await this.train(vectors, labels, dims, classifier.options.training);
     const target = classifier as unknown as Installable;
     target.linear = Object.assign(Object.create(SoftmaxRegression.prototype) as SoftmaxRegression, state);
     target.stale = changedSince();
