@@ -8,7 +8,7 @@ import { randomUUID } from "node:crypto";
 import { and, eq, inArray, sql } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { embeddings, examples, LIVE_SCOPE } from "@/db/schema";
-import { ExampleClassifier, type ClassifierOptions, type LabelScore, type Prediction } from "@/server/learning/classifier";
+import { combine, ExampleClassifier, type ClassifierOptions, type LabelScore, type Prediction } from "@/server/learning/classifier";
 import type { Embedder } from "@/server/learning/embedder";
 import { VectorIndex } from "@/server/learning/vector-index";
 import { EXAMPLES_CHANNEL, notifyExamples, type ExamplesNotice } from "./record-correction";
@@ -185,9 +185,11 @@ export class Learner {
     if (!model || model.index.size === 0) {
       return { field, label: null, confidence: 0, needsHuman: true, reason: "no-examples", candidates: [], nearestSimilarity: 0, neighbours: [] };
     }
-    const p = model.classifier.classify(vector);
-    const neighbours = model.index
-      .search(vector, opts.neighbours ?? 3)
+    // One scan of the index serves both the decision and the neighbours shown to the SLM.
+    const evidence = model.classifier.evidence(vector, Math.max(model.classifier.options.k, opts.neighbours ?? 3));
+    const p = combine(evidence, model.classifier.options);
+    const neighbours = evidence.hits
+      .slice(0, opts.neighbours ?? 3)
       .map((h) => ({ exampleId: h.id, label: h.label, similarity: h.score }));
     const allowed = opts.allowedLabels ? new Set(opts.allowedLabels) : undefined;
     const candidates = allowed ? p.candidates.filter((c) => allowed.has(c.label)) : p.candidates;
