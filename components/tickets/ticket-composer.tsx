@@ -1,9 +1,10 @@
 "use client";
 
 import { useMutation, useQueryClient } from "@tanstack/react-query";
-import { useState, type FormEvent } from "react";
+import { useCallback, useState, type FormEvent } from "react";
 import { fieldErrors, formError } from "@/components/layout/trpc-errors";
 import { useTRPC } from "@/components/layout/trpc-provider";
+import { useDraftInsert } from "@/components/triage/draft-bus";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { cn } from "@/components/ui/cn";
@@ -16,6 +17,13 @@ export function TicketComposer({ ticketId, customerEmail }: { ticketId: string; 
   const queryClient = useQueryClient();
   const [kind, setKind] = useState<Kind>("reply");
   const [text, setText] = useState("");
+  useDraftInsert(
+    ticketId,
+    useCallback((draft: string) => {
+      setKind("reply");
+      setText(draft);
+    }, []),
+  );
   const send = useMutation(
     trpc.tickets.addMessage.mutationOptions({
       onSuccess: async () => {

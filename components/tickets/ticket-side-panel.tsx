@@ -1,3 +1,4 @@
+import { TriagePanel } from "@/components/triage/triage-panel";
 import { CustomerCard } from "./customer-card";
 import { TicketProperties } from "./ticket-properties";
 import type { TicketDetail } from "./types";
@@ -5,7 +6,7 @@ import type { TicketDetail } from "./types";
 export function TicketSidePanel({ ticket }: { ticket: TicketDetail }) {
   return (
     <aside aria-label="Ticket details" className="flex flex-col gap-4">
-      {/* AI triage (components/triage/triage-panel.tsx) mounts here, above the fields it suggests: <TriagePanel ticketId={ticket.id} /> */}
+      <TriagePanel ticketId={ticket.id} />
       <TicketProperties ticket={ticket} />
       <CustomerCard customer={ticket.customer} />
     </aside>

@@ -12,6 +12,7 @@ import { cn } from "@/components/ui/cn";
 import { Input, Select } from "@/components/ui/input";
 import { InboxTable } from "@/components/tickets/inbox-table";
 import { STATUSES } from "@/components/tickets/ticket-badges";
+import { useInboxLive } from "@/components/triage/use-inbox-live";
 import { inboxSearch, listInput, parseInboxParams, SORTS, type InboxParams } from "./inbox-params";
 
 export function Inbox({ meId }: { meId: string }) {
@@ -25,6 +26,7 @@ export function Inbox({ meId }: { meId: string }) {
     window.history.pushState(null, "", `/tickets${inboxSearch(next)}`);
   };
 
+  useInboxLive();
   const list = useQuery({ ...trpc.tickets.list.queryOptions(listInput(params, meId)), placeholderData: keepPreviousData });
   const users = useQuery(trpc.users.assignable.queryOptions());
   const teams = useQuery(trpc.users.teams.queryOptions());
