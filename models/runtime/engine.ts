@@ -15,6 +15,8 @@ export interface EngineOptions {
   /** Per sequence. */
   contextSize: number;
   gpu: GpuSetting;
+  /** LoRA adapters (.gguf) applied on top of the model: a fine-tune without a new base file. */
+  lora?: string[];
   log?: (line: string) => void;
 }
 
@@ -101,9 +103,11 @@ export class SlmEngine {
       sequences: options.sequences,
       threads: options.threads,
       contextSize: Math.min(options.contextSize, model.trainContextSize),
+      ...(options.lora?.length ? { lora: { adapters: options.lora.map((filePath) => ({ filePath })) } } : {}),
     });
     const pool = new SequencePool(context);
-    const version = `${options.modelId}@${await fileFingerprint(options.modelPath)}`;
+    const adapters = await Promise.all((options.lora ?? []).map(fileFingerprint));
+    const version = `${options.modelId}@${await fileFingerprint(options.modelPath)}${adapters.map((a) => `+lora:${a}`).join("")}`;
     log(
       `[slm] loaded ${path.basename(options.modelPath)} in ${Math.round(performance.now() - started)} ms: ` +
         `threads ${options.threads}, sequences ${pool.size}, context ${context.contextSize}/sequence, version ${version}`,

@@ -34,6 +34,7 @@ async function main() {
     sequences: env.SLM_SEQUENCES,
     contextSize: env.SLM_CONTEXT_SIZE,
     gpu: env.SLM_GPU,
+    lora: env.SLM_LORA?.split(",").map((p) => p.trim()).filter(Boolean),
     log,
   });
   await registerModelVersion(db, {
