@@ -4,10 +4,13 @@
  * peak RSS, from /proc), how long a new correction takes to reach the learner, and classification time.
  *
  * `DATABASE_URL=postgres://…/postgres npx tsx --expose-gc server/feedback/bench-learner.ts [examples] [labels]`
- * (DATABASE_URL names the server; the benchmark creates and drops its own database there.)
+ * (DATABASE_URL names the server; the benchmark creates and drops its own database there.) For a clean memory
+ * figure, populate in one process and measure in a fresh one: `… 100000 20 --keep` prints the database name,
+ * `… 100000 20 --reuse <name>` loads it (and drops it afterwards).
  */
 import { readFileSync, writeFileSync } from "node:fs";
 import { monitorEventLoopDelay } from "node:perf_hooks";
+import { parseArgs } from "node:util";
 import { closeDb, createDb, setDatabaseUrl, getDb } from "@/db/client";
 import { ensureDatabaseExists, withDatabase } from "@/db/connect";
 import { migrateDatabase } from "@/db/migrate";
@@ -18,13 +21,16 @@ import { Learner } from "./learner";
 import { percentile } from "./metrics";
 import { recordCorrection, recordCorrections } from "./record-correction";
 
-const n = Number(process.argv[2] ?? 100_000);
-const labelCount = Number(process.argv[3] ?? 20);
+const { values, positionals } = parseArgs({ allowPositionals: true, options: { keep: { type: "boolean" }, reuse: { type: "string" } } });
+const n = Number(positionals[0] ?? 100_000);
+const labelCount = Number(positionals[1] ?? 20);
 if (!env.DATABASE_URL) throw new Error("Set DATABASE_URL to a Postgres server the benchmark may create a database on.");
-const name = `deskling_bench_${Date.now()}`;
-await ensureDatabaseExists(env.DATABASE_URL, name);
+const name = values.reuse ?? `deskling_bench_${Date.now()}`;
 const url = withDatabase(env.DATABASE_URL, name);
-await migrateDatabase(url);
+if (!values.reuse) {
+  await ensureDatabaseExists(env.DATABASE_URL, name);
+  await migrateDatabase(url);
+}
 setDatabaseUrl(url);
 const db = getDb();
 
@@ -40,7 +46,7 @@ try {
   const centers = Array.from({ length: labelCount }, () => Float32Array.from({ length: dims }, () => random() * 2 - 1));
   let t = Date.now();
   const BATCH = 10_000;
-  for (let start = 0; start < n; start += BATCH) {
+  for (let start = 0; start < (values.reuse ? 0 : n); start += BATCH) {
     const items = Array.from({ length: Math.min(BATCH, n - start) }, (_, j) => {
       const i = start + j;
       const label = `label_${i % labelCount}`;
@@ -53,6 +59,12 @@ try {
     await recordCorrections(db, items, { labelsChecked: true });
   }
   const recordMs = Date.now() - t;
+  if (values.keep) {
+    console.log(JSON.stringify({ database: name, examples: n, recordCorrectionsMs: recordMs }));
+    await embedder.dispose();
+    await closeDb();
+    process.exit(0);
+  }
 
   gc();
   // Resets the peak-RSS counter (Linux): what follows measures the learner, not the data generation above.
@@ -84,6 +96,7 @@ try {
   await learner.flushRetrain();
   const retrainMs = Date.now() - t;
   loopDelay.disable();
+  const peakAfterRetrain = procStatus("VmHWM");
 
   const times: number[] = [];
   for (let i = 0; i < 50; i++) {
@@ -100,7 +113,7 @@ try {
       examples: n,
       labels: labelCount,
       dims,
-      recordCorrectionsMs: recordMs,
+      recordCorrectionsMs: values.reuse ? undefined : recordMs,
       learnerLoadAndTrainMs: loadMs,
       retrainMs,
       eventLoopDelayDuringRetrainMs: { p99: Math.round(loopDelay.percentile(99) / 1e6), max: Math.round(loopDelay.max / 1e6) },
@@ -111,6 +124,8 @@ try {
         rssAfterLoad: mb(rssAfterLoad),
         learnerRssDelta: mb(rssAfterLoad - before.rss),
         peakRssDuringLoad: mb(peakAfterLoad),
+        peakRssThroughRetrain: mb(peakAfterRetrain),
+        learnerPeakDelta: mb(peakAfterRetrain - before.rss),
         peakRssBeforeLearner: mb(before.peak),
         arrayBuffersAfterLoad: mb(after.arrayBuffers),
         heapUsedAfterLoad: mb(after.heapUsed),

@@ -69,7 +69,7 @@ export interface LearnerOptions {
 
 const LOAD_BATCH = 2000;
 const INDEX_HEADROOM = 1024;
-const TRAIN_CAP = 25_000;
+const TRAIN_CAP = 20_000;
 
 function count(counts: Map<string, number>, label: string, delta: number) {
   const n = (counts.get(label) ?? 0) + delta;

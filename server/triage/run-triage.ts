@@ -98,7 +98,8 @@ export async function runTriage(deps: TriageDeps, payload: { ticketId: string; m
       .update(triageResults)
       .set({ ...set, status, finishedAt: new Date(), updatedAt: new Date() })
       .where(eq(triageResults.id, resultId));
-    await publish(db, { type: "triage", ticketId: msg.ticketId, resultId, status, phase: "triage", error: set.error ?? null });
+    // NOTIFY payloads are capped at 8 kB; the full error stays on the row.
+    await publish(db, { type: "triage", ticketId: msg.ticketId, resultId, status, phase: "triage", error: set.error?.slice(0, 500) ?? null });
   };
 
   if (taxonomy.length === 0) {
