@@ -102,6 +102,10 @@ function oosFigures(val: [Prediction[], string[], Prediction[]], test: [Predicti
 
 async function main() {
   const tune = process.argv.includes("--tune");
+  // --only=<substring of a section name> and --options=<JSON of ClassifierOptions> are for quick experiments.
+  const arg = (name: string) => process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
+  const only = arg("only") ?? "";
+  const options = JSON.parse(arg("options") ?? "{}") as Partial<ClassifierOptions>;
   const clinc = loadClinc();
   const split = async (name: string, rows: Row[]): Promise<Split> => ({
     rows,
@@ -121,8 +125,8 @@ async function main() {
     // Evidence is computed once per training run; the other options only change how it is combined. K=10 only:
     // training on all 15k rows takes minutes in JS, too slow to sweep.
     const results: Record<string, number>[] = [];
-    for (const l2 of [1e-5, 1e-4, 1e-3]) {
-      const classifier = build(train, k10, { training: { l2 } }, labelNames);
+    for (const c of [3, 10, 30]) {
+      const classifier = build(train, k10, { training: { c } }, labelNames);
       const evidence = val.rows.map((_, i) => classifier.evidence(vec(val.emb, i), 30));
       for (const linearTemperature of [0.5, 1, 2])
         for (const linearWeight of [0, 0.5, 0.7, 0.85, 1])
@@ -130,24 +134,24 @@ async function main() {
             for (const k of [5, 10, 20]) {
               const o = { ...DEFAULT_CLASSIFIER_OPTIONS, linearTemperature, linearWeight, knnTemperature, k };
               const acc = accuracy(evidence.map((e) => combine(e, o)), gold(val));
-              results.push({ l2, linearTemperature, linearWeight, knnTemperature, k, val: pct(acc) });
+              results.push({ c, linearTemperature, linearWeight, knnTemperature, k, val: pct(acc) });
             }
-      log(`l2=${l2} done`);
+      log(`c=${c} done`);
     }
     const top = results.sort((a, b) => b.val! - a.val!);
     console.log(JSON.stringify({ top: top.slice(0, 8), linearOnly: top.find((r) => r.linearWeight === 1), knnOnly: top.find((r) => r.linearWeight === 0) }, null, 1));
     return;
   }
 
-  const report: Record<string, unknown> = { model: "all-minilm-l6-v2", threads };
+  const report: Record<string, unknown> = { model: "all-minilm-l6-v2", threads, options };
   for (const [name, indices, names] of [
     ["clincK10", k10, undefined],
     ["clincK10LabelNames", k10, labelNames],
     ["clincAll", all, undefined],
   ] as const) {
+    if (!name.includes(only)) continue;
     const buildStart = performance.now();
-    const classifier = build(train, indices, {}, names);
-    classifier.classify(vec(test.emb, 0)); // solves the linear system
+    const classifier = build(train, indices, options, names);
     const trainMs = performance.now() - buildStart;
     const started = performance.now();
     const testPreds = predictAll(classifier, test);
@@ -166,6 +170,7 @@ async function main() {
     log(`${name}: ${JSON.stringify(report[name])}`);
   }
 
+  if (!"bitext".includes(only)) return console.log(JSON.stringify(report, null, 2));
   const bitext = loadBitext();
   const bitextEmb = await cachedEmbeddings("bitext", bitext.map((r) => r.text), getEmbedder, log);
   const { train: bTrain, test: bTest } = stratifiedSplit(bitext, (r) => r.intent, 0.2, 0);
@@ -174,10 +179,10 @@ async function main() {
     const s: Split = { rows, emb: bitextEmb };
     const out: Record<string, number> = {};
     for (const k of [5, 20]) {
-      const c = build(s, samplePerLabel(bitext, bTrain, (r) => r[field], k, 0), {});
+      const c = build(s, samplePerLabel(bitext, bTrain, (r) => r[field], k, 0), options);
       out[`K${k}`] = pct(accuracy(predictAll(c, s, bTest), bTest.map((i) => rows[i]!.label)));
     }
-    const c = build(s, bTrain, {});
+    const c = build(s, bTrain, options);
     out.all = pct(accuracy(predictAll(c, s, bTest), bTest.map((i) => rows[i]!.label)));
     report[`bitext_${field}`] = out;
   }

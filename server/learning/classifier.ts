@@ -28,9 +28,12 @@ export interface Prediction {
 }
 
 export interface SoftmaxTrainingOptions {
-  /** L2 penalty on the weights (mean loss + l2/2 * |W|^2). 1e-4 is about scikit-learn's C=10 at 1,500 rows. */
-  l2: number;
-  /** Passes over the data. On CLINC150, 15 passes of 1,024-row Adam steps match scikit-learn's L-BFGS fit. */
+  /**
+   * Inverse L2 strength, as scikit-learn's C: the penalty on the mean loss is 1 / (C * rows), so more examples
+   * mean less shrinkage. A fixed penalty tuned at 1,500 rows cost 1.7 points at 15,000 on CLINC150.
+   */
+  c: number;
+  /** Passes over the data. On CLINC150, 10 passes of 1,024-row Adam steps match scikit-learn's L-BFGS fit. */
   epochs: number;
   learningRate: number;
   /** Rows per Adam step; at or above the row count it is full-batch. */
@@ -41,8 +44,8 @@ export interface SoftmaxTrainingOptions {
 }
 
 export const DEFAULT_SOFTMAX_OPTIONS: SoftmaxTrainingOptions = {
-  l2: 1e-4,
-  epochs: 15,
+  c: 10,
+  epochs: 10,
   learningRate: 0.05,
   batchSize: 1024,
   minSteps: 30,
@@ -79,6 +82,7 @@ export class SoftmaxRegression {
     if (n === 0 || c < 2) return model;
 
     const batch = Math.min(o.batchSize, n);
+    const l2 = 1 / (o.c * n);
     const z = new Float64Array(batch * c);
     const gw = new Float64Array(dims * c);
     const gb = new Float64Array(c);
@@ -128,7 +132,7 @@ export class SoftmaxRegression {
             for (let k = 0; k < c; k++) gw[go + k]! += x * z[zo + k]!;
           }
         }
-        for (let i = 0; i < gw.length; i++) gw[i] = gw[i]! / m + o.l2 * w[i]!;
+        for (let i = 0; i < gw.length; i++) gw[i] = gw[i]! / m + l2 * w[i]!;
         for (let k = 0; k < c; k++) gb[k]! /= m;
         step++;
         adamStep(w, gw, adam.mw, adam.vw, o.learningRate, step);
@@ -215,7 +219,10 @@ export const DEFAULT_CLASSIFIER_OPTIONS: ClassifierOptions = {
   linearTemperature: 1,
   k: 10,
   knnTemperature: 0.05,
-  linearWeight: 0.85,
+  // Tuned on CLINC150 val (K=10) and bitext: every kNN share lowered accuracy (e.g. bitext intent K=5: 86.5% at
+  // 0.85 vs 88.4% at 1). kNN still decides for labels the linear model has not been trained on yet, and its
+  // nearest similarity still drives the out-of-scope check.
+  linearWeight: 1,
   minConfidence: 0.5,
   minSimilarity: 0.35,
   candidates: 5,
