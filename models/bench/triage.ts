@@ -9,7 +9,7 @@ import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { inArray, sql } from "drizzle-orm";
-import { run } from "graphile-worker";
+import { Logger, run } from "graphile-worker";
 import postgres from "postgres";
 import { createDb } from "@/db/client";
 import { connectDatabase, ensureDatabaseExists, withDatabase } from "@/db/connect";
@@ -62,34 +62,44 @@ const pct = (xs: number[], p: number) => {
 const dist = (xs: number[]) => ({ p50: pct(xs, 50), p95: pct(xs, 95) });
 const round = (x: number, d = 2) => Math.round(x * 10 ** d) / 10 ** d;
 
-interface PhaseStats {
-  concurrency: number;
-  tickets: number;
-  wallSeconds: number;
-  ticketsPerMinute: number;
-  triageLatencyMs: { p50: number | null; p95: number | null };
-  draftTtftMs: { p50: number | null; p95: number | null };
-  generationTokensPerSecond: number;
+interface Samples {
+  wallMs: number;
+  triage: { totalMs: number; tokens: number; genMs: number }[];
+  drafts: { ttftMs: number; tokens: number; genMs: number }[];
+  /** Queue phases only: message stored → triage stored, and time waiting for a worker. */
+  endToEndMs?: number[];
+  queueWaitMs?: number[];
 }
 
-function stats(concurrency: number, wallMs: number, triage: { totalMs: number; tokens: number; genMs: number }[], drafts: { ttftMs: number; tokens: number; genMs: number }[]): PhaseStats {
+/** Several runs of one side at one concurrency, pooled: tickets over total wall time, latencies over all samples. */
+function summarize(concurrency: number, runs: Samples[]) {
+  const triage = runs.flatMap((r) => r.triage);
+  const drafts = runs.flatMap((r) => r.drafts);
+  const wallMs = runs.reduce((a, r) => a + r.wallMs, 0);
   const tokens = [...triage, ...drafts].reduce((a, r) => a + r.tokens, 0);
-  const genMs = [...triage, ...drafts].reduce((a, r) => a + r.genMs, 0);
+  const decodeMs = [...triage, ...drafts].reduce((a, r) => a + r.genMs, 0);
+  const endToEnd = runs.flatMap((r) => r.endToEndMs ?? []);
+  const queueWait = runs.flatMap((r) => r.queueWaitMs ?? []);
   return {
     concurrency,
     tickets: triage.length,
     wallSeconds: round(wallMs / 1000, 1),
     ticketsPerMinute: round((triage.length * 60_000) / wallMs),
+    outputTokensPerMinute: Math.round((tokens * 60_000) / wallMs),
     triageLatencyMs: dist(triage.map((r) => r.totalMs)),
     draftTtftMs: dist(drafts.map((r) => r.ttftMs)),
     // Aggregate decode rate: all output tokens over the time spent decoding (after each first token).
-    generationTokensPerSecond: round(genMs > 0 ? (tokens * 1000) / genMs : 0, 1),
+    generationTokensPerSecond: round(decodeMs > 0 ? (tokens * 1000) / decodeMs : 0, 1),
+    ...(endToEnd.length ? { endToEndMs: dist(endToEnd), queueWaitMs: dist(queueWait) } : {}),
   };
 }
 
+// stdout carries only the JSON report.
+const stderrLogger = new Logger(() => (level, message) => void process.stderr.write(`[queue] ${level}: ${message}\n`));
+
 const genMs = (g: GenerateResult) => Math.max(0, g.timings.totalMs - g.timings.waitMs - g.timings.ttftMs);
 
-async function bareLoop(engine: SlmEngine, tickets: Ticket[], concurrency: number): Promise<PhaseStats> {
+async function bareLoop(engine: SlmEngine, tickets: Ticket[], concurrency: number): Promise<Samples> {
   const triage: { totalMs: number; tokens: number; genMs: number }[] = [];
   const drafts: { ttftMs: number; tokens: number; genMs: number }[] = [];
   let next = 0;
@@ -111,12 +121,12 @@ async function bareLoop(engine: SlmEngine, tickets: Ticket[], concurrency: numbe
       }
     }),
   );
-  return stats(concurrency, performance.now() - t0, triage, drafts);
+  return { wallMs: performance.now() - t0, triage, drafts };
 }
 
-async function queuePhase(url: string, deps: TriageDeps, tickets: Ticket[], concurrency: number): Promise<PhaseStats & { endToEndMs: { p50: number | null; p95: number | null }; queueWaitMs: { p50: number | null; p95: number | null } }> {
+async function queuePhase(url: string, deps: TriageDeps, tickets: Ticket[], concurrency: number): Promise<Samples> {
   const db = deps.db;
-  const runner = await run({ connectionString: url, concurrency, noHandleSignals: true, pollInterval: 1000, taskList: { triage: createTriageTask(deps) } as never });
+  const runner = await run({ connectionString: url, concurrency, noHandleSignals: true, pollInterval: 1000, logger: stderrLogger, taskList: { triage: createTriageTask(deps) } as never });
   const t0 = performance.now();
   const ids: string[] = [];
   for (const t of tickets) {
@@ -134,17 +144,12 @@ async function queuePhase(url: string, deps: TriageDeps, tickets: Ticket[], conc
   const wallMs = performance.now() - t0;
   await runner.stop();
   const rows = await db.select().from(triageResults).where(inArray(triageResults.messageId, ids));
-  const base = stats(
-    concurrency,
-    wallMs,
-    rows.map((r) => ({ totalMs: r.totalMs ?? 0, tokens: r.completionTokens ?? 0, genMs: Math.max(0, (r.totalMs ?? 0) - (r.ttftMs ?? 0)) })),
-    rows.filter((r) => r.draftTtftMs !== null).map((r) => ({ ttftMs: r.draftTtftMs!, tokens: r.draftCompletionTokens ?? 0, genMs: Math.max(0, (r.draftTotalMs ?? 0) - (r.draftTtftMs ?? 0)) })),
-  );
   return {
-    ...base,
-    // From the message being stored to its triage being stored: what an agent waits for.
-    endToEndMs: dist(rows.map((r) => (r.finishedAt && r.enqueuedAt ? r.finishedAt.getTime() - r.enqueuedAt.getTime() : 0))),
-    queueWaitMs: dist(rows.map((r) => r.queueWaitMs ?? 0)),
+    wallMs,
+    triage: rows.map((r) => ({ totalMs: r.totalMs ?? 0, tokens: r.completionTokens ?? 0, genMs: Math.max(0, (r.totalMs ?? 0) - (r.ttftMs ?? 0)) })),
+    drafts: rows.filter((r) => r.draftTtftMs !== null).map((r) => ({ ttftMs: r.draftTtftMs!, tokens: r.draftCompletionTokens ?? 0, genMs: Math.max(0, (r.draftTotalMs ?? 0) - (r.draftTtftMs ?? 0)) })),
+    endToEndMs: rows.map((r) => (r.finishedAt && r.enqueuedAt ? r.finishedAt.getTime() - r.enqueuedAt.getTime() : 0)),
+    queueWaitMs: rows.map((r) => r.queueWaitMs ?? 0),
   };
 }
 
@@ -169,16 +174,23 @@ async function main() {
   // Warm-up: first-call costs (grammar compilation, caches) belong to neither side.
   await bareLoop(engine, tickets.slice(0, 1), 1);
 
-  // Interleaved so machine noise (other processes on shared cores) hits both sides alike.
-  log("[bench] bare, concurrency 1");
-  const bare1 = await bareLoop(engine, tickets, 1);
-  log("[bench] queue, concurrency 1");
-  const queue1 = await queuePhase(url, deps, tickets, 1);
-  log(`[bench] bare, concurrency ${sequences}`);
-  const bareN = await bareLoop(engine, tickets, sequences);
-  // Same tickets again under new message ids: the (message, model version) key makes them new jobs.
-  log(`[bench] queue, concurrency ${sequences}`);
-  const queueN = await queuePhase(url, deps, tickets, sequences);
+  // A B B A per concurrency: slow drifts in machine load (other processes on shared cores) hit both sides alike.
+  // Each queue run stores the same tickets under new message ids, so they are new jobs.
+  const sides = { bare: {} as Record<number, Samples[]>, queue: {} as Record<number, Samples[]> };
+  for (const c of [...new Set([1, sequences])]) {
+    const bare = () => bareLoop(engine, tickets, c);
+    const queue = () => queuePhase(url, deps, tickets, c);
+    sides.bare[c] = [];
+    sides.queue[c] = [];
+    for (const [side, go] of [["bare", bare], ["queue", queue], ["queue", queue], ["bare", bare]] as const) {
+      log(`[bench] ${side}, concurrency ${c}`);
+      sides[side][c]!.push(await go());
+    }
+  }
+  const bare1 = summarize(1, sides.bare[1]!);
+  const bareN = summarize(sequences, sides.bare[sequences]!);
+  const queue1 = summarize(1, sides.queue[1]!);
+  const queueN = summarize(sequences, sides.queue[sequences]!);
 
   const report = {
     benchmark: "triage",
