@@ -30,9 +30,10 @@ export const env = createEnv({
     SLM_MODEL: z.string().default("smollm2-135m-instruct"),
     SLM_LORA: z.string().optional(),
     SLM_GPU: z.enum(["auto", "cuda", "vulkan", "metal", "false"]).default("auto"),
-    // One core is left to Postgres, the web server and the embedder: llama.cpp's threads spin-wait on each other, and
-    // on 2 busy cores 2 threads generated 1.4 tokens/s where 1 thread generated 27 (same model, same minute).
-    SLM_THREADS: z.coerce.number().int().min(1).default(Math.max(1, os.availableParallelism() - 1)),
+    // All cores for a dedicated worker. `npm start`, which shares the machine with Postgres and the web server, gives
+    // its worker one core fewer: llama.cpp threads spin-wait on each other, and on 2 busy cores 2 threads generated
+    // 1.4 tokens/s where 1 thread generated 27 (same model, same minute).
+    SLM_THREADS: z.coerce.number().int().min(1).default(os.availableParallelism()),
     SLM_SEQUENCES: z.coerce.number().int().min(1).max(64).default(2),
     SLM_CONTEXT_SIZE: z.coerce.number().int().min(512).default(4096),
     SLM_TIMEOUT_MS: z.coerce.number().int().min(1000).default(120_000),

@@ -103,6 +103,8 @@ async function main() {
     NEXTAUTH_SECRET: authSecret(),
     NEXTAUTH_URL: env.NEXTAUTH_URL ?? `http://localhost:${env.PORT}`,
     NEXT_TELEMETRY_DISABLED: "1",
+    // The worker shares this machine with the web server and Postgres: leave them a core (see server/env.ts).
+    SLM_THREADS: String(process.env.SLM_THREADS ? env.SLM_THREADS : Math.max(1, env.SLM_THREADS - 1)),
   };
   const children = new Map<string, ChildProcess>();
   let stopping = false;
@@ -149,8 +151,9 @@ async function main() {
   process.on("SIGTERM", () => void shutdown(0));
 
   run("web", bin("next"), ["start", "-p", String(env.PORT)]);
-  run("worker", bin("tsx"), [path.join(root, "server/cli/worker.ts")]);
-  run("mail", bin("tsx"), [path.join(root, "server/cli/mail.ts")]);
+  // node with tsx as a loader (not the tsx CLI, which adds a process in between that a SIGKILL would orphan).
+  run("worker", process.execPath, ["--import", "tsx", path.join(root, "server/cli/worker.ts")]);
+  run("mail", process.execPath, ["--import", "tsx", path.join(root, "server/cli/mail.ts")]);
   log(`Deskling is starting at http://localhost:${env.PORT} (ready in ${((Date.now() - t0) / 1000).toFixed(1)} s before the web server)`);
 }
 
