@@ -4,6 +4,8 @@ import { count, eq, sql } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { categories, teams, tickets, users, type TicketPriority, type TicketStatus } from "@/db/schema";
 import { env } from "@/server/env";
+import { recordCorrections } from "@/server/feedback/record-correction";
+import { learningText } from "@/server/feedback/ticket-text";
 import { receiveMessage } from "@/server/tickets/receive-message";
 import { createUser } from "@/server/users/create-user";
 
@@ -87,6 +89,7 @@ export async function seedDemo(db: Db, opts: { tickets?: number; log?: (l: strin
   const take = rows.slice(0, opts.tickets ?? rows.length);
   const agents = await db.select({ id: users.id, teamId: users.teamId }).from(users).where(eq(users.role, "agent"));
   const now = Date.now();
+  const history: Parameters<typeof recordCorrections>[1][number][] = [];
   for (const [i, row] of take.entries()) {
     const first = FIRST[i % FIRST.length]!;
     const last = LAST[(i * 7) % LAST.length]!;
@@ -102,10 +105,10 @@ export async function seedDemo(db: Db, opts: { tickets?: number; log?: (l: strin
     // Spread over two weeks; the older half is history (worked and labelled), the newer half waits in the inbox.
     const age = ((take.length - i) / take.length) * 14 * 24 * 3600_000;
     const createdAt = new Date(now - age * ((i * 37) % 100) / 100);
-    const history = (i * 37) % 100 > 50;
+    const isHistory = (i * 37) % 100 > 50;
     const team = Object.entries(TEAMS).find(([, cats]) => cats.includes(row.category))?.[0] ?? null;
     const agent = agents.find((a) => a.teamId === teamId(team));
-    const status: TicketStatus = history ? (i % 3 === 0 ? "closed" : "solved") : (["new", "new", "open", "pending"] as const)[i % 4]!;
+    const status: TicketStatus = isHistory ? (i % 3 === 0 ? "closed" : "solved") : (["new", "new", "open", "pending"] as const)[i % 4]!;
     await db
       .update(tickets)
       .set({
@@ -114,17 +117,25 @@ export async function seedDemo(db: Db, opts: { tickets?: number; log?: (l: strin
         updatedAt: createdAt,
         status,
         priority: priorityFor(row),
-        category: history ? row.category : null,
-        teamId: history || status !== "new" ? teamId(team) : null,
+        category: isHistory ? row.category : null,
+        teamId: isHistory || status !== "new" ? teamId(team) : null,
         assigneeId: status === "new" ? null : (agent?.id ?? null),
-        resolvedAt: history ? new Date(createdAt.getTime() + 3 * 3600_000) : null,
+        resolvedAt: isHistory ? new Date(createdAt.getTime() + 3 * 3600_000) : null,
         firstResponseAt: status === "new" ? null : new Date(createdAt.getTime() + 40 * 60_000),
         slaDueAt: new Date(createdAt.getTime() + (priorityFor(row) === "urgent" ? 4 : 24) * 3600_000),
       })
       .where(eq(tickets.id, received.ticketId));
+    if (isHistory) {
+      // Worked long ago: nothing to triage now.
+      await db.execute(sql`select graphile_worker.remove_job(${`triage:${received.messageId}`})`);
+      const text = learningText(subjectFor(row), row.text);
+      history.push({ label: { field: "category", text, finalValue: row.category, ticketId: received.ticketId, source: "import" } });
+    }
   }
+  // The worked half is the demo's history: its categories are verified labels, so the learner starts warm.
+  await recordCorrections(db, history);
   await db.execute(sql`update messages m set created_at = t.created_at from tickets t where t.id = m.ticket_id and t.source = 'demo'`);
-  log(`seeded ${take.length} demo tickets`);
+  log(`seeded ${take.length} demo tickets (${history.length} with verified categories)`);
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === path.resolve(import.meta.filename)) {

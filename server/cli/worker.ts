@@ -104,18 +104,22 @@ async function main() {
   await runner.promise;
 }
 
-/** The learner narrows the category choice and supplies examples; with no verified examples yet it returns none. */
+/**
+ * The learner's answer, once it has verified category examples, binds: its category is the only one the SLM may
+ * pick, and its "needs human" stands. Before any example exists the SLM triages alone (zero-shot).
+ */
 async function learnerHints(t: { subject: string; text: string }): Promise<TriageHintsResult | null> {
   const hints = await classifyForTriage(learningText(t.subject, t.text));
-  // Narrow only on a confident classifier: with few examples its candidates miss the labels nobody has taught yet.
-  const candidates = hints.category.needsHuman ? [] : hints.category.candidates.slice(0, 3).map((c) => c.label);
+  const trained = hints.learner.categoryExamples > 0;
+  const { label, needsHuman } = hints.category;
   return {
-    candidates: candidates.length ? candidates : undefined,
+    candidates: trained && !needsHuman && label ? [label] : undefined,
     examples: hints.examples.map((e) => ({ text: e.text, category: e.label })),
+    decision: trained ? { needsHuman, reason: `classifier: ${hints.category.reason}` } : undefined,
     classifier: {
-      label: hints.category.label,
+      label,
       confidence: hints.category.confidence,
-      needsHuman: hints.category.needsHuman,
+      needsHuman,
       reason: hints.category.reason,
       candidates: hints.category.candidates.slice(0, 5),
       learner: hints.learner,

@@ -128,6 +128,23 @@ describe("triage job (real database, real model)", () => {
     }
   });
 
+  it("lets a trained classifier's decision bind: its category, or needs-human whatever the SLM says", async () => {
+    const job = { runnableAt: new Date(), attempts: 1, maxAttempts: 3 };
+    const decided = { ...deps, skipDraft: true, hints: async () => ({ candidates: ["T_SHIPPING"], decision: { needsHuman: false } }) };
+    const a = await newTicket("Where is my parcel? It was due on Monday.");
+    await runTriage(decided, a, job);
+    const [rowA] = await rowsFor(a.messageId);
+    expect(rowA!.category).toBe("T_SHIPPING");
+    expect(rowA!.allowedCategories).toEqual(["T_SHIPPING"]);
+
+    const unsure = { ...deps, skipDraft: true, hints: async () => ({ decision: { needsHuman: true, reason: "classifier: low-confidence" } }) };
+    const b = await newTicket("What is the airspeed velocity of an unladen swallow?");
+    expect(await runTriage(unsure, b, job)).toBe("needs_human");
+    const [rowB] = await rowsFor(b.messageId);
+    expect(rowB!.needsHuman).toBe(true);
+    expect(TAXONOMY.map((c) => c.key)).toContain(rowB!.category);
+  });
+
   it("leaves a visible failed row when the model cannot answer, and hands the job back for a retry", async () => {
     const t = await newTicket("The app shows error 500 when I open my invoices.");
     const attempt = runTriage({ ...deps, timeoutMs: 1 }, t, { runnableAt: new Date(), attempts: 1, maxAttempts: 3 });

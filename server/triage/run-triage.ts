@@ -14,6 +14,12 @@ export interface TriageHintsResult {
   examples?: { text: string; category: string }[];
   /** Stored as is with the result, for analysis and corrections. */
   classifier?: Record<string, unknown>;
+  /**
+   * Set once the learner has verified examples: its answer binds. The SLM can then only pick the classifier's
+   * category (candidates holds just that one), and the classifier's "needs human" (low confidence, or no close
+   * verified example) holds whatever the SLM says, so a ticket that fits no category is not forced into one.
+   */
+  decision?: { needsHuman: boolean; reason?: string };
 }
 
 export interface TriageDeps {
@@ -122,6 +128,10 @@ export async function runTriage(deps: TriageDeps, payload: { ticketId: string; m
       { timeoutMs: deps.timeoutMs, signal: job.signal, maxTokens: deps.maxTokens?.triage },
     );
     const r = run.result;
+    if (hints?.decision?.needsHuman) {
+      r.flags.needsHuman = true;
+      r.flags.reasons.push(hints.decision.reason ?? "The classifier is not confident about any category.");
+    }
     outcome = r.flags.needsHuman ? "needs_human" : "done";
     await finish(outcome, {
       ...usageColumns(run.generation),
