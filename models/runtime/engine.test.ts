@@ -14,18 +14,17 @@ describe("SlmEngine (real model)", () => {
     await engine?.dispose();
   });
 
-  it("runs N concurrent calls on N sequences, each with the answer it gets alone", async () => {
-    const alone: string[] = [];
-    for (const prompt of PROMPTS) {
-      alone.push((await engine.generate({ label: "test", system: SYSTEM, prompt, maxTokens: 16, timeoutMs: 120_000 })).text);
-    }
+  it("runs N concurrent calls on N sequences at once, each answering its own prompt", async () => {
     const together = await Promise.all(PROMPTS.map((prompt) => engine.generate({ label: "test", system: SYSTEM, prompt, maxTokens: 16, timeoutMs: 120_000 })));
-    expect(together.map((r) => r.text)).toEqual(alone);
-    expect(new Set(alone).size).toBe(PROMPTS.length);
+    // Batched and sequential evaluation round differently in llama.cpp, so the texts need not match a one-at-a-time
+    // run word for word; what must hold: every call got its own answer, and none queued behind another for a sequence.
+    expect(new Set(together.map((r) => r.text)).size).toBe(PROMPTS.length);
     for (const r of together) {
+      expect(r.text.trim().length).toBeGreaterThan(0);
       expect(r.usage.completionTokens).toBeGreaterThan(0);
       expect(r.usage.completionTokens).toBeLessThanOrEqual(16);
     }
+    expect(Math.max(...together.map((r) => r.timings.waitMs))).toBeLessThan(Math.min(...together.map((r) => r.timings.totalMs)));
   });
 
   it("streams text in order: the pieces add up to the answer", async () => {
