@@ -2,19 +2,35 @@ import Link from "next/link";
 import type { ComponentType } from "react";
 import { RelativeTime } from "@/components/layout/relative-time";
 import { cn } from "@/components/ui/cn";
+import { Badge } from "@/components/ui/badge";
 import { Table, Td, Th } from "@/components/ui/table";
 import { PriorityBadge, StatusBadge } from "./ticket-badges";
 import type { InboxTicket } from "./types";
 
-/** What the AI column shows until triage results are wired in. */
-function NoTriage() {
-  return <span className="text-zinc-300">—</span>;
+const AI_STATE = {
+  queued: { label: "Queued", tone: "muted" },
+  running: { label: "Triaging…", tone: "blue" },
+  done: { label: "Triaged", tone: "green" },
+  needs_human: { label: "Needs human", tone: "amber" },
+  failed: { label: "Failed", tone: "red" },
+} as const;
+
+/** The ticket's latest triage state; a possible prompt injection is called out whatever the state. */
+function TriageState({ ticket }: { ticket: InboxTicket }) {
+  if (!ticket.ai) return <span className="text-zinc-300">—</span>;
+  const state = AI_STATE[ticket.ai.status];
+  return (
+    <span className="flex items-center gap-1 whitespace-nowrap" data-testid="ai-state">
+      <Badge tone={state.tone}>{state.label}</Badge>
+      {ticket.ai.injection && <Badge tone="red" title="The ticket tried to instruct the model">Injection?</Badge>}
+    </span>
+  );
 }
 
 export function InboxTable({
   tickets,
   categoryLabels,
-  aiCell: AiCell = NoTriage,
+  aiCell: AiCell = TriageState,
   busy,
 }: {
   tickets: InboxTicket[];

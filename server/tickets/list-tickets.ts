@@ -1,6 +1,6 @@
-import { and, asc, count, desc, eq, ilike, isNull, or, type SQL } from "drizzle-orm";
+import { and, asc, count, desc, eq, ilike, isNull, or, sql, type SQL } from "drizzle-orm";
 import type { Db } from "@/db/client";
-import { customers, teams, tickets, users, type TicketStatus } from "@/db/schema";
+import { customers, teams, tickets, triageResults, users, type TicketStatus, type TriageStatus } from "@/db/schema";
 
 export interface ListTicketsParams {
   status?: TicketStatus[];
@@ -52,6 +52,11 @@ export async function listTickets(db: Db, p: ListTicketsParams) {
         customerName: customers.name,
         assigneeName: users.name,
         teamName: teams.name,
+        // The latest triage of the ticket's latest message, for the inbox's AI column.
+        ai: sql<{ status: TriageStatus; needsHuman: boolean; injection: boolean } | null>`(
+          select json_build_object('status', ${triageResults.status}, 'needsHuman', ${triageResults.needsHuman}, 'injection', ${triageResults.injection})
+          from ${triageResults} where ${triageResults.ticketId} = ${tickets.id}
+          order by ${triageResults.createdAt} desc limit 1)`,
       })
       .from(tickets)
       .leftJoin(customers, eq(customers.id, tickets.customerId))

@@ -8,6 +8,7 @@ import type { SlmEngine } from "@/models/runtime/engine";
 import { loadTestEngine } from "@/models/runtime/test-engine";
 import type { LiveEvent } from "@/server/realtime/events";
 import { subscribe } from "@/server/realtime/subscribe";
+import { listTickets } from "@/server/tickets/list-tickets";
 import { receiveMessage } from "@/server/tickets/receive-message";
 import { runTriage, TriageAttemptError, type TriageDeps } from "./run-triage";
 import { registerModelVersion } from "./worker-registry";
@@ -143,7 +144,12 @@ describe("triage job (real database, real model)", () => {
     const [rowB] = await rowsFor(b.messageId);
     expect(rowB!.needsHuman).toBe(true);
     expect(TAXONOMY.map((c) => c.key)).toContain(rowB!.category);
-  });
+
+    // The inbox's AI column shows each ticket's latest triage state.
+    const inbox = await listTickets(db, { sort: "updated", pageSize: 100 });
+    expect(inbox.items.find((t) => t.id === b.ticketId)?.ai).toMatchObject({ status: "needs_human", needsHuman: true });
+    expect(inbox.items.find((t) => t.id === a.ticketId)?.ai?.status).toBe(rowA!.status);
+  }, 300_000);
 
   it("leaves a visible failed row when the model cannot answer, and hands the job back for a retry", async () => {
     const t = await newTicket("The app shows error 500 when I open my invoices.");
