@@ -10,7 +10,8 @@ export default defineConfig({
     setupFiles: ["db/test/setup-env.ts"],
     // Files share one database and, on 2 cores, one model at a time: run them one after another.
     fileParallelism: false,
-    testTimeout: 120_000,
+    // Real-model tests on 2 shared cores: generous, since a timeout here says nothing about speed (benchmarks do).
+    testTimeout: 300_000,
     hookTimeout: 300_000,
   },
 });

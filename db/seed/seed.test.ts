@@ -1,4 +1,4 @@
-import { count, eq } from "drizzle-orm";
+import { and, count, eq, inArray } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { getDb } from "@/db/client";
 import { corrections, tickets, users } from "@/db/schema";
@@ -15,7 +15,10 @@ describe("demo seed", () => {
     const solved = await db.select({ id: tickets.id, category: tickets.category }).from(tickets).where(eq(tickets.source, "demo"));
     const worked = solved.filter((t) => t.category !== null);
     expect(worked.length).toBeGreaterThan(0);
-    const [labels] = await db.select({ n: count() }).from(corrections).where(eq(corrections.source, "import"));
+    const [labels] = await db
+      .select({ n: count() })
+      .from(corrections)
+      .where(and(eq(corrections.source, "import"), inArray(corrections.ticketId, solved.map((t) => t.id))));
     expect(labels?.n).toBe(worked.length);
     const [admins] = await db.select({ n: count() }).from(users).where(eq(users.email, "admin@deskling.local"));
     expect(admins?.n).toBe(1);
