@@ -2,6 +2,7 @@ import { sql } from "drizzle-orm";
 import { bigint, index, integer, jsonb, pgEnum, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
 import { bytea, messages } from "./messages";
 import { tickets } from "./tickets";
+import { triageResults } from "./triage";
 import { users } from "./users";
 
 export const rawInboundKind = pgEnum("raw_inbound_kind", ["email", "webhook", "api"]);
@@ -75,6 +76,24 @@ export const webhookSources = pgTable("webhook_sources", {
   secret: text("secret").notNull(),
   createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
   disabledAt: timestamp("disabled_at", { withTimezone: true }),
+  // Optional write-back of triage results to the helpdesk's REST API; the token, like the secret, is never returned.
+  writebackUrl: text("writeback_url"),
+  writebackToken: text("writeback_token"),
+});
+
+export const writebackStatus = pgEnum("writeback_status", ["pending", "sent", "failed"]);
+
+/** The outcome of writing one triage result back to its helpdesk: pending while retrying, then sent or failed. */
+export const helpdeskWritebacks = pgTable("helpdesk_writebacks", {
+  triageResultId: uuid("triage_result_id")
+    .primaryKey()
+    .references(() => triageResults.id, { onDelete: "cascade" }),
+  sourceId: uuid("source_id").references(() => webhookSources.id, { onDelete: "set null" }),
+  status: writebackStatus("status").notNull().default("pending"),
+  attempts: integer("attempts").notNull().default(0),
+  httpStatus: integer("http_status"),
+  error: text("error"),
+  updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
 });
 
 /** How far the IMAP poller has read each mailbox; a new UIDVALIDITY means the server renumbered it. */
@@ -89,3 +108,4 @@ export const imapState = pgTable("imap_state", {
 export type RawInbound = typeof rawInbound.$inferSelect;
 export type ApiKey = typeof apiKeys.$inferSelect;
 export type WebhookSource = typeof webhookSources.$inferSelect;
+export type HelpdeskWriteback = typeof helpdeskWritebacks.$inferSelect;

@@ -1,6 +1,7 @@
 import type { Task } from "graphile-worker";
 import { env } from "@/server/env";
 import { createDeliverEmailTask } from "@/server/ingestion/email/deliver";
+import { createWritebackTask } from "@/server/ingestion/webhooks/writeback";
 import { createTriageTask } from "@/server/triage/task";
 import type { TriageDeps } from "@/server/triage/run-triage";
 import type { JobName } from "./jobs";
@@ -10,5 +11,6 @@ export function createTaskList(services: { triage: TriageDeps }): Partial<Record
   return {
     triage: createTriageTask(services.triage),
     "deliver-email": createDeliverEmailTask({ relayUrl: env.SMTP_RELAY_URL, from: env.MAIL_FROM }),
+    "helpdesk-writeback": createWritebackTask(),
   };
 }

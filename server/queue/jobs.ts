@@ -9,6 +9,8 @@ export const jobPayloads = {
   triage: z.object({ ticketId: z.uuid(), messageId: z.uuid(), reason: z.enum(["new", "retry", "taxonomy"]).default("new") }),
   /** Send one outbound agent reply by email. Job key: the message id. */
   "deliver-email": z.object({ messageId: z.uuid() }),
+  /** Write one triage result back to the helpdesk its ticket came from. Job key: `writeback:<triageResultId>`. */
+  "helpdesk-writeback": z.object({ triageResultId: z.uuid() }),
 } as const;
 
 export type JobName = keyof typeof jobPayloads;

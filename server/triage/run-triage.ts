@@ -4,6 +4,7 @@ import { categories, messages, tickets, triageResults, type TriageStatus } from 
 import { SlmError, type GenerateResult, type SlmEngine } from "@/models/runtime/engine";
 import { DEFAULT_TONE, draftReply, type DraftTone } from "@/models/tasks/draft";
 import { triageTicket, TriageOutputError, type TriageCategory } from "@/models/tasks/triage";
+import { enqueueWriteback } from "@/server/ingestion/webhooks/writeback";
 import { DraftStreamPublisher, publish } from "@/server/realtime/publish";
 import { updateTicket } from "@/server/tickets/update-ticket";
 
@@ -100,10 +101,14 @@ export async function runTriage(deps: TriageDeps, payload: { ticketId: string; m
     .orderBy(asc(categories.position), asc(categories.key));
 
   const finish = async (status: TriageStatus, set: Partial<typeof triageResults.$inferInsert>) => {
-    await db
-      .update(triageResults)
-      .set({ ...set, status, finishedAt: new Date(), updatedAt: new Date() })
-      .where(eq(triageResults.id, resultId));
+    await db.transaction(async (tx) => {
+      await tx
+        .update(triageResults)
+        .set({ ...set, status, finishedAt: new Date(), updatedAt: new Date() })
+        .where(eq(triageResults.id, resultId));
+      // A helpdesk that sent the ticket may want the result back; the job commits with the result or not at all.
+      if (status === "done" || status === "needs_human") await enqueueWriteback(tx, { ticketId: msg.ticketId, triageResultId: resultId });
+    });
     // NOTIFY payloads are capped at 8 kB; the full error stays on the row.
     await publish(db, { type: "triage", ticketId: msg.ticketId, resultId, status, phase: "triage", error: set.error?.slice(0, 500) ?? null });
   };

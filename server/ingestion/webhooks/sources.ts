@@ -18,7 +18,15 @@ export async function createWebhookSource(db: Db, input: { name: string; kind: W
 
 export async function listWebhookSources(db: Db) {
   return db
-    .select({ id: webhookSources.id, name: webhookSources.name, kind: webhookSources.kind, createdAt: webhookSources.createdAt, disabledAt: webhookSources.disabledAt })
+    .select({
+      id: webhookSources.id,
+      name: webhookSources.name,
+      kind: webhookSources.kind,
+      createdAt: webhookSources.createdAt,
+      disabledAt: webhookSources.disabledAt,
+      // The token is write-only: admins see where results go, never the credential.
+      writebackUrl: webhookSources.writebackUrl,
+    })
     .from(webhookSources)
     .orderBy(asc(webhookSources.name));
 }
@@ -30,4 +38,24 @@ export async function disableWebhookSource(db: Db, id: string) {
     .where(eq(webhookSources.id, id))
     .returning({ id: webhookSources.id });
   if (!row) throw new AppError("NOT_FOUND", "Webhook source not found.");
+}
+
+/** Sets (url + token) or clears (null) where a source's triage results are written back (webhooks/writeback.ts). */
+export async function setWebhookWriteback(db: Db, id: string, target: { url: string; token: string } | null) {
+  let url: string | null = null;
+  if (target) {
+    const parsed = URL.canParse(target.url) ? new URL(target.url) : null;
+    if (!parsed || (parsed.protocol !== "https:" && parsed.protocol !== "http:") || parsed.username || parsed.password) {
+      throw new AppError("INVALID_INPUT", "The base URL must be an http(s) URL without credentials.", { url: "http(s)://host[/path]" });
+    }
+    if (!target.token.trim()) throw new AppError("INVALID_INPUT", "An API token is required.", { token: "Required" });
+    url = parsed.href.replace(/\/+$/, "");
+  }
+  const [row] = await db
+    .update(webhookSources)
+    .set({ writebackUrl: url, writebackToken: target ? target.token.trim() : null })
+    .where(eq(webhookSources.id, id))
+    .returning({ id: webhookSources.id });
+  if (!row) throw new AppError("NOT_FOUND", "Webhook source not found.");
+  return { id, writebackUrl: url };
 }

@@ -3,7 +3,7 @@ import { rawInboundKind, rawInboundStatus, webhookKind } from "@/db/schema";
 import { API_SCOPES, createApiKey, listApiKeys, revokeApiKey } from "@/server/ingestion/api/keys";
 import { getInbound, listInbound } from "@/server/ingestion/list-inbound";
 import { replayRaw } from "@/server/ingestion/pipeline";
-import { createWebhookSource, disableWebhookSource, listWebhookSources } from "@/server/ingestion/webhooks/sources";
+import { createWebhookSource, disableWebhookSource, listWebhookSources, setWebhookWriteback } from "@/server/ingestion/webhooks/sources";
 import { recordAudit } from "@/server/audit/record-audit";
 import { adminProcedure, router } from "../init";
 
@@ -71,6 +71,21 @@ export const ingestRouter = router({
       const created = await createWebhookSource(ctx.db, input);
       await recordAudit(ctx.db, { actor: { kind: "user", userId: ctx.user.id }, entity: "webhook_source", entityId: created.id, action: "created" });
       return created;
+    }),
+
+  /** Where triage results are written back; the token is accepted here and never returned. `null` turns it off. */
+  setWebhookWriteback: adminProcedure
+    .input(z.object({ id: z.uuid(), target: z.object({ url: z.string().max(500), token: z.string().max(500) }).nullable() }))
+    .mutation(async ({ ctx, input }) => {
+      const r = await setWebhookWriteback(ctx.db, input.id, input.target);
+      await recordAudit(ctx.db, {
+        actor: { kind: "user", userId: ctx.user.id },
+        entity: "webhook_source",
+        entityId: input.id,
+        action: input.target ? "writeback_set" : "writeback_cleared",
+        changes: { writebackUrl: { from: null, to: r.writebackUrl } },
+      });
+      return r;
     }),
 
   disableWebhookSource: adminProcedure.input(z.object({ id: z.uuid() })).mutation(async ({ ctx, input }) => {

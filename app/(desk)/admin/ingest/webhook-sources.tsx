@@ -31,16 +31,19 @@ export function WebhookSources() {
       <CardBody className="flex flex-col gap-3">
         <ul className="flex flex-col gap-1.5 text-sm">
           {(sources.data ?? []).map((s) => (
-            <li key={s.id} className="flex items-center justify-between gap-2">
-              <span>
-                <span className="font-medium">{s.name}</span> <Badge tone="muted">{s.kind}</Badge>{" "}
-                {s.disabledAt && <Badge tone="red">disabled</Badge>}
-              </span>
-              {!s.disabledAt && (
-                <Button size="sm" variant="danger" disabled={disable.isPending} onClick={() => disable.mutate({ id: s.id })}>
-                  Disable
-                </Button>
-              )}
+            <li key={s.id} className="flex flex-col gap-1">
+              <div className="flex items-center justify-between gap-2">
+                <span>
+                  <span className="font-medium">{s.name}</span> <Badge tone="muted">{s.kind}</Badge>{" "}
+                  {s.disabledAt && <Badge tone="red">disabled</Badge>}
+                </span>
+                {!s.disabledAt && (
+                  <Button size="sm" variant="danger" disabled={disable.isPending} onClick={() => disable.mutate({ id: s.id })}>
+                    Disable
+                  </Button>
+                )}
+              </div>
+              {!s.disabledAt && <Writeback id={s.id} url={s.writebackUrl} onSaved={refresh} />}
             </li>
           ))}
           {sources.data?.length === 0 && <li className="text-zinc-500">No helpdesk connected.</li>}
@@ -85,5 +88,46 @@ export function WebhookSources() {
         </form>
       </CardBody>
     </Card>
+  );
+}
+
+/** Where this source's triage results are written back. The token is write-only: saving replaces it, nothing shows it. */
+function Writeback({ id, url, onSaved }: { id: string; url: string | null; onSaved: () => Promise<void> }) {
+  const trpc = useTRPC();
+  const save = useMutation(trpc.ingest.setWebhookWriteback.mutationOptions({ onSuccess: onSaved }));
+  const errors = fieldErrors(save.error);
+  const general = formError(save.error);
+  return (
+    <details className="text-xs text-zinc-600">
+      <summary className="cursor-pointer">Write-back: {url ? <code className="break-all">{url}</code> : "off"}</summary>
+      <form
+        noValidate
+        className="mt-2 flex flex-col gap-2"
+        onSubmit={(e) => {
+          e.preventDefault();
+          const f = new FormData(e.currentTarget);
+          save.mutate({ id, target: { url: String(f.get("url") ?? ""), token: String(f.get("token") ?? "") } });
+          e.currentTarget.reset();
+        }}
+      >
+        {general && <Alert tone="error">{general}</Alert>}
+        <Field label="Helpdesk base URL" htmlFor={`wb-url-${id}`} error={errors.url} hint="e.g. https://acme.zendesk.com">
+          <Input id={`wb-url-${id}`} name="url" type="url" defaultValue={url ?? ""} autoComplete="off" {...errorProps(`wb-url-${id}`, errors.url)} />
+        </Field>
+        <Field label="API token" htmlFor={`wb-token-${id}`} error={errors.token} hint={url ? "Stored; enter it again to change the URL or token." : undefined}>
+          <Input id={`wb-token-${id}`} name="token" type="password" autoComplete="off" {...errorProps(`wb-token-${id}`, errors.token)} />
+        </Field>
+        <div className="flex gap-2">
+          <Button type="submit" size="sm" disabled={save.isPending}>
+            Save write-back
+          </Button>
+          {url && (
+            <Button size="sm" variant="secondary" disabled={save.isPending} onClick={() => save.mutate({ id, target: null })}>
+              Turn off
+            </Button>
+          )}
+        </div>
+      </form>
+    </details>
   );
 }
