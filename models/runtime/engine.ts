@@ -33,6 +33,8 @@ export interface GenerateRequest {
   onText?: (text: string) => void;
   temperature?: number;
   seed?: number;
+  /** Discourages loops in free text (small models repeat a sentence until maxTokens); off for grammar output. */
+  repeatPenalty?: { penalty?: number; frequencyPenalty?: number; presencePenalty?: number; lastTokens?: number };
 }
 
 export interface GenerateUsage {
@@ -150,6 +152,7 @@ export class SlmEngine {
           signal,
           temperature: req.temperature ?? 0,
           seed: req.seed,
+          repeatPenalty: req.repeatPenalty ?? false,
           onToken: (tokens) => {
             if (ttftMs === null) {
               ttftMs = performance.now() - tStart;

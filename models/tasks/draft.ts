@@ -56,6 +56,8 @@ export async function draftReply(
     system: draftSystemPrompt(input.tone),
     prompt: draftUserPrompt(input),
     maxTokens: opts.maxTokens ?? 200,
+    // Measured: without it SmolLM2-135M repeated one sentence until the token cap.
+    repeatPenalty: { penalty: 1.3, frequencyPenalty: 0.3, presencePenalty: 0.2, lastTokens: 96 },
     timeoutMs: opts.timeoutMs,
     signal: opts.signal,
     onText: opts.onText,

@@ -58,6 +58,8 @@ describe("triage task (real model)", () => {
     );
     expect(["DELIVERY", "ORDER"]).toContain(run.result.category);
     expect(run.allowed).toEqual(["ORDER", "DELIVERY"]);
+    // An ordinary ticket is not called an injection, whatever the model's own flag says.
+    expect(run.result.flags.injection).toBe(false);
   });
 
   it("flags a ticket that tries to instruct the model instead of obeying it", async () => {

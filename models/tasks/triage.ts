@@ -171,7 +171,9 @@ function finishTriage(out: TriageOutput, signal: InjectionSignal): TriageResult 
   const { injection, needs_human, tags, evidence, summary, ...labels } = out;
   const reasons: string[] = [];
   if (needs_human) reasons.push("The model asked for a human.");
-  if (injection) reasons.push("The model saw instructions in the ticket.");
+  // Recorded, not acted on: small models raise their own injection flag on ordinary tickets. The deterministic
+  // check below decides, and the grammar already keeps any ticket from changing what the output can be.
+  if (injection) reasons.push("The model suspected instructions in the ticket (its own flag).");
   if (signal.suspicious) reasons.push(`The ticket looks like it tries to instruct the triage (${signal.matches.join(", ")}).`);
   return {
     ...labels,
@@ -180,8 +182,8 @@ function finishTriage(out: TriageOutput, signal: InjectionSignal): TriageResult 
     tags: [...new Set(tags.map((t) => t.trim().toLowerCase().replace(/\s+/g, "-")).filter(Boolean))],
     flags: {
       // A ticket that tries to steer the model gets a human look whatever the labels say.
-      needsHuman: needs_human || injection || signal.suspicious,
-      injection: injection || signal.suspicious,
+      needsHuman: needs_human || signal.suspicious,
+      injection: signal.suspicious,
       injectionSignals: signal.matches,
       reasons,
     },
