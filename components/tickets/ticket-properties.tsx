@@ -13,17 +13,9 @@ import { Field } from "@/components/ui/field";
 import { Input, Select } from "@/components/ui/input";
 import { PRIORITIES, STATUSES } from "./ticket-badges";
 import type { TicketDetail } from "./types";
+import type { TicketPatch } from "@/server/tickets/update-ticket";
 
-type Patch = {
-  status?: TicketStatus;
-  priority?: TicketPriority;
-  category?: string | null;
-  assigneeId?: string | null;
-  teamId?: string | null;
-  tags?: string[];
-};
-
-function learnedField(patch: Patch): { field: "category" | "priority" | "team"; value: string } | null {
+function learnedField(patch: TicketPatch): { field: "category" | "priority" | "team"; value: string } | null {
   if (patch.category) return { field: "category", value: patch.category };
   if (patch.priority) return { field: "priority", value: patch.priority };
   if (patch.teamId) return { field: "team", value: patch.teamId };
@@ -38,7 +30,7 @@ export function TicketProperties({ ticket }: { ticket: TicketDetail }) {
   const teams = useQuery(trpc.users.teams.queryOptions());
   const categories = useQuery(trpc.taxonomy.categories.queryOptions());
   const client = useTRPCClient();
-  const update = useMutation<unknown, TRPCClientErrorLike<AppRouter>, { ticketId: string } & Patch>({
+  const update = useMutation<unknown, TRPCClientErrorLike<AppRouter>, { ticketId: string } & TicketPatch>({
     // A category, priority or team an agent sets is a verified label: learning.correct saves it and teaches the learner.
     mutationFn: (vars) => {
       const learned = learnedField(vars);
@@ -50,10 +42,10 @@ export function TicketProperties({ ticket }: { ticket: TicketDetail }) {
         queryClient.invalidateQueries(trpc.tickets.list.pathFilter()),
       ]),
   });
-  const save = (patch: Patch) => update.mutate({ ticketId: ticket.id, ...patch });
+  const save = (patch: TicketPatch) => update.mutate({ ticketId: ticket.id, ...patch });
   // While a change saves, show the chosen value rather than snapping back to the stored one.
-  const saving: Patch = update.isPending ? update.variables : {};
-  const shown = <K extends keyof Patch>(key: K, stored: NonNullable<Patch[K]> | null) => (key in saving ? saving[key] : stored);
+  const saving: TicketPatch = update.isPending ? update.variables : {};
+  const shown = <K extends keyof TicketPatch>(key: K, stored: NonNullable<TicketPatch[K]> | null) => (key in saving ? saving[key] : stored);
   const errors = fieldErrors(update.error);
   const general = formError(update.error);
 

@@ -25,7 +25,8 @@ import { resolveModel } from "../catalog";
 import { ensureModelFile, sha256File } from "../fetch";
 import { SlmEngine, type GenerateResult } from "../runtime/engine";
 import { DEFAULT_TONE, draftReply } from "../tasks/draft";
-import { triageTicket, type TriageCategory } from "../tasks/triage";
+import { triageTicket } from "../tasks/triage";
+import { SAMPLE_TAXONOMY } from "../tasks/sample-taxonomy";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const arg = (name: string, fallback: number) => {
@@ -34,14 +35,7 @@ const arg = (name: string, fallback: number) => {
 };
 const N_TICKETS = arg("tickets", 8);
 
-const TAXONOMY: TriageCategory[] = [
-  { key: "ACCOUNT", label: "Account", description: "accounts, passwords, sign-up" },
-  { key: "ORDER", label: "Order", description: "placing, changing or cancelling an order" },
-  { key: "REFUND", label: "Refund", description: "getting or tracking a refund" },
-  { key: "DELIVERY", label: "Delivery", description: "delivery options and times" },
-  { key: "PAYMENT", label: "Payment", description: "payment methods and problems" },
-  { key: "FEEDBACK", label: "Feedback", description: "complaints and reviews" },
-];
+const TAXONOMY = SAMPLE_TAXONOMY;
 
 interface Ticket {
   subject: string;

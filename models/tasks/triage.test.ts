@@ -4,16 +4,10 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { SlmEngine } from "../runtime/engine";
 import { loadTestEngine } from "../runtime/test-engine";
 import { detectInjection } from "./injection";
-import { allowedCategoryKeys, triageOutputSchema, triageTicket, type TriageCategory } from "./triage";
+import { allowedCategoryKeys, triageOutputSchema, triageTicket } from "./triage";
+import { SAMPLE_TAXONOMY } from "./sample-taxonomy";
 
-const TAXONOMY: TriageCategory[] = [
-  { key: "ACCOUNT", label: "Account", description: "accounts, passwords, sign-up" },
-  { key: "ORDER", label: "Order", description: "placing, changing or cancelling an order" },
-  { key: "REFUND", label: "Refund", description: "getting or tracking a refund" },
-  { key: "DELIVERY", label: "Delivery", description: "delivery options and times" },
-  { key: "PAYMENT", label: "Payment", description: "payment methods and problems" },
-  { key: "FEEDBACK", label: "Feedback", description: "complaints and reviews" },
-];
+const TAXONOMY = SAMPLE_TAXONOMY;
 
 // Real customer messages (Bitext sample shipped with the demo seed), one per category.
 const demo = JSON.parse(readFileSync(path.join(import.meta.dirname, "../../db/seed/data/bitext-demo.json"), "utf8")) as { text: string; category: string }[];
