@@ -3,6 +3,8 @@
  *
  *   npx tsx models/eval/classifier-eval.ts            # figures on test splits, with the default options
  *   npx tsx models/eval/classifier-eval.ts --tune     # grid over options, scored on CLINC150 val only
+ *   npx tsx models/eval/classifier-eval.ts --curve    # learning curve: 1, 2, 5, 10, 20 and all rows per label
+ *   npx tsx models/eval/classifier-eval.ts --embed-model=models/finetune/out/encoder.gguf   # another encoder
  *
  * Protocol (fixed, so runs compare):
  * - CLINC150 K=10: 10 train rows per intent, seed 0; "all": the 15,000 train rows. Accuracy on `test` (in scope).
@@ -11,9 +13,14 @@
  *   human counts as an error. (The baseline in NOTES.md chose its threshold on the same rows, criterion unstated.)
  * - bitext intent K=5: stratified 80/20 split (seed 0, our own mulberry32 shuffle, not scikit-learn's), then 5
  *   rows per intent from the 80%; accuracy on the 20%.
+ * - --curve: the same two protocols at K = 1, 2, 5, 10, 20 and all (CLINC150 with the out-of-scope figures
+ *   at every K; no label names, so each point is corrections only).
+ * --embed-model takes a catalog id or a .gguf path (default all-minilm-l6-v2); the cache keys on the model's
+ * content, so encoders never share vectors.
  * Embeddings are cached in models/.cache/eval-embeddings (first run encodes ~28k texts).
  */
 import os from "node:os";
+import { DEFAULT_EMBEDDING_MODEL } from "../catalog";
 import { Embedder } from "../../server/learning/embedder";
 import {
   combine,
@@ -23,12 +30,16 @@ import {
   type Prediction,
 } from "../../server/learning/classifier";
 import { VectorIndex } from "../../server/learning/vector-index";
-import { loadBitext, loadClinc, samplePerLabel, stratifiedSplit, type Row } from "./datasets";
+import { loadBitext, loadClinc, samplePerLabel, stratifiedSplit, type BitextRow, type Row } from "./datasets";
 import { cachedEmbeddings, type EmbeddingMatrix } from "./embedding-cache";
 
+// --only=<substring of a section name> and --options=<JSON of ClassifierOptions> are for quick experiments.
+const arg = (name: string) => process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
+const options = JSON.parse(arg("options") ?? "{}") as Partial<ClassifierOptions>;
+const embedModel = arg("embed-model") ?? DEFAULT_EMBEDDING_MODEL;
 const threads = os.availableParallelism();
 let embedder: Embedder | undefined;
-const getEmbedder = async () => (embedder ??= await Embedder.create({ model: "all-minilm-l6-v2", threads }));
+const getEmbedder = async () => (embedder ??= await Embedder.create({ model: embedModel, threads }));
 const log = (line: string) => console.error(`[eval] ${line}`);
 
 interface Split {
@@ -100,12 +111,13 @@ function oosFigures(val: [Prediction[], string[], Prediction[]], test: [Predicti
   return out;
 }
 
+/** Corrections per label at each point of the learning curve (plus "all"). */
+const CURVE_K = [1, 2, 5, 10, 20] as const;
+
 async function main() {
   const tune = process.argv.includes("--tune");
-  // --only=<substring of a section name> and --options=<JSON of ClassifierOptions> are for quick experiments.
-  const arg = (name: string) => process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
+  const curve = process.argv.includes("--curve");
   const only = arg("only") ?? "";
-  const options = JSON.parse(arg("options") ?? "{}") as Partial<ClassifierOptions>;
   const clinc = loadClinc();
   const split = async (name: string, rows: Row[]): Promise<Split> => ({
     rows,
@@ -143,21 +155,15 @@ async function main() {
     return;
   }
 
-  const report: Record<string, unknown> = { model: "all-minilm-l6-v2", threads, options };
-  for (const [name, indices, names] of [
-    ["clincK10", k10, undefined],
-    ["clincK10LabelNames", k10, labelNames],
-    ["clincAll", all, undefined],
-  ] as const) {
-    if (!name.includes(only)) continue;
+  /** CLINC150 figures for one training set: in-scope accuracy on test, then the out-of-scope trade-off per signal. */
+  const clincFigures = (name: string, indices: readonly number[], names?: Split) => {
     const buildStart = performance.now();
     const classifier = build(train, indices, options, names);
     const trainMs = performance.now() - buildStart;
     const started = performance.now();
     const testPreds = predictAll(classifier, test);
     const msPerClassification = (performance.now() - started) / testPreds.length;
-
-    report[name] = {
+    const figures = {
       examples: indices.length + (names ? names.rows.length : 0),
       trainMs: Math.round(trainMs),
       msPerClassification: Number(msPerClassification.toFixed(2)),
@@ -167,26 +173,69 @@ async function main() {
         [testPreds, gold(test), predictAll(classifier, oosTest)],
       ),
     };
-    log(`${name}: ${JSON.stringify(report[name])}`);
+    log(`${name}: ${JSON.stringify(figures)}`);
+    return figures;
+  };
+
+  const report: Record<string, unknown> = { model: embedModel, threads, options };
+  if (curve) {
+    const clincCurve: Record<string, unknown> = {};
+    const bitextCurve: Record<string, unknown> = {};
+    if ("clinc".includes(only)) {
+      for (const k of CURVE_K) clincCurve[`K${k}`] = clincFigures(`clinc K${k}`, samplePerLabel(clinc.train, all, (r) => r.label, k, 0));
+      clincCurve.all = clincFigures("clinc all", all);
+    }
+    if ("bitext".includes(only)) {
+      const b = await bitextSplit();
+      const rows = b.rows.map((r) => ({ label: r.intent }));
+      const figures = (indices: readonly number[]) => ({ examples: indices.length, accuracy: bitextAccuracy(b, rows, indices) });
+      for (const k of CURVE_K) bitextCurve[`K${k}`] = figures(samplePerLabel(b.rows, b.train, (r) => r.intent, k, 0));
+      bitextCurve.all = figures(b.train);
+      log(`bitext intent: ${JSON.stringify(bitextCurve)}`);
+    }
+    report.curve = { clincInScope: clincCurve, bitextIntent: bitextCurve };
+    return console.log(JSON.stringify(report, null, 2));
+  }
+
+  for (const [name, indices, names] of [
+    ["clincK10", k10, undefined],
+    ["clincK10LabelNames", k10, labelNames],
+    ["clincAll", all, undefined],
+  ] as const) {
+    if (name.includes(only)) report[name] = clincFigures(name, indices, names);
   }
 
   if (!"bitext".includes(only)) return console.log(JSON.stringify(report, null, 2));
-  const bitext = loadBitext();
-  const bitextEmb = await cachedEmbeddings("bitext", bitext.map((r) => r.text), getEmbedder, log);
-  const { train: bTrain, test: bTest } = stratifiedSplit(bitext, (r) => r.intent, 0.2, 0);
+  const b = await bitextSplit();
   for (const field of ["intent", "category"] as const) {
-    const rows = bitext.map((r) => ({ label: r[field] }));
-    const s: Split = { rows, emb: bitextEmb };
+    const rows = b.rows.map((r) => ({ label: r[field] }));
     const out: Record<string, number> = {};
-    for (const k of [5, 20]) {
-      const c = build(s, samplePerLabel(bitext, bTrain, (r) => r[field], k, 0), options);
-      out[`K${k}`] = pct(accuracy(predictAll(c, s, bTest), bTest.map((i) => rows[i]!.label)));
-    }
-    const c = build(s, bTrain, options);
-    out.all = pct(accuracy(predictAll(c, s, bTest), bTest.map((i) => rows[i]!.label)));
+    for (const k of [5, 20]) out[`K${k}`] = bitextAccuracy(b, rows, samplePerLabel(b.rows, b.train, (r) => r[field], k, 0));
+    out.all = bitextAccuracy(b, rows, b.train);
     report[`bitext_${field}`] = out;
   }
   console.log(JSON.stringify(report, null, 2));
+}
+
+interface BitextSplit {
+  rows: BitextRow[];
+  emb: EmbeddingMatrix;
+  train: number[];
+  test: number[];
+}
+
+/** bitext with its fixed stratified 80/20 split (by intent, seed 0). */
+async function bitextSplit(): Promise<BitextSplit> {
+  const rows = loadBitext();
+  const emb = await cachedEmbeddings("bitext", rows.map((r) => r.text), getEmbedder, log);
+  return { rows, emb, ...stratifiedSplit(rows, (r) => r.intent, 0.2, 0) };
+}
+
+/** Accuracy on the 20% after training on `indices`, for one labeling of the rows (intent or category). */
+function bitextAccuracy(b: BitextSplit, rows: { label: string }[], indices: readonly number[]): number {
+  const s: Split = { rows, emb: b.emb };
+  const c = build(s, indices, options);
+  return pct(accuracy(predictAll(c, s, b.test), b.test.map((i) => rows[i]!.label)));
 }
 
 main()

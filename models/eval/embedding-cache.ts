@@ -1,18 +1,38 @@
 /**
  * Embeddings of evaluation texts, cached in models/.cache/eval-embeddings keyed by model and the texts' hash,
  * so classifier experiments re-run in seconds instead of re-encoding ~28k texts.
+ *
+ * The model key is the file's content, not its name: a fine-tuned encoder re-exported to the same path, or two
+ * catalog pins of one id, must never read each other's vectors.
  */
 import { createHash } from "node:crypto";
 import { existsSync } from "node:fs";
 import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { Embedder } from "../../server/learning/embedder";
-import { MODEL_CACHE_DIR } from "../fetch";
+import { resolveModel } from "../catalog";
+import { MODEL_CACHE_DIR, sha256File } from "../fetch";
 
 export interface EmbeddingMatrix {
   dims: number;
   /** Row-major, one L2-normalized vector per text. */
   data: Float32Array;
+}
+
+const modelKeys = new Map<string, Promise<string>>();
+
+/** A catalog id with its pinned sha256, or the sha256 of a .gguf file (hashed once per process). */
+export function embeddingModelKey(idOrPath: string): Promise<string> {
+  let key = modelKeys.get(idOrPath);
+  if (!key) {
+    const entry = resolveModel(idOrPath, "embedding");
+    key =
+      entry.source.kind === "file"
+        ? sha256File(entry.source.path).then((sha) => `file:${sha}`)
+        : Promise.resolve(entry.sha256 ? `${entry.id}@${entry.sha256}` : entry.id);
+    modelKeys.set(idOrPath, key);
+  }
+  return key;
 }
 
 export async function cachedEmbeddings(
@@ -22,7 +42,8 @@ export async function cachedEmbeddings(
   log: (line: string) => void = () => {},
 ): Promise<EmbeddingMatrix> {
   const embedder = await getEmbedder();
-  const hash = createHash("sha256").update(embedder.modelId).update("\0").update(texts.join("\n")).digest("hex").slice(0, 16);
+  const modelKey = await embeddingModelKey(embedder.modelId);
+  const hash = createHash("sha256").update(modelKey).update("\0").update(texts.join("\n")).digest("hex").slice(0, 16);
   const file = path.join(MODEL_CACHE_DIR, "eval-embeddings", `${name}-${hash}.f32`);
   const dims = embedder.dimensions;
   if (existsSync(file)) {
