@@ -1,6 +1,7 @@
 "use client";
 
 import { useQuery } from "@tanstack/react-query";
+import { DateTime } from "@/components/layout/relative-time";
 import { useTRPC } from "@/components/layout/trpc-provider";
 import { Card, CardBody, CardHeader, CardTitle } from "@/components/ui/card";
 import { Table, Td, Th } from "@/components/ui/table";
@@ -68,7 +69,9 @@ export function EvalRunsTable() {
                     <Td className="text-right tabular-nums">{pct(m.automatedAccuracy)}</Td>
                     <Td className="text-right tabular-nums">{pct(m.outOfScope?.recall)}</Td>
                     <Td className="text-right tabular-nums">{m.latencyMs ? `${m.latencyMs.p50} / ${m.latencyMs.p95}` : "–"}</Td>
-                    <Td className="text-xs whitespace-nowrap text-zinc-500">{new Date(r.createdAt).toLocaleString()}</Td>
+                    <Td className="text-xs whitespace-nowrap text-zinc-500">
+                      <DateTime date={new Date(r.createdAt)} />
+                    </Td>
                   </tr>
                 );
               })}

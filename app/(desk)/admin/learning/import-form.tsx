@@ -56,7 +56,13 @@ export function ImportForm() {
         >
           {general && <Alert tone="error">{general}</Alert>}
           <Field label="File" htmlFor="import-file" error={errors.fileName ?? errors.file} hint="CSV with a header row, JSONL, or a JSON array.">
-            <Input id="import-file" name="file" type="file" accept=".csv,.tsv,.jsonl,.ndjson,.json" />
+            <Input
+              id="import-file"
+              name="file"
+              type="file"
+              accept=".csv,.tsv,.jsonl,.ndjson,.json"
+              className="h-auto py-1 file:mr-2 file:rounded file:border-0 file:bg-zinc-100 file:px-2 file:py-1 file:text-xs file:font-medium file:text-zinc-700 hover:file:bg-zinc-200"
+            />
           </Field>
           <Field label="Field" htmlFor="import-field">
             <Select id="import-field" name="field" defaultValue="category">
@@ -82,18 +88,25 @@ export function ImportForm() {
         </form>
         {j && (
           <div className="mt-4 flex flex-col gap-2 text-sm" aria-live="polite" data-testid="import-progress">
-            <div className="flex justify-between">
-              <span className="font-medium">{j.fileName}</span>
-              <span className="text-zinc-500">{j.status === "running" ? j.phase : j.status}</span>
+            <div className="flex justify-between gap-2">
+              <span className="truncate font-medium">{j.fileName}</span>
+              <span className="whitespace-nowrap text-zinc-500 tabular-nums">
+                {j.status !== "running" ? j.status : j.phase === "embedding" ? `embedding ${j.done} / ${j.total}` : `${j.phase}…`}
+              </span>
             </div>
             {j.status === "running" && (
-              <progress className="w-full" max={Math.max(j.total, 1)} value={j.phase === "embedding" ? j.done : j.phase === "writing" ? j.total : 0} />
+              // No value while reading and checking: an indeterminate bar, not an empty one that looks stuck.
+              <progress
+                className="h-1.5 w-full accent-zinc-900"
+                max={Math.max(j.total, 1)}
+                value={j.phase === "embedding" ? j.done : j.phase === "writing" ? j.total : undefined}
+              />
             )}
             {j.status === "succeeded" && <Alert tone="success">Imported {j.imported} examples. Workers are learning them now.</Alert>}
             {j.status === "failed" && <Alert tone="error">Nothing was imported: {j.error}</Alert>}
             {j.problems.length > 0 && (
               <details>
-                <summary className="cursor-pointer text-zinc-600">{j.problems.length} rows skipped</summary>
+                <summary className="cursor-pointer text-zinc-600">{j.problems.length} {j.problems.length === 1 ? "row" : "rows"} skipped</summary>
                 <ul className="mt-1 max-h-48 overflow-y-auto text-xs text-zinc-600">
                   {j.problems.map((p, i) => (
                     <li key={i}>

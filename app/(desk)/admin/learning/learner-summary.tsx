@@ -1,9 +1,13 @@
 "use client";
 
 import { useQuery } from "@tanstack/react-query";
+import { DateTime } from "@/components/layout/relative-time";
 import { useTRPC } from "@/components/layout/trpc-provider";
 import { Card, CardBody, CardHeader, CardTitle } from "@/components/ui/card";
 import { Table, Td, Th } from "@/components/ui/table";
+import type { CorrectionSource } from "@/db/schema";
+
+const SOURCES: Record<CorrectionSource, string> = { agent: "by agents", api: "via the API", helpdesk: "from helpdesks", import: "imported", eval: "from evaluations" };
 
 const pct = (n: number, d: number) => (d === 0 ? "–" : `${((100 * n) / d).toFixed(1)}%`);
 
@@ -19,7 +23,7 @@ export function LearnerSummary() {
       <CardHeader>
         <CardTitle>Verified examples</CardTitle>
         <span className="text-xs text-zinc-500">
-          Last 30 days: {o.bySource.length ? o.bySource.map((s) => `${s.corrections} ${s.source}`).join(" · ") : "no corrections"}
+          Last 30 days: {o.bySource.length ? o.bySource.map((s) => `${s.corrections} ${SOURCES[s.source]}`).join(" · ") : "no corrections"}
         </span>
       </CardHeader>
       <CardBody className="flex flex-col gap-4">
@@ -69,7 +73,9 @@ export function LearnerSummary() {
                   <Td>{j.field}</Td>
                   <Td>{j.status === "running" ? `${j.phase}…` : j.status}</Td>
                   <Td className="text-right tabular-nums">{j.imported}</Td>
-                  <Td className="text-xs text-zinc-500">{new Date(j.createdAt).toLocaleString()}</Td>
+                  <Td className="text-xs whitespace-nowrap text-zinc-500">
+                    <DateTime date={new Date(j.createdAt)} />
+                  </Td>
                 </tr>
               ))}
             </tbody>
