@@ -3,7 +3,7 @@
  * so classifier experiments re-run in seconds instead of re-encoding ~28k texts.
  *
  * The model key is the file's content, not its name: a fine-tuned encoder re-exported to the same path, or two
- * catalog pins of one id, must never read each other's vectors.
+ * catalog pins of one id, never read each other's vectors.
  */
 import { createHash } from "node:crypto";
 import { existsSync } from "node:fs";
@@ -21,15 +21,18 @@ export interface EmbeddingMatrix {
 
 const modelKeys = new Map<string, Promise<string>>();
 
-/** A catalog id with its pinned sha256, or the sha256 of a .gguf file (hashed once per process). */
+/**
+ * The model's sha256: a catalog pin, or a .gguf file's own hash (once per process). So a file named by path and
+ * the same bytes named by catalog id share vectors. Unpinned catalog entries (hf:) fall back to their id.
+ */
 export function embeddingModelKey(idOrPath: string): Promise<string> {
   let key = modelKeys.get(idOrPath);
   if (!key) {
     const entry = resolveModel(idOrPath, "embedding");
     key =
       entry.source.kind === "file"
-        ? sha256File(entry.source.path).then((sha) => `file:${sha}`)
-        : Promise.resolve(entry.sha256 ? `${entry.id}@${entry.sha256}` : entry.id);
+        ? sha256File(entry.source.path).then((sha) => `sha256:${sha}`)
+        : Promise.resolve(entry.sha256 ? `sha256:${entry.sha256}` : `id:${entry.id}`);
     modelKeys.set(idOrPath, key);
   }
   return key;
