@@ -33,28 +33,36 @@ export interface SoftmaxTrainingOptions {
    * mean less shrinkage. A fixed penalty tuned at 1,500 rows cost 1.7 points at 15,000 on CLINC150.
    */
   c: number;
-  /** Passes over the data. On CLINC150, 10 passes of 1,024-row Adam steps match scikit-learn's L-BFGS fit. */
+  /**
+   * Passes over the data. On CLINC150 (all 15k rows) 5 passes of 256-row steps, averaged over the last pass, score
+   * as 10 passes of 1,024-row steps did (95.4%, mean of 3 seeds) in half the work, and as scikit-learn's L-BFGS fit.
+   */
   epochs: number;
   learningRate: number;
   /** Rows per Adam step; at or above the row count it is full-batch. */
   batchSize: number;
-  /** Floor on Adam steps: a help desk's first few dozen examples are one batch, and 15 steps underfit them. */
+  /**
+   * Floor on Adam steps: a help desk's first few dozen examples are one batch, and 15 steps underfit them; at
+   * 10 examples per label on CLINC150, 30 steps of 256 rows scored 89.6% and 60 steps 90.9%.
+   */
   minSteps: number;
   seed: number;
 }
 
 export const DEFAULT_SOFTMAX_OPTIONS: SoftmaxTrainingOptions = {
   c: 10,
-  epochs: 10,
+  epochs: 5,
   learningRate: 0.05,
-  batchSize: 1024,
-  minSteps: 30,
+  batchSize: 256,
+  minSteps: 60,
   seed: 0,
 };
 
 /**
- * Multinomial logistic regression (softmax, L2) trained with Adam on typed arrays. Weights are dims x labels,
- * label-contiguous, so both the forward and the gradient pass stream through memory in order.
+ * Multinomial logistic regression (softmax, L2) trained with Adam on typed arrays. Weights are labels x dims,
+ * label-major, so a logit is a dot product that keeps its running sums in registers; the gradient pass takes four
+ * rows per sweep of a weight row. (The earlier dims x labels layout wrote every partial product back to memory and
+ * trained about 3x slower.)
  */
 export class SoftmaxRegression {
   private constructor(
@@ -76,37 +84,42 @@ export class SoftmaxRegression {
     const y = Int32Array.from(rowLabels, (l) => labelIndex.get(l)!);
     const n = rowLabels.length;
     const c = labels.length;
-    const w = new Float64Array(dims * c);
+    const w = new Float64Array(c * dims);
     const b = new Float64Array(c);
     const model = new SoftmaxRegression(labels, dims, w, b);
     if (n === 0 || c < 2) return model;
 
     const batch = Math.min(o.batchSize, n);
+    // A batch's rows are copied together, padded with zero rows to a multiple of 4: a zero row's gradient is zero.
+    const padded = Math.ceil(batch / 4) * 4;
+    const xb = new Float32Array(padded * dims);
+    const z = new Float64Array(padded * c);
     const l2 = 1 / (o.c * n);
-    const z = new Float64Array(batch * c);
-    const gw = new Float64Array(dims * c);
+    const gw = new Float64Array(c * dims);
     const gb = new Float64Array(c);
-    const adam = { mw: new Float64Array(dims * c), vw: new Float64Array(dims * c), mb: new Float64Array(c), vb: new Float64Array(c) };
+    const adam = { mw: new Float64Array(c * dims), vw: new Float64Array(c * dims), mb: new Float64Array(c), vb: new Float64Array(c) };
     const order = Int32Array.from({ length: n }, (_, i) => i);
     const random = seededRandom(o.seed);
     let step = 0;
     const epochs = Math.max(o.epochs, Math.ceil(o.minSteps / Math.ceil(n / batch)));
+    // The weights returned are the mean over the last epoch's steps: Adam at a constant rate ends wherever its
+    // last noisy step put it (±0.2 points on CLINC150 from the shuffle seed alone); the mean is steadier.
+    const mean = { w: new Float64Array(c * dims), b: new Float64Array(c), steps: 0 };
     for (let epoch = 0; epoch < epochs; epoch++) {
       if (batch < n) shuffleInPlace(order, random);
       for (let start = 0; start < n; start += batch) {
         const m = Math.min(batch, n - start);
-        // Forward: z = x W + b, then softmax rows, then subtract the one-hot target: z becomes dLoss/dLogits.
+        const rows = Math.ceil(m / 4) * 4;
         for (let r = 0; r < m; r++) {
           const row = order[start + r]!;
-          const xo = row * dims;
+          xb.set(vectors.subarray(row * dims, (row + 1) * dims), r * dims);
+        }
+        xb.fill(0, m * dims, rows * dims);
+        z.fill(0, m * c, rows * c);
+        // Forward: z = softmax(x W^T + b) - onehot(y), which is dLoss/dLogits.
+        for (let r = 0; r < m; r++) {
           const zo = r * c;
-          for (let k = 0; k < c; k++) z[zo + k] = b[k]!;
-          for (let d = 0; d < dims; d++) {
-            const x = vectors[xo + d]!;
-            if (x === 0) continue;
-            const wo = d * c;
-            for (let k = 0; k < c; k++) z[zo + k]! += x * w[wo + k]!;
-          }
+          model.logitsInto(xb, r * dims, z, zo);
           let max = -Infinity;
           for (let k = 0; k < c; k++) if (z[zo + k]! > max) max = z[zo + k]!;
           let sum = 0;
@@ -116,20 +129,23 @@ export class SoftmaxRegression {
             sum += e;
           }
           for (let k = 0; k < c; k++) z[zo + k]! /= sum;
-          z[zo + y[row]!]! -= 1;
+          z[zo + y[order[start + r]!]!]! -= 1;
         }
-        // Backward: gW = x^T dz / m + l2 W.
+        // Backward: gW = dz^T x / m + l2 W. Once training is under way most labels have probability ~0 on all four
+        // rows of a block; such a label's contribution is below float precision and its sweep is skipped.
         gw.fill(0);
         gb.fill(0);
-        for (let r = 0; r < m; r++) {
-          const xo = order[start + r]! * dims;
-          const zo = r * c;
-          for (let k = 0; k < c; k++) gb[k]! += z[zo + k]!;
-          for (let d = 0; d < dims; d++) {
-            const x = vectors[xo + d]!;
-            if (x === 0) continue;
-            const go = d * c;
-            for (let k = 0; k < c; k++) gw[go + k]! += x * z[zo + k]!;
+        for (let r = 0; r < rows; r += 4) {
+          const x0 = r * dims, x1 = x0 + dims, x2 = x1 + dims, x3 = x2 + dims;
+          const z0 = r * c, z1 = z0 + c, z2 = z1 + c, z3 = z2 + c;
+          for (let k = 0; k < c; k++) {
+            const g0 = z[z0 + k]!, g1 = z[z1 + k]!, g2 = z[z2 + k]!, g3 = z[z3 + k]!;
+            gb[k]! += g0 + g1 + g2 + g3;
+            if (Math.abs(g0) + Math.abs(g1) + Math.abs(g2) + Math.abs(g3) < 1e-9) continue;
+            const go = k * dims;
+            for (let d = 0; d < dims; d++) {
+              gw[go + d]! += g0 * xb[x0 + d]! + g1 * xb[x1 + d]! + g2 * xb[x2 + d]! + g3 * xb[x3 + d]!;
+            }
           }
         }
         for (let i = 0; i < gw.length; i++) gw[i] = gw[i]! / m + l2 * w[i]!;
@@ -137,20 +153,50 @@ export class SoftmaxRegression {
         step++;
         adamStep(w, gw, adam.mw, adam.vw, o.learningRate, step);
         adamStep(b, gb, adam.mb, adam.vb, o.learningRate, step);
+        if (epoch === epochs - 1) {
+          const t = ++mean.steps;
+          for (let i = 0; i < w.length; i++) mean.w[i]! += (w[i]! - mean.w[i]!) / t;
+          for (let k = 0; k < c; k++) mean.b[k]! += (b[k]! - mean.b[k]!) / t;
+        }
       }
     }
+    w.set(mean.w);
+    b.set(mean.b);
     return model;
+  }
+
+  /** z[zo + k] = b[k] + w_k . x[xo .. xo + dims], four labels per pass over x. */
+  private logitsInto(x: ArrayLike<number>, xo: number, z: Float64Array, zo: number): void {
+    const { w, b, dims } = this;
+    const c = b.length;
+    let k = 0;
+    for (; k + 3 < c; k += 4) {
+      const w0 = k * dims, w1 = w0 + dims, w2 = w1 + dims, w3 = w2 + dims;
+      let s0 = b[k]!, s1 = b[k + 1]!, s2 = b[k + 2]!, s3 = b[k + 3]!;
+      for (let d = 0; d < dims; d++) {
+        const v = x[xo + d]!;
+        s0 += v * w[w0 + d]!;
+        s1 += v * w[w1 + d]!;
+        s2 += v * w[w2 + d]!;
+        s3 += v * w[w3 + d]!;
+      }
+      z[zo + k] = s0;
+      z[zo + k + 1] = s1;
+      z[zo + k + 2] = s2;
+      z[zo + k + 3] = s3;
+    }
+    for (; k < c; k++) {
+      const wo = k * dims;
+      let s = b[k]!;
+      for (let d = 0; d < dims; d++) s += x[xo + d]! * w[wo + d]!;
+      z[zo + k] = s;
+    }
   }
 
   /** Logits per label, in `labels` order. */
   logits(vector: ArrayLike<number>): Float64Array {
-    const c = this.labels.length;
-    const z = Float64Array.from(this.b);
-    for (let d = 0; d < this.dims; d++) {
-      const x = vector[d]!;
-      const wo = d * c;
-      for (let k = 0; k < c; k++) z[k]! += x * this.w[wo + k]!;
-    }
+    const z = new Float64Array(this.labels.length);
+    this.logitsInto(vector, 0, z, 0);
     return z;
   }
 
