@@ -1,6 +1,6 @@
 /**
  * `npm run finetune -- [--field category] [--epochs 1] [--pairs 4] [--seed 0] [--no-hard-negatives]
- *   [--holdout 0.2] [--min-gain 0.005] [--dry-run]`
+ *   [--holdout 0.2] [--min-gain 0.005] [--dry-run] [--run <encoder_runs id>]`
  * Fine-tunes the embedding model on the live verified examples of a field and promotes it only when it classifies
  * the held-out examples better (server/feedback/finetune-encoder.ts). Running workers switch to a promoted encoder
  * without a restart. The first run builds a Python environment with torch (CPU build) under models/.cache.
@@ -23,6 +23,8 @@ const { values } = parseArgs({
     holdout: { type: "string", default: "0.2" },
     "min-gain": { type: "string", default: "0.005" },
     "dry-run": { type: "boolean", default: false },
+    // An encoder_runs row the admin page created; this process fills it in.
+    run: { type: "string" },
   },
 });
 
@@ -50,6 +52,7 @@ try {
     holdout: num("holdout"),
     minGain: num("min-gain"),
     promote: !values["dry-run"],
+    runId: values.run,
     llama: await getSharedLlama({ gpu: env.SLM_GPU, log }),
     log,
   });

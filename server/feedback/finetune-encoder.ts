@@ -45,6 +45,8 @@ export interface FinetuneOptions {
   threads?: number;
   llama?: Llama;
   userId?: string | null;
+  /** An encoder_runs row created beforehand (status "training"), e.g. by the admin page; its params are ignored. */
+  runId?: string;
   log?: (line: string) => void;
 }
 
@@ -103,20 +105,30 @@ export async function finetuneEncoder(opts: FinetuneOptions): Promise<EncoderRun
     minGain: opts.minGain ?? 0.005,
     promote: opts.promote ?? true,
   };
+  const base = env.EMBED_MODEL;
+  const fail = async (runId: string, err: unknown) =>
+    db
+      .update(encoderRuns)
+      .set({ status: "failed", error: err instanceof Error ? err.message : String(err), finishedAt: new Date() })
+      .where(eq(encoderRuns.id, runId));
   const rows = await db.select({ text: examples.text, label: examples.label }).from(examples).where(and(eq(examples.scope, scope), eq(examples.field, field)));
   const { train, holdout } = splitForFinetune(rows, params.holdout, params.seed);
   if (holdout.length < MIN_HOLDOUT || new Set(train.map((r) => r.label)).size < 2) {
-    throw new AppError(
+    const err = new AppError(
       "INVALID_INPUT",
       `Fine-tuning needs verified ${field} examples for at least 2 labels and ${MIN_HOLDOUT} to hold out (labels with 3+ examples give ${holdout.length}); ${rows.length} examples so far.`,
     );
+    if (opts.runId) await fail(opts.runId, err);
+    throw err;
   }
 
   const current = await activeEncoder(db, { scope, log });
-  const base = env.EMBED_MODEL;
-  const [run] = await db.insert(encoderRuns).values({ scope, field, baseModel: base, params, userId: opts.userId ?? null }).returning();
+  const [run] = opts.runId
+    ? await db.update(encoderRuns).set({ params }).where(eq(encoderRuns.id, opts.runId)).returning()
+    : await db.insert(encoderRuns).values({ scope, field, baseModel: base, params, userId: opts.userId ?? null }).returning();
+  if (!run) throw new AppError("NOT_FOUND", `No encoder run ${opts.runId}`);
   const dir = opts.dir ?? path.resolve(env.DESKLING_DATA_DIR, "encoders");
-  const file = path.join(dir, `${run!.id}.gguf`);
+  const file = path.join(dir, `${run.id}.gguf`);
   let candidate: Embedder | undefined;
   let baseline: Embedder | undefined;
   try {
@@ -152,13 +164,13 @@ export async function finetuneEncoder(opts: FinetuneOptions): Promise<EncoderRun
         await tx
           .update(encoderRuns)
           .set({ status: "retired" })
-          .where(and(eq(encoderRuns.scope, scope), eq(encoderRuns.baseModel, base), eq(encoderRuns.status, "promoted"), ne(encoderRuns.id, run!.id)));
+          .where(and(eq(encoderRuns.scope, scope), eq(encoderRuns.baseModel, base), eq(encoderRuns.status, "promoted"), ne(encoderRuns.id, run.id)));
         await tx.execute(sql`select pg_notify(${ENCODER_CHANNEL}, ${JSON.stringify({ scope, modelId })})`);
       }
       const [row] = await tx
         .update(encoderRuns)
         .set({ status: promote ? "promoted" : "rejected", modelId, path: promote ? file : null, sha256: trained.sha256, metrics, finishedAt: new Date() })
-        .where(eq(encoderRuns.id, run!.id))
+        .where(eq(encoderRuns.id, run.id))
         .returning();
       return row!;
     });
@@ -166,10 +178,7 @@ export async function finetuneEncoder(opts: FinetuneOptions): Promise<EncoderRun
     return finished;
   } catch (err) {
     await rm(file, { force: true });
-    await db
-      .update(encoderRuns)
-      .set({ status: "failed", error: err instanceof Error ? err.message : String(err), finishedAt: new Date() })
-      .where(eq(encoderRuns.id, run!.id));
+    await fail(run.id, err);
     throw err;
   } finally {
     await baseline?.dispose();
