@@ -2,8 +2,9 @@ import { randomUUID } from "node:crypto";
 import { and, eq, inArray } from "drizzle-orm";
 import { describe, expect, it, vi } from "vitest";
 import { getDb } from "@/db/client";
-import { categories, corrections, examples, messages, modelVersions, triageResults } from "@/db/schema";
+import { categories, corrections, encoderRuns, examples, LIVE_SCOPE, messages, modelVersions, triageResults } from "@/db/schema";
 import { callerFor, makeUser } from "@/db/test/fixtures";
+import { env } from "@/server/env";
 import { learningText } from "@/server/feedback/ticket-text";
 import { textHash } from "@/server/feedback/vectors";
 
@@ -94,5 +95,34 @@ describe("learning router", () => {
     expect(labels).toHaveLength(2);
 
     await expect(admin.learning.startImport({ fileName: "notes.txt", content: "x", field: "category" })).rejects.toMatchObject({ code: "BAD_REQUEST" });
+  });
+
+  it("keeps encoders and fine-tuning to admins and refuses a second fine-tune while one is training", async () => {
+    const db = getDb();
+    for (const role of ["agent", "manager"] as const) {
+      const api = callerFor(await makeUser(role));
+      await expect(api.learning.encoders()).rejects.toMatchObject({ code: "FORBIDDEN" });
+      await expect(api.learning.startFinetune({})).rejects.toMatchObject({ code: "FORBIDDEN" });
+    }
+    const user = await makeUser("admin");
+    const admin = callerFor(user);
+    // No fine-tune is promoted in the live scope here: triage embeds with the configured base model.
+    expect((await admin.learning.encoders()).active).toEqual({ id: env.EMBED_MODEL, base: null, runId: null, since: null });
+
+    // A run already training (inserted directly: a real fine-tune takes minutes and is finetune-encoder.test.ts's job).
+    const [training] = await db
+      .insert(encoderRuns)
+      .values({ scope: LIVE_SCOPE, field: "category", baseModel: env.EMBED_MODEL, params: { field: "category" }, userId: user.id })
+      .returning();
+    try {
+      await expect(admin.learning.startFinetune({ field: "priority" })).rejects.toMatchObject({ code: "CONFLICT" });
+      const after = await db.select({ id: encoderRuns.id }).from(encoderRuns).where(and(eq(encoderRuns.scope, LIVE_SCOPE), eq(encoderRuns.status, "training")));
+      expect(after.map((r) => r.id)).toEqual([training!.id]);
+      const { runs } = await admin.learning.encoders();
+      expect(runs.find((r) => r.id === training!.id)).toMatchObject({ status: "training", field: "category", metrics: null, modelId: null });
+    } finally {
+      // Not left "training": it would refuse every later fine-tune in this database.
+      await db.update(encoderRuns).set({ status: "failed", error: "test", finishedAt: new Date() }).where(eq(encoderRuns.id, training!.id));
+    }
   });
 });

@@ -1,8 +1,10 @@
 import { and, count, desc, eq, isNotNull, sql } from "drizzle-orm";
 import { z } from "zod";
-import { corrections, evalRuns, examples, importJobs, LIVE_SCOPE, tickets } from "@/db/schema";
+import { corrections, encoderRuns, evalRuns, examples, importJobs, LIVE_SCOPE, tickets } from "@/db/schema";
 import { AppError } from "@/server/errors";
+import { activeEncoder } from "@/server/feedback/encoders";
 import { LEARNED_FIELDS } from "@/server/feedback/labels";
+import { startFinetuneJob } from "@/server/feedback/start-finetune-job";
 import { startImportJob } from "@/server/feedback/start-import-job";
 import { updateTicketAndLearn } from "@/server/feedback/update-and-learn";
 import { getLatestTriage } from "@/server/triage/get-latest-triage";
@@ -11,6 +13,32 @@ import { adminProcedure, agentProcedure, managerProcedure, router } from "../ini
 const field = z.enum(LEARNED_FIELDS);
 const recorded = z.object({ correctionId: z.uuid(), exampleId: z.uuid(), aiValue: z.string().nullable(), finalValue: z.string() });
 const correctOutput = z.object({ changed: z.boolean(), fields: z.array(z.string()), correction: recorded.nullable() });
+
+const score = z.object({ accuracy: z.number(), correct: z.number(), total: z.number() });
+/** What finetune-encoder.ts writes into encoder_runs.metrics; a run still training has none. */
+const encoderMetrics = z.object({
+  trainExamples: z.number(),
+  holdout: z.number(),
+  baseline: score.extend({ model: z.string() }),
+  candidate: score,
+  gain: z.number(),
+});
+const encoderRun = z.object({
+  id: z.uuid(),
+  field: z.string(),
+  status: z.enum(encoderRuns.status.enumValues),
+  modelId: z.string().nullable(),
+  metrics: encoderMetrics.nullable(),
+  error: z.string().nullable(),
+  createdAt: z.date(),
+  finishedAt: z.date().nullable(),
+});
+const encodersOutput = z.object({
+  active: z.object({ id: z.string(), base: z.string().nullable(), runId: z.uuid().nullable(), since: z.date().nullable() }),
+  /** Why triage is not using the promoted fine-tune (its file is gone), when that is the case. */
+  warning: z.string().nullable(),
+  runs: z.array(encoderRun),
+});
 
 /** The patch for one learned field; team values are team ids, as on the ticket. */
 function patchFor(f: z.infer<typeof field>, value: string) {
@@ -119,6 +147,48 @@ export const learningRouter = router({
     ]);
     return { labels, agreement, bySource, evalRuns: runs, imports };
   }),
+
+  /** The encoder live triage embeds with, and the recent fine-tunes of it. */
+  encoders: adminProcedure.output(encodersOutput).query(async ({ ctx }) => {
+    let warning: string | null = null;
+    const [active, runs] = await Promise.all([
+      activeEncoder(ctx.db, { scope: LIVE_SCOPE, log: (line) => (warning = line.replace(/^\[encoders\] /, "")) }),
+      ctx.db
+        .select({
+          id: encoderRuns.id,
+          field: encoderRuns.field,
+          status: encoderRuns.status,
+          modelId: encoderRuns.modelId,
+          metrics: encoderRuns.metrics,
+          error: encoderRuns.error,
+          createdAt: encoderRuns.createdAt,
+          finishedAt: encoderRuns.finishedAt,
+        })
+        .from(encoderRuns)
+        .where(eq(encoderRuns.scope, LIVE_SCOPE))
+        .orderBy(desc(encoderRuns.createdAt))
+        .limit(20),
+    ]);
+    // The active fine-tune may be older than the runs listed.
+    const [promoted] = active.runId
+      ? await ctx.db.select({ finishedAt: encoderRuns.finishedAt }).from(encoderRuns).where(eq(encoderRuns.id, active.runId))
+      : [];
+    const since = promoted?.finishedAt ?? null;
+    return {
+      active: { id: active.id, base: active.base ?? null, runId: active.runId ?? null, since },
+      warning,
+      runs: runs.map((r) => ({ ...r, metrics: encoderMetrics.safeParse(r.metrics).data ?? null })),
+    };
+  }),
+
+  /** Fine-tunes the live encoder on a field's verified examples in the background; poll encoders for the outcome. */
+  startFinetune: adminProcedure
+    .input(z.object({ field: field.default("category") }))
+    .output(z.object({ runId: z.uuid() }))
+    .mutation(async ({ ctx, input }) => {
+      const run = await startFinetuneJob(ctx.db, { field: input.field, userId: ctx.user.id });
+      return { runId: run.id };
+    }),
 
   importJob: adminProcedure.input(z.object({ jobId: z.uuid() })).query(async ({ ctx, input }) => {
     const [job] = await ctx.db.select().from(importJobs).where(eq(importJobs.id, input.jobId));
