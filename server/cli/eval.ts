@@ -17,7 +17,7 @@ import { SlmEngine } from "@/models/runtime/engine";
 import { disposeSharedLlama, getSharedLlama } from "@/models/runtime/llama";
 import { triageTicket } from "@/models/tasks/triage";
 import { env } from "@/server/env";
-import { createActiveEmbedder } from "@/server/feedback/encoders";
+import { createActiveEmbedder } from "@/server/feedback/active-embedder";
 import { runEval } from "@/server/feedback/run-eval";
 import type { Embedder } from "@/server/learning/embedder";
 

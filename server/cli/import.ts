@@ -12,7 +12,7 @@ import { migrateDatabase } from "@/db/migrate";
 import { importJobs } from "@/db/schema";
 import { getSharedLlama, disposeSharedLlama } from "@/models/runtime/llama";
 import { env } from "@/server/env";
-import { createActiveEmbedder } from "@/server/feedback/encoders";
+import { createActiveEmbedder } from "@/server/feedback/active-embedder";
 import { importHistory, ImportRefused } from "@/server/feedback/import-history";
 import { ReadError } from "@/server/feedback/read-rows";
 import type { Embedder } from "@/server/learning/embedder";

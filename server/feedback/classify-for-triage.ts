@@ -4,7 +4,8 @@ import { examples, LIVE_SCOPE } from "@/db/schema";
 import { getSharedLlama } from "@/models/runtime/llama";
 import { env } from "@/server/env";
 import type { Embedder } from "@/server/learning/embedder";
-import { createActiveEmbedder, ENCODER_CHANNEL } from "./encoders";
+import { createActiveEmbedder } from "./active-embedder";
+import { ENCODER_CHANNEL } from "./encoders";
 import { allowedLabels, LEARNED_FIELDS } from "./labels";
 import { Learner, type FieldPrediction } from "./learner";
 

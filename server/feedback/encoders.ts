@@ -6,11 +6,9 @@
  */
 import { existsSync } from "node:fs";
 import { and, desc, eq } from "drizzle-orm";
-import type { Llama } from "node-llama-cpp";
 import type { DbOrTx } from "@/db/client";
 import { encoderRuns, LIVE_SCOPE } from "@/db/schema";
 import { env } from "@/server/env";
-import { Embedder } from "@/server/learning/embedder";
 
 export const ENCODER_CHANNEL = "deskling_encoder";
 
@@ -39,12 +37,4 @@ export async function activeEncoder(db: DbOrTx, opts: { scope?: string; log?: (l
     return { model: base, id: base };
   }
   return { model: run.path, id: run.modelId, base, runId: run.id };
-}
-
-export async function createActiveEmbedder(
-  db: DbOrTx,
-  opts: { threads: number; llama?: Llama; scope?: string; log?: (line: string) => void },
-): Promise<Embedder> {
-  const active = await activeEncoder(db, opts);
-  return Embedder.create({ model: active.model, id: active.id, base: active.base, threads: opts.threads, llama: opts.llama });
 }
