@@ -87,7 +87,7 @@ describe("learner", () => {
     expect(c).toMatchObject({ aiValue: before.label, finalValue: "subscription", modelVersion: "test-model@1", source: "agent", scope });
   });
 
-  it("trains a large field on a sample read from the database", async () => {
+  it("trains a large field on a sample of its index", async () => {
     const db = getDb();
     const scope = `test:${randomUUID()}`;
     await recordCorrections(

@@ -1,8 +1,8 @@
 /**
  * Trains a field's linear model on a worker thread. ExampleClassifier.retrain() is synchronous and takes seconds
- * (16 s for 10k examples x 20 labels on this 2-core machine under load, see bench-learner.ts): on the worker's main
- * thread it would freeze LISTEN, heartbeats and the SLM's token stream. The thread gets a copy of the index's
- * vectors (transferred, not copied again), trains with the classifier's own SoftmaxRegression.train, and sends the
+ * (about 3 s for a 20k-row sample x 20 labels on this 2-core machine under load, see bench-learner.ts): on the
+ * worker's main thread it would freeze LISTEN, heartbeats and the SLM's token stream. The thread gets a copy of the
+ * index's int8 rows (transferred, not copied again), trains with the classifier's own SoftmaxRegression.train, and sends the
  * weights back; the classifier keeps serving the old model and the neighbours meanwhile. What it trains on is the
  * learner's choice (the whole index, or a sample for large fields: see Learner.trainingData).
  *
@@ -13,13 +13,14 @@
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
-import { pathToFileURL } from "node:url";
+import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
 import { SoftmaxRegression, type ExampleClassifier } from "@/server/learning/classifier";
+import type { QuantizedRows } from "@/server/learning/vector-index";
 
 const THREAD = `
 const { parentPort, workerData } = require("node:worker_threads");
-import(workerData.tsxApi).then(({ tsImport }) => tsImport(workerData.classifierUrl, workerData.parentUrl)).then(({ SoftmaxRegression }) => {
+new Promise((resolve) => resolve(require(workerData.tsxApi).require(workerData.classifierPath, workerData.parentPath))).then(({ SoftmaxRegression }) => {
   parentPort.on("message", ({ id, vectors, labels, dims, options }) => {
     try {
       const m = SoftmaxRegression.train(vectors, labels, dims, options);
@@ -40,7 +41,7 @@ interface ModelState {
 }
 
 export interface TrainingData {
-  vectors: Float32Array;
+  vectors: QuantizedRows;
   labels: string[];
   dims: number;
 }
@@ -84,11 +85,11 @@ export class Retrainer {
     await w?.terminate();
   }
 
-  private async train(vectors: Float32Array, labels: string[], dims: number, options: unknown): Promise<ModelState> {
+  private async train(vectors: QuantizedRows, labels: string[], dims: number, options: unknown): Promise<ModelState> {
     await this.start();
     const id = this.nextId++;
     const result = new Promise<ModelState>((resolve, reject) => this.pending.set(id, { resolve, reject }));
-    this.worker!.postMessage({ id, vectors, labels, dims, options }, [vectors.buffer as ArrayBuffer]);
+    this.worker!.postMessage({ id, vectors, labels, dims, options }, [vectors.data.buffer as ArrayBuffer, vectors.scale.buffer as ArrayBuffer]);
     return result;
   }
 
@@ -96,10 +97,12 @@ export class Retrainer {
     this.ready ??= new Promise<void>((resolve, reject) => {
       const worker = new Worker(THREAD, {
         eval: true,
+        // Not the parent's tsx flags: its loader hooks would run on one more thread, for nothing.
+        execArgv: [],
         workerData: {
-          tsxApi: tsxEsmApiUrl(),
-          classifierUrl: new URL("../learning/classifier.ts", import.meta.url).href,
-          parentUrl: import.meta.url,
+          tsxApi: tsxCjsApiPath(),
+          classifierPath: fileURLToPath(new URL("../learning/classifier.ts", import.meta.url)),
+          parentPath: fileURLToPath(import.meta.url),
         },
       });
       worker.unref();
@@ -125,14 +128,15 @@ export class Retrainer {
 }
 
 /**
- * The thread is plain Node: it loads classifier.ts through tsx's ESM API, located from tsx's own export map so that
- * neither the working directory nor the host's module runner (tsx, vitest) matters.
+ * The thread is plain Node: it loads classifier.ts through tsx's CommonJS API, located from tsx's own export map so
+ * that neither the working directory nor the host's module runner (tsx, vitest) matters. Not the ESM API: that
+ * registers loader hooks, which Node 20 runs on one more thread, and the thread cost ~40 MB of RSS instead of ~10.
  */
-function tsxEsmApiUrl(): string {
+function tsxCjsApiPath(): string {
   const require = createRequire(import.meta.url);
   const pkgPath = require.resolve("tsx/package.json");
-  const pkg = JSON.parse(readFileSync(pkgPath, "utf8")) as { exports: Record<string, { import: { default: string } }> };
-  return pathToFileURL(path.join(path.dirname(pkgPath), pkg.exports["./esm/api"]!.import.default)).href;
+  const pkg = JSON.parse(readFileSync(pkgPath, "utf8")) as { exports: Record<string, { require: { default: string } }> };
+  return path.join(path.dirname(pkgPath), pkg.exports["./cjs/api"]!.require.default);
 }
 
 /** The fields install() writes, present only if ExampleClassifier still keeps its model there. */

@@ -8,7 +8,7 @@
  *   linear model is retrained, and the best similarity tells whether the ticket resembles anything seen before.
  */
 import { seededRandom } from "./random";
-import type { SearchHit, VectorIndex } from "./vector-index";
+import type { QuantizedRows, SearchHit, VectorIndex } from "./vector-index";
 
 export interface LabelScore {
   label: string;
@@ -73,7 +73,7 @@ export class SoftmaxRegression {
   ) {}
 
   static train(
-    vectors: Float32Array,
+    vectors: Float32Array | QuantizedRows,
     rowLabels: readonly string[],
     dims: number,
     options: Partial<SoftmaxTrainingOptions> = {},
@@ -112,7 +112,8 @@ export class SoftmaxRegression {
         const rows = Math.ceil(m / 4) * 4;
         for (let r = 0; r < m; r++) {
           const row = order[start + r]!;
-          xb.set(vectors.subarray(row * dims, (row + 1) * dims), r * dims);
+          if (vectors instanceof Float32Array) xb.set(vectors.subarray(row * dims, (row + 1) * dims), r * dims);
+          else for (let d = 0, s = vectors.scale[row]!, from = row * dims; d < dims; d++) xb[r * dims + d] = vectors.data[from + d]! * s;
         }
         xb.fill(0, m * dims, rows * dims);
         z.fill(0, m * c, rows * c);
@@ -301,7 +302,7 @@ export class ExampleClassifier {
   }
 
   get labels(): string[] {
-    return [...new Set(this.index.snapshot().labels)].sort();
+    return this.index.distinctLabels();
   }
 
   /** Whether examples changed since the linear model was trained. */
@@ -310,8 +311,8 @@ export class ExampleClassifier {
   }
 
   retrain(): void {
-    const { vectors, labels } = this.index.snapshot();
-    this.linear = SoftmaxRegression.train(vectors, labels, this.index.dims, this.options.training);
+    const { rows, labels } = this.index.sample(this.index.size, () => 0);
+    this.linear = SoftmaxRegression.train(rows, labels, this.index.dims, this.options.training);
     this.stale = false;
   }
 

@@ -1,4 +1,7 @@
-import { describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { env } from "@/server/env";
+import { Embedder } from "./embedder";
+import { seededRandom } from "./random";
 import { VectorIndex } from "./vector-index";
 
 describe("VectorIndex", () => {
@@ -44,5 +47,88 @@ describe("VectorIndex", () => {
     const index = new VectorIndex(3);
     expect(index.search([1, 0, 0], 5)).toEqual([]);
     expect(() => index.add("a", "x", [1, 2])).toThrow(/dims/);
+  });
+});
+
+describe("VectorIndex on real embeddings (int8 rows)", () => {
+  // Near-paraphrases on purpose: the int8 rounding matters most where neighbours are close.
+  const TEXTS = [
+    "I was charged twice for the same order",
+    "There are two payments for one purchase on my card",
+    "My invoice shows the wrong amount",
+    "The bill I received is higher than the price I was quoted",
+    "Can I get a refund for my last order?",
+    "I want my money back, the product broke after a day",
+    "Where is my package? The tracking has not moved in a week",
+    "My parcel still has not arrived",
+    "The parcel was delivered to the wrong address",
+    "The courier left my box at my neighbour's house",
+    "When will my order arrive?",
+    "How long does shipping to Canada take?",
+    "I forgot my password and cannot log in",
+    "The password reset email never arrives",
+    "How do I delete my account?",
+    "Please close my account and remove my data",
+    "I want to change the email address on my profile",
+    "How do I update my phone number?",
+    "The app crashes when I open my invoice",
+    "The website shows an error when I click checkout",
+    "Can I upgrade my plan to the yearly subscription?",
+    "Please cancel my monthly subscription",
+    "Do you ship to Australia?",
+    "Is this jacket available in a larger size?",
+  ];
+  let embedder: Embedder;
+  let vectors: Float32Array[];
+
+  beforeAll(async () => {
+    embedder = await Embedder.create({ model: env.EMBED_MODEL, threads: env.SLM_THREADS });
+    vectors = await embedder.embedMany(TEXTS, { kind: "query" });
+  });
+  afterAll(async () => {
+    await embedder?.dispose();
+  });
+
+  const cosine = (a: Float32Array, b: Float32Array) => {
+    let dot = 0, na = 0, nb = 0;
+    for (let i = 0; i < a.length; i++) {
+      dot += a[i]! * b[i]!;
+      na += a[i]! * a[i]!;
+      nb += b[i]! * b[i]!;
+    }
+    return dot / Math.sqrt(na * nb);
+  };
+
+  it("ranks neighbours as float32 search does, with scores within 2e-3", () => {
+    const index = new VectorIndex(embedder.dimensions);
+    TEXTS.forEach((t, i) => index.add(`t${i}`, t, vectors[i]!));
+    // Each text asks for its neighbours with itself left out, so the top hit is a genuine, close competitor.
+    for (let q = 0; q < TEXTS.length; q++) {
+      const exact = TEXTS.map((_, i) => ({ id: `t${i}`, score: cosine(vectors[q]!, vectors[i]!) }))
+        .filter((h) => h.id !== `t${q}`)
+        .sort((a, b) => b.score - a.score);
+      const hits = index.search(vectors[q]!, 4).filter((h) => h.id !== `t${q}`);
+      expect(hits[0]!.id).toBe(exact[0]!.id);
+      for (const h of hits) expect(Math.abs(h.score - exact.find((e) => e.id === h.id)!.score)).toBeLessThan(2e-3);
+    }
+    // A stored vector comes back normalized and within rounding of the original.
+    const back = index.get("t0")!.vector;
+    expect(cosine(back, vectors[0]!)).toBeGreaterThan(0.9999);
+  });
+
+  it("samples distinct rows with their labels", () => {
+    const index = new VectorIndex(embedder.dimensions);
+    TEXTS.forEach((t, i) => index.add(`t${i}`, t, vectors[i]!));
+    const d = embedder.dimensions;
+    const { rows, labels } = index.sample(10, seededRandom(3));
+    expect(labels).toHaveLength(10);
+    expect(new Set(labels).size).toBe(10);
+    for (let i = 0; i < labels.length; i++) {
+      const row = Float32Array.from(rows.data.subarray(i * d, (i + 1) * d), (x) => x * rows.scale[i]!);
+      expect(cosine(row, vectors[TEXTS.indexOf(labels[i]!)]!)).toBeGreaterThan(0.9999);
+      expect(Math.hypot(...row)).toBeCloseTo(1, 2);
+    }
+    // Asking for more than there is gives every row, in storage order.
+    expect(index.sample(100, seededRandom(3)).labels).toEqual(TEXTS);
   });
 });

@@ -1,7 +1,12 @@
 /**
- * Exact in-memory vector index for labeled examples. Vectors are L2-normalized on the way in, so the score is the
- * cosine similarity. Exact search is fine at our scale: a help desk's verified examples number in the thousands,
- * and 100k x 384 still searches in tens of milliseconds (see bench-index.ts).
+ * Exhaustive in-memory vector index for labeled examples. Vectors are L2-normalized on the way in, so the score is
+ * the cosine similarity. Exhaustive search is fine at our scale: a help desk's verified examples number in the
+ * thousands, and 100k x 384 still searches in tens of milliseconds (see bench-index.ts).
+ *
+ * Rows are stored as int8 with one float scale per row (symmetric, max-abs): a quarter of float32's memory, which
+ * is what keeps a worker within 200 MB at 100k examples. The query stays float32, so the only error is the rows'
+ * rounding: at most scale/2 per component, about 1e-3 in cosine for MiniLM vectors, far below the gaps that
+ * decide a label (vector-index.test.ts checks the ranking against float search on real embeddings).
  */
 
 export interface IndexedExample {
@@ -13,16 +18,28 @@ export interface SearchHit extends IndexedExample {
   score: number;
 }
 
+/** Row-major int8 rows; row r's components are data[r * dims + i] * scale[r]. */
+export interface QuantizedRows {
+  data: Int8Array;
+  scale: Float32Array;
+}
+
 export class VectorIndex {
   readonly dims: number;
-  private data: Float32Array;
+  private data: Int8Array;
+  /** Per row: the value of one int8 step, so a component is data * scale. */
+  private scale: Float32Array;
   private ids: string[] = [];
   private labelOf: string[] = [];
+  /** One string per label: rows read from the database would otherwise each hold their own copy. */
+  private labelNames = new Map<string, string>();
   private rowOf = new Map<string, number>();
 
   constructor(dims: number, initialCapacity = 1024) {
     this.dims = dims;
-    this.data = new Float32Array(Math.max(1, initialCapacity) * dims);
+    const capacity = Math.max(1, initialCapacity);
+    this.data = new Int8Array(capacity * dims);
+    this.scale = new Float32Array(capacity);
   }
 
   get size(): number {
@@ -30,7 +47,12 @@ export class VectorIndex {
   }
 
   get capacity(): number {
-    return this.data.length / this.dims;
+    return this.scale.length;
+  }
+
+  /** Bytes held by the vectors themselves (rows and scales), for benchmarks. */
+  get vectorBytes(): number {
+    return this.data.byteLength + this.scale.byteLength;
   }
 
   has(id: string): boolean {
@@ -40,6 +62,9 @@ export class VectorIndex {
   /** Adds an example, or replaces the vector and label of an existing id (a corrected example keeps its id). */
   add(id: string, label: string, vector: ArrayLike<number>): void {
     if (vector.length !== this.dims) throw new Error(`vector has ${vector.length} dims, index has ${this.dims}`);
+    let name = this.labelNames.get(label);
+    if (name === undefined) this.labelNames.set(label, (name = label));
+    label = name;
     let row = this.rowOf.get(id);
     if (row === undefined) {
       row = this.ids.length;
@@ -52,9 +77,17 @@ export class VectorIndex {
     }
     const offset = row * this.dims;
     let sum = 0;
-    for (let i = 0; i < this.dims; i++) sum += vector[i]! * vector[i]!;
-    const inv = sum > 0 ? 1 / Math.sqrt(sum) : 0;
-    for (let i = 0; i < this.dims; i++) this.data[offset + i] = vector[i]! * inv;
+    let max = 0;
+    for (let i = 0; i < this.dims; i++) {
+      const x = vector[i]!;
+      sum += x * x;
+      if (Math.abs(x) > max) max = Math.abs(x);
+    }
+    // Normalizing and quantizing in one step: component / norm / step, with step = (max / norm) / 127.
+    const norm = Math.sqrt(sum);
+    const toInt = max > 0 ? 127 / max : 0;
+    for (let i = 0; i < this.dims; i++) this.data[offset + i] = Math.round(vector[i]! * toInt);
+    this.scale[row] = norm > 0 ? max / norm / 127 : 0;
   }
 
   /** Removes by moving the last row into the hole: O(dims), rows stay contiguous for the scan. */
@@ -64,6 +97,7 @@ export class VectorIndex {
     const last = this.ids.length - 1;
     if (row !== last) {
       this.data.copyWithin(row * this.dims, last * this.dims, (last + 1) * this.dims);
+      this.scale[row] = this.scale[last]!;
       const movedId = this.ids[last]!;
       this.ids[row] = movedId;
       this.labelOf[row] = this.labelOf[last]!;
@@ -115,7 +149,7 @@ export class VectorIndex {
     for (let i = 0; i < d; i++) q[i] = query[i]! * inv;
     const n = this.ids.length;
     const out = new Float32Array(n);
-    const data = this.data;
+    const { data, scale } = this;
     for (let r = 0, off = 0; r < n; r++, off += d) {
       // Four accumulators let the JIT keep independent adds in flight instead of one serial chain.
       let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
@@ -127,30 +161,71 @@ export class VectorIndex {
         s3 += data[off + i + 3]! * q[i + 3]!;
       }
       for (; i < d; i++) s0 += data[off + i]! * q[i]!;
-      out[r] = s0 + s1 + s2 + s3;
+      out[r] = (s0 + s1 + s2 + s3) * scale[r]!;
     }
     return out;
   }
 
-  /** The stored (normalized) vector and label of one example, copied. */
+  /** The stored (normalized, as rounded) vector and label of one example, copied. */
   get(id: string): { label: string; vector: Float32Array } | undefined {
     const row = this.rowOf.get(id);
     if (row === undefined) return undefined;
-    return { label: this.labelOf[row]!, vector: this.data.slice(row * this.dims, (row + 1) * this.dims) };
+    const vector = new Float32Array(this.dims);
+    this.decode(row, vector, 0);
+    return { label: this.labelOf[row]!, vector };
   }
 
-  /** Rows in storage order, for training a classifier on the same examples without copying them one by one. */
+  /** The labels that have at least one row, sorted. */
+  distinctLabels(): string[] {
+    return [...new Set(this.labelOf)].sort();
+  }
+
+  /** Rows in storage order as float32 (4x the index's own bytes), for training a classifier on the same examples. */
   snapshot(): { vectors: Float32Array; labels: string[]; ids: string[] } {
-    return {
-      vectors: this.data.slice(0, this.ids.length * this.dims),
-      labels: this.labelOf.slice(),
-      ids: this.ids.slice(),
-    };
+    const vectors = new Float32Array(this.ids.length * this.dims);
+    for (let r = 0; r < this.ids.length; r++) this.decode(r, vectors, r * this.dims);
+    return { vectors, labels: this.labelOf.slice(), ids: this.ids.slice() };
+  }
+
+  /**
+   * `count` rows drawn uniformly without replacement (all rows in storage order when `count` covers the index),
+   * still as int8: what a classifier trains on. At 20k rows that is 7.7 MB to hand to a training thread, where
+   * float32 would be 31 MB; SoftmaxRegression.train decodes one batch at a time.
+   */
+  sample(count: number, random: () => number): { rows: QuantizedRows; labels: string[] } {
+    const n = this.ids.length;
+    const d = this.dims;
+    if (count >= n) {
+      return { rows: { data: this.data.slice(0, n * d), scale: this.scale.slice(0, n) }, labels: this.labelOf.slice() };
+    }
+    const order = Int32Array.from({ length: n }, (_, i) => i);
+    const rows: QuantizedRows = { data: new Int8Array(count * d), scale: new Float32Array(count) };
+    const labels: string[] = [];
+    for (let i = 0; i < count; i++) {
+      // Partial Fisher-Yates: order[0..i) are the draws so far.
+      const j = i + Math.floor(random() * (n - i));
+      const row = order[j]!;
+      order[j] = order[i]!;
+      order[i] = row;
+      rows.data.set(this.data.subarray(row * d, (row + 1) * d), i * d);
+      rows.scale[i] = this.scale[row]!;
+      labels.push(this.labelOf[row]!);
+    }
+    return { rows, labels };
+  }
+
+  private decode(row: number, out: Float32Array, offset: number): void {
+    const s = this.scale[row]!;
+    const from = row * this.dims;
+    for (let i = 0; i < this.dims; i++) out[offset + i] = this.data[from + i]! * s;
   }
 
   private grow(): void {
-    const next = new Float32Array(this.data.length * 2);
-    next.set(this.data);
-    this.data = next;
+    const data = new Int8Array(this.data.length * 2);
+    data.set(this.data);
+    this.data = data;
+    const scale = new Float32Array(this.scale.length * 2);
+    scale.set(this.scale);
+    this.scale = scale;
   }
 }
