@@ -124,5 +124,19 @@ describe("learning router", () => {
       // Not left "training": it would refuse every later fine-tune in this database.
       await db.update(encoderRuns).set({ status: "failed", error: "test", finishedAt: new Date() }).where(eq(encoderRuns.id, training!.id));
     }
+
+    // A promoted fine-tune whose file is gone: triage stays on the base model, and the page says why.
+    const modelId = `${env.EMBED_MODEL}+ft-${randomUUID().slice(0, 12)}`;
+    const [lost] = await db
+      .insert(encoderRuns)
+      .values({ scope: LIVE_SCOPE, field: "category", baseModel: env.EMBED_MODEL, modelId, path: `/nonexistent/${modelId}.gguf`, status: "promoted", params: {}, finishedAt: new Date() })
+      .returning();
+    try {
+      const e = await admin.learning.encoders();
+      expect(e.active).toMatchObject({ id: env.EMBED_MODEL, runId: null });
+      expect(e.warning).toContain(modelId);
+    } finally {
+      await db.delete(encoderRuns).where(eq(encoderRuns.id, lost!.id));
+    }
   });
 });

@@ -150,9 +150,14 @@ export const learningRouter = router({
 
   /** The encoder live triage embeds with, and the recent fine-tunes of it. */
   encoders: adminProcedure.output(encodersOutput).query(async ({ ctx }) => {
+    // activeEncoder logs only when the promoted fine-tune's file is gone and it falls back to the base model.
     let warning: string | null = null;
+    const noteFallback = (line: string) => {
+      const text = line.replace(/^\[encoders\] /, "");
+      warning = text.charAt(0).toUpperCase() + text.slice(1);
+    };
     const [active, runs] = await Promise.all([
-      activeEncoder(ctx.db, { scope: LIVE_SCOPE, log: (line) => (warning = line.replace(/^\[encoders\] /, "")) }),
+      activeEncoder(ctx.db, { scope: LIVE_SCOPE, log: noteFallback }),
       ctx.db
         .select({
           id: encoderRuns.id,

@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import { getQueryClient, HydrateClient, trpcServer } from "@/components/layout/trpc-server";
 import { requireUser } from "@/server/auth/session";
+import { EncoderCard } from "./encoder-card";
 import { EvalRunsTable } from "./eval-runs-table";
 import { ImportForm } from "./import-form";
 import { LearnerSummary } from "./learner-summary";
@@ -10,7 +11,7 @@ export const metadata: Metadata = { title: "Learning" };
 export default async function AdminLearningPage() {
   await requireUser("admin");
   const qc = getQueryClient();
-  await qc.prefetchQuery(trpcServer.learning.overview.queryOptions());
+  await Promise.all([qc.prefetchQuery(trpcServer.learning.overview.queryOptions()), qc.prefetchQuery(trpcServer.learning.encoders.queryOptions())]);
   return (
     <HydrateClient>
       <div className="flex flex-col gap-3">
@@ -24,6 +25,7 @@ export default async function AdminLearningPage() {
         <div className="grid items-start gap-4 lg:grid-cols-[minmax(0,1fr)_360px]">
           <div className="flex min-w-0 flex-col gap-4">
             <LearnerSummary />
+            <EncoderCard />
             <EvalRunsTable />
           </div>
           <ImportForm />
