@@ -19,6 +19,14 @@ test("an admin imports labeled history and sees its progress, the skipped row an
   await expect(category).toContainText("REFUND");
   await expect(page.getByText(/Last 30 days: \d+ imported/)).toBeVisible();
   await expect(page.getByText("No evaluation has run yet.").or(page.getByRole("table", { name: "Evaluation runs" }))).toBeVisible();
+
+  // The encoder: nothing fine-tuned in this database, so triage embeds with the base model and no run is listed.
+  // The button is not clicked: a real fine-tune takes minutes (server/feedback/finetune-encoder.test.ts trains one).
+  const encoder = page.getByRole("region", { name: "Encoder" });
+  await expect(encoder.getByTestId("active-encoder")).toHaveText(/^Triage embeds with \S+, the base model\.$/);
+  await expect(encoder).toContainText("A fine-tune is used only when it classifies held-out verified examples better than the encoder in use.");
+  await expect(encoder.getByText("No fine-tune has run yet.")).toBeVisible();
+  await expect(encoder.getByRole("button", { name: "Fine-tune on verified examples" })).toBeEnabled();
   await screenshot(page, "learning");
 
   // No file chosen: refused on the form, nothing started.
@@ -52,4 +60,5 @@ test("an agent cannot open the learning page", async ({ page, signInAs }) => {
   await expect(page).toHaveURL(/\/tickets$/);
   await expect(page.getByRole("heading", { name: "Learning" })).toHaveCount(0);
   await expect(page.getByRole("button", { name: "Import" })).toHaveCount(0);
+  await expect(page.getByRole("button", { name: "Fine-tune on verified examples" })).toHaveCount(0);
 });
