@@ -2,7 +2,8 @@
  * Fine-tunes the encoder on exactly the training sample classifier-eval.ts uses for a setting, so the tuned encoder
  * can be measured with the same protocol (it never sees a val or test row):
  *
- *   npx tsx models/eval/finetune-eval.ts --data=clinc --per-label=10 [--epochs=1 --pairs=4 --seed=0 --random-batches]
+ *   npx tsx models/eval/finetune-eval.ts --data=clinc --per-label=10 [--epochs=1 --pairs=4 --seed=0 --random-batches
+ *     --label-names]
  *   npx tsx models/eval/classifier-eval.ts --embed-model=<the printed gguf> --only=clincK10
  *
  * --data: clinc (CLINC150 train, in scope) or bitext-intent (the 80% side of classifier-eval's split);
@@ -24,6 +25,8 @@ const epochs = Number(arg("epochs") ?? 1);
 const pairs = Number(arg("pairs") ?? 4);
 const seed = Number(arg("seed") ?? 0);
 const hardNegatives = !process.argv.includes("--random-batches");
+// Label names ("cancel_order" -> "cancel order") as one more example per label, as classifier-eval's *LabelNames rows.
+const labelNames = process.argv.includes("--label-names");
 
 function trainingRows(): { text: string; label: string }[] {
   if (data === "clinc") {
@@ -42,9 +45,11 @@ function trainingRows(): { text: string; label: string }[] {
 }
 
 const dir = path.join(path.dirname(fileURLToPath(import.meta.url)), "../.cache/finetuned");
-const name = `${data}-k${perLabel || "all"}-e${epochs}-p${pairs}-s${seed}${hardNegatives ? "-hn" : ""}.gguf`;
+const name = `${data}-k${perLabel || "all"}-e${epochs}-p${pairs}-s${seed}${hardNegatives ? "-hn" : ""}${labelNames ? "-names" : ""}.gguf`;
 const out = path.join(dir, name);
-const examples = trainingRows();
+const rows = trainingRows();
+const names = [...new Set(rows.map((r) => r.label))].sort().map((label) => ({ text: label.replace(/_/g, " ").toLowerCase(), label }));
+const examples = labelNames ? [...rows, ...names] : rows;
 if (existsSync(out)) {
   console.log(JSON.stringify({ gguf: out, cached: true, examples: examples.length }));
 } else {
