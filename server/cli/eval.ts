@@ -53,7 +53,7 @@ let embedder: Embedder | undefined;
 let engine: SlmEngine | undefined;
 try {
   const llama = await getSharedLlama({ gpu: env.SLM_GPU, log });
-  embedder = await createActiveEmbedder(getDb(), { threads: env.SLM_THREADS, llama, log });
+  ({ embedder } = await createActiveEmbedder(getDb(), { threads: env.SLM_THREADS, llama, log }));
   log(`embedding with ${embedder.modelId} on ${env.SLM_THREADS} contexts`);
   const triageRows = Number(values["triage-rows"] ?? 0);
   if (triageRows > 0) {

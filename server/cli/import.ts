@@ -43,7 +43,7 @@ let exitCode = 0;
 let embedder: Embedder | undefined;
 try {
   const llama = await getSharedLlama({ gpu: env.SLM_GPU, log });
-  embedder = await createActiveEmbedder(db, { threads: env.SLM_THREADS, llama, log });
+  ({ embedder } = await createActiveEmbedder(db, { threads: env.SLM_THREADS, llama, log }));
   log(`embedding with ${embedder.modelId} on ${env.SLM_THREADS} contexts`);
   const jobId = values.job;
   const report = await importHistory(db, embedder, {

@@ -1,7 +1,7 @@
 import type { Llama } from "node-llama-cpp";
 import type { DbOrTx } from "@/db/client";
 import { Embedder } from "@/server/learning/embedder";
-import { activeEncoder } from "./encoders";
+import { activeEncoder, type ActiveEncoder } from "./encoders";
 
 /**
  * Loads the active encoder (encoders.ts). Kept apart so that asking which encoder is active, as the admin page does,
@@ -10,7 +10,8 @@ import { activeEncoder } from "./encoders";
 export async function createActiveEmbedder(
   db: DbOrTx,
   opts: { threads: number; llama?: Llama; scope?: string; log?: (line: string) => void },
-): Promise<Embedder> {
+): Promise<{ embedder: Embedder; active: ActiveEncoder }> {
   const active = await activeEncoder(db, opts);
-  return Embedder.create({ model: active.model, id: active.id, base: active.base, threads: opts.threads, llama: opts.llama });
+  const embedder = await Embedder.create({ model: active.model, id: active.id, base: active.base, threads: opts.threads, llama: opts.llama });
+  return { embedder, active };
 }

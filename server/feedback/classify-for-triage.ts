@@ -78,10 +78,10 @@ export async function getProcessLearner(log: (line: string) => void = console.lo
   const current = (processLearner ??= (async () => {
     const db = getDb();
     const llama = await getSharedLlama({ gpu: env.SLM_GPU, log });
-    const embedder = await createActiveEmbedder(db, { threads: env.SLM_THREADS, llama, log });
+    const { embedder, active } = await createActiveEmbedder(db, { threads: env.SLM_THREADS, llama, log });
     log(`[learner] embedding model ${embedder.modelId} (${embedder.dimensions} dims), ${env.SLM_THREADS} contexts`);
     try {
-      return { learner: await Learner.start({ db, embedder, log }), embedder };
+      return { learner: await Learner.start({ db, embedder, log, classifierOptions: active.classifierOptions }), embedder };
     } catch (err) {
       await embedder.dispose();
       throw err;

@@ -20,12 +20,14 @@ export interface ActiveEncoder {
   /** The catalog model it was tuned from, when it is a fine-tune. */
   base?: string;
   runId?: string;
+  /** Classifier settings calibrated for this encoder on held-out examples (finetune-encoder.ts). */
+  classifierOptions?: { minSimilarity: number };
 }
 
 export async function activeEncoder(db: DbOrTx, opts: { scope?: string; log?: (line: string) => void } = {}): Promise<ActiveEncoder> {
   const base = env.EMBED_MODEL;
   const [run] = await db
-    .select({ id: encoderRuns.id, modelId: encoderRuns.modelId, path: encoderRuns.path })
+    .select({ id: encoderRuns.id, modelId: encoderRuns.modelId, path: encoderRuns.path, metrics: encoderRuns.metrics })
     .from(encoderRuns)
     .where(and(eq(encoderRuns.scope, opts.scope ?? LIVE_SCOPE), eq(encoderRuns.baseModel, base), eq(encoderRuns.status, "promoted")))
     .orderBy(desc(encoderRuns.finishedAt))
@@ -36,5 +38,12 @@ export async function activeEncoder(db: DbOrTx, opts: { scope?: string; log?: (l
     opts.log?.(`[encoders] promoted fine-tune ${run.modelId} is missing its file ${run.path}; embedding with ${base}`);
     return { model: base, id: base };
   }
-  return { model: run.path, id: run.modelId, base, runId: run.id };
+  const minSimilarity = (run.metrics as { candidate?: { minSimilarity?: unknown } } | null)?.candidate?.minSimilarity;
+  return {
+    model: run.path,
+    id: run.modelId,
+    base,
+    runId: run.id,
+    classifierOptions: typeof minSimilarity === "number" ? { minSimilarity } : undefined,
+  };
 }

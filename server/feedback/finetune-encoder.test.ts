@@ -73,6 +73,11 @@ describe("finetuneEncoder", () => {
       expect(existsSync(promoted.path!)).toBe(true);
       const active = await activeEncoder(db, { scope });
       expect(active).toMatchObject({ id: promoted.modelId, model: promoted.path, base: env.EMBED_MODEL });
+      // Its own needs-human threshold, calibrated on the held-out examples, travels with it to the workers.
+      const calibrated = (promoted.metrics as { candidate: { minSimilarity: number } }).candidate.minSimilarity;
+      expect(calibrated).toBeGreaterThanOrEqual(0.35);
+      expect(calibrated).toBeLessThan(1);
+      expect(active.classifierOptions).toEqual({ minSimilarity: calibrated });
       expect((await activeEncoder(db)).id).toBe(env.EMBED_MODEL); // the live scope is untouched
       const stored = await db
         .select({ textHash: embeddings.textHash })
@@ -86,7 +91,7 @@ describe("finetuneEncoder", () => {
       // embeds differently from the base.
       const training = (promoted.metrics as { training: { probeLossBefore: number; probeLossAfter: number } }).training;
       expect(training.probeLossAfter).toBeLessThan(training.probeLossBefore);
-      const tuned = await createActiveEmbedder(db, { scope, threads: env.SLM_THREADS });
+      const { embedder: tuned } = await createActiveEmbedder(db, { scope, threads: env.SLM_THREADS });
       const base = await Embedder.create({ model: env.EMBED_MODEL, threads: env.SLM_THREADS });
       try {
         expect(tuned.modelId).toBe(promoted.modelId);

@@ -8,6 +8,8 @@
  * 4. Promote when the candidate gains at least `minGain`: its vectors for every example are stored first, then the
  *    run is marked promoted (the previous one retired) and ENCODER_CHANNEL tells every worker to swap, no restart.
  *    Otherwise the run is rejected and its file deleted; the figures stay in encoder_runs either way.
+ * 5. The held-out examples also set the candidate's needs-human similarity threshold (calibrateMinSimilarity), which
+ *    workers apply with it.
  */
 import { mkdir, rm } from "node:fs/promises";
 import path from "node:path";
@@ -18,7 +20,7 @@ import { embeddings, encoderRuns, examples, LIVE_SCOPE, type EncoderRun } from "
 import { trainEncoder } from "@/models/finetune/train-encoder";
 import { env } from "@/server/env";
 import { AppError } from "@/server/errors";
-import { ExampleClassifier } from "@/server/learning/classifier";
+import { calibrateMinSimilarity, ExampleClassifier } from "@/server/learning/classifier";
 import { Embedder } from "@/server/learning/embedder";
 import { seededRandom } from "@/server/learning/random";
 import { VectorIndex } from "@/server/learning/vector-index";
@@ -51,6 +53,8 @@ export interface FinetuneOptions {
 }
 
 const MIN_HOLDOUT = 10;
+/** Share of right answers the needs-human check may send to a human: the 2 points the CLINC150 target allows. */
+const NEEDS_HUMAN_BUDGET = 0.02;
 
 interface Row {
   text: string;
@@ -85,7 +89,9 @@ async function score(embed: (texts: string[]) => Promise<Float32Array[]>, dims: 
   const classifier = ExampleClassifier.fromIndex(index);
   const predictions = holdoutVectors.map((v) => classifier.classify(v));
   const correct = predictions.filter((p, i) => p.label === holdout[i]!.label).length;
-  return { accuracy: correct / holdout.length, correct, total: holdout.length };
+  // A fine-tune moves similarities (same-label texts end up much closer), so its needs-human threshold is its own.
+  const minSimilarity = calibrateMinSimilarity(predictions, holdout.map((r) => r.label), { budget: NEEDS_HUMAN_BUDGET });
+  return { accuracy: correct / holdout.length, correct, total: holdout.length, minSimilarity };
 }
 
 export async function finetuneEncoder(opts: FinetuneOptions): Promise<EncoderRun> {

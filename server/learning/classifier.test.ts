@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { seededRandom } from "../../models/eval/datasets";
-import { ExampleClassifier, knnVotes, SoftmaxRegression } from "./classifier";
+import { calibrateMinSimilarity, ExampleClassifier, knnVotes, SoftmaxRegression, type Prediction } from "./classifier";
 import { VectorIndex } from "./vector-index";
 
 const DIMS = 16;
@@ -103,5 +103,29 @@ describe("ExampleClassifier", () => {
   it("asks for a human when there are no examples at all", () => {
     const p = ExampleClassifier.fromIndex(new VectorIndex(DIMS)).classify(around(0));
     expect(p).toMatchObject({ needsHuman: true, reason: "no-examples" });
+  });
+});
+
+describe("calibrateMinSimilarity", () => {
+  const p = (label: string, nearestSimilarity: number, confidence = 0.9): Prediction => ({
+    label,
+    confidence,
+    candidates: [],
+    nearestSimilarity,
+    needsHuman: false,
+    reason: "confident",
+  });
+
+  it("loses at most the budget of right answers, counting wrong and unconfident ones as already lost", () => {
+    // 10 rows: 8 right and confident at similarities .5-.9, one wrong, one right but unconfident.
+    const preds = [0.5, 0.55, 0.6, 0.65, 0.7, 0.75, 0.8, 0.9].map((s) => p("a", s)).concat([p("b", 0.4), p("a", 0.3, 0.1)]);
+    const gold = Array(10).fill("a");
+    // 20% of 10 = 2 rows may go to a human: .5 and .55 go, .6 stays.
+    const t = calibrateMinSimilarity(preds, gold, { budget: 0.2 });
+    expect(t).toBeGreaterThan(0.55);
+    expect(t).toBeLessThan(0.6);
+    // No budget: nothing right is lost, and the threshold never drops below the default backstop.
+    expect(calibrateMinSimilarity(preds, gold, { budget: 0 })).toBeCloseTo(0.5, 5);
+    expect(calibrateMinSimilarity([p("a", 0.2)], ["a"], { budget: 0 })).toBe(0.35);
   });
 });

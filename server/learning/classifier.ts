@@ -376,3 +376,29 @@ export function combine(evidence: Evidence, o: ClassifierOptions): Prediction {
     reason,
   };
 }
+
+/**
+ * The needs-human similarity threshold for an encoder, from verified examples it has not trained on: the highest
+ * threshold that costs at most `budget` of their accuracy (a right answer sent to a human counts as lost), on top of
+ * what minConfidence already costs. The same rule models/eval applies to CLINC150's val split, without needing
+ * out-of-scope examples: for any ticket unlike the examples, a higher threshold only catches more. Never below the
+ * default backstop.
+ */
+export function calibrateMinSimilarity(
+  predictions: readonly Prediction[],
+  gold: readonly string[],
+  opts: { budget: number; minConfidence?: number; floor?: number },
+): number {
+  const minConfidence = opts.minConfidence ?? DEFAULT_CLASSIFIER_OPTIONS.minConfidence;
+  const floor = opts.floor ?? DEFAULT_CLASSIFIER_OPTIONS.minSimilarity;
+  // Right and confident answers, by similarity: raising the threshold past one of them loses it.
+  const kept = predictions
+    .filter((p, i) => p.label === gold[i] && p.confidence >= minConfidence)
+    .map((p) => p.nearestSimilarity)
+    .sort((a, b) => a - b);
+  const affordable = Math.floor(opts.budget * predictions.length + 1e-9);
+  if (kept.length === 0 || affordable === 0) return Math.max(floor, (kept[0] ?? floor) - 1e-6);
+  // Losing the `affordable` lowest is allowed: the threshold sits just below the next one.
+  const next = kept[Math.min(affordable, kept.length - 1)]!;
+  return Math.max(floor, affordable >= kept.length ? next : next - 1e-6);
+}
