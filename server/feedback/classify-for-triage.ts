@@ -81,7 +81,7 @@ export async function getProcessLearner(log: (line: string) => void = console.lo
     const { embedder, active } = await createActiveEmbedder(db, { threads: env.SLM_THREADS, llama, log });
     log(`[learner] embedding model ${embedder.modelId} (${embedder.dimensions} dims), ${env.SLM_THREADS} contexts`);
     try {
-      return { learner: await Learner.start({ db, embedder, log, classifierOptions: active.classifierOptions }), embedder };
+      return { learner: await Learner.start({ db, embedder, log, classifierOptions: active.classifierOptions, taxonomyExamples: true }), embedder };
     } catch (err) {
       await embedder.dispose();
       throw err;

@@ -159,4 +159,26 @@ describe("learner", () => {
     expect(password).toMatchObject({ needsHuman: true, label: null, reason: "label-not-allowed" });
     expect(needsHuman).toBeGreaterThanOrEqual(2);
   });
+
+  it("with taxonomyExamples, starts from each enabled category's name and description before any correction", async () => {
+    const db = getDb();
+    await db
+      .insert(categories)
+      .values([
+        { key: "PARKING_TX", label: "Parking permits", description: "Questions about parking spaces, garage access and permits at the office" },
+        { key: "CATERING_TX", label: "Catering", description: "Lunch orders, dietary requirements and meeting-room food" },
+        { key: "RETIRED_TX", label: "Old stuff", description: "Switched off", enabled: false },
+      ])
+      .onConflictDoNothing();
+    const scope = `test:${randomUUID()}`; // no examples at all in this scope
+    const learner = await Learner.start({ db, embedder, scope, retrainDelayMs: 10, taxonomyExamples: true });
+    learners.push(learner);
+    expect(learner.has("category", "taxonomy:PARKING_TX")).toBe(true);
+    expect(learner.has("category", "taxonomy:RETIRED_TX")).toBe(false);
+    expect((await learner.classify("category", "Where can I leave my car when I come to the office?")).label).toBe("PARKING_TX");
+    expect((await learner.classify("category", "I am vegetarian, can the lunch for Tuesday's meeting be meat-free?")).label).toBe("CATERING_TX");
+    // Without the option (evaluation scopes), the taxonomy is not an example.
+    const plain = await startLearner(scope);
+    expect(plain.size("category")).toBe(0);
+  });
 });

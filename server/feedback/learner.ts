@@ -7,14 +7,14 @@
 import { randomUUID } from "node:crypto";
 import { and, eq, inArray, sql } from "drizzle-orm";
 import type { Db } from "@/db/client";
-import { embeddings, examples, LIVE_SCOPE } from "@/db/schema";
+import { categories, embeddings, examples, LIVE_SCOPE } from "@/db/schema";
 import { combine, ExampleClassifier, type ClassifierOptions, type LabelScore, type Prediction } from "@/server/learning/classifier";
 import type { Embedder } from "@/server/learning/embedder";
 import { seededRandom } from "@/server/learning/random";
 import { VectorIndex } from "@/server/learning/vector-index";
 import { EXAMPLES_CHANNEL, notifyExamples, type ExamplesNotice } from "./record-correction";
 import { Retrainer, type TrainingData } from "./retrainer";
-import { bytesToVector, vectorToBytes } from "./vectors";
+import { bytesToVector, textHash, vectorToBytes } from "./vectors";
 
 export interface Neighbour {
   exampleId: string;
@@ -65,6 +65,12 @@ export interface LearnerOptions {
   retrainDelayMs?: number;
   /** Above this many examples, the linear view trains on a random sample of this size (see trainingData). */
   trainCap?: number;
+  /**
+   * Also learn each enabled category's name and description as one example of it ("Refund request. The customer
+   * wants money back"), read at every (re)load: a zero-shot start before any correction, and measured to help
+   * after (models/eval: +2 points on bitext intents at 5 per label). Production's learner sets it.
+   */
+  taxonomyExamples?: boolean;
   log?: (line: string) => void;
 }
 
@@ -96,6 +102,7 @@ export class Learner {
   private readonly log: (line: string) => void;
   private readonly retrainDelayMs: number;
   private readonly classifierOptions: Partial<ClassifierOptions>;
+  private readonly taxonomyExamples: boolean;
 
   private constructor(opts: LearnerOptions) {
     this.db = opts.db;
@@ -106,6 +113,7 @@ export class Learner {
     this.classifierOptions = opts.classifierOptions ?? {};
     this.retrainer = new Retrainer(this.log);
     this.trainCap = opts.trainCap ?? TRAIN_CAP;
+    this.taxonomyExamples = opts.taxonomyExamples ?? false;
   }
 
   /** Listens first, then loads: an example committed during the load is applied twice, never missed. */
@@ -278,6 +286,20 @@ export class Learner {
       count += page.length;
       lastId = page[page.length - 1]!.id;
       if (page.length < LOAD_BATCH) break;
+    }
+    if (this.taxonomyExamples) {
+      const rows = await this.db
+        .select({ key: categories.key, label: categories.label, description: categories.description })
+        .from(categories)
+        .where(eq(categories.enabled, true));
+      const named = rows.map((c) => {
+        const text = c.description.trim() ? `${c.label}. ${c.description.trim()}` : c.label;
+        return { id: `taxonomy:${c.key}`, field: "category", label: c.key, textHash: textHash(text), text, vector: null };
+      });
+      if (named.length) {
+        if (!fresh.has("category")) fresh.set("category", this.newModel(named.length + INDEX_HEADROOM));
+        await this.addRows(fresh, named);
+      }
     }
     this.fields = fresh;
     // Not awaited: until the linear models land, predictions come from the neighbours alone.
