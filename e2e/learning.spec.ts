@@ -15,9 +15,9 @@ test("an admin imports labeled history and sees its progress, the skipped row an
 
   // The learner's state: the demo history seeds verified categories, so the summary lists them with counts.
   const category = page.getByRole("region", { name: "category examples" });
-  await expect(category).toContainText(/\d+ examples, \d+ labels/);
+  await expect(category).toContainText(/\d+ examples?, \d+ labels?/);
   await expect(category).toContainText("REFUND");
-  await expect(page.getByText(/Last 30 days: \d+ imported/)).toBeVisible();
+  await expect(page.getByText(/Last 30 days: .*\d+ imported/)).toBeVisible();
   await expect(page.getByText("No evaluation has run yet.").or(page.getByRole("table", { name: "Evaluation runs" }))).toBeVisible();
 
   // The encoder: nothing fine-tuned in this database, so triage embeds with the base model and no run is listed.

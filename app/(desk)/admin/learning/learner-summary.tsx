@@ -35,7 +35,7 @@ export function LearnerSummary() {
           return (
             <section key={field} aria-label={`${field} examples`} className="flex flex-col gap-1.5">
               <h3 className="text-sm font-medium">
-                {field} <span className="font-normal text-zinc-500">· {total} examples, {rows.length} labels</span>
+                {field} <span className="font-normal text-zinc-500">· {total} {total === 1 ? "example" : "examples"}, {rows.length} {rows.length === 1 ? "label" : "labels"}</span>
                 {agreement && (
                   <span className="font-normal text-zinc-500">
                     {" "}
