@@ -26,6 +26,7 @@ import { seededRandom } from "@/server/learning/random";
 import { VectorIndex } from "@/server/learning/vector-index";
 import { embedWithCache } from "./embed-cached";
 import { activeEncoder, ENCODER_CHANNEL } from "./encoders";
+import { taxonomyExamples } from "./labels";
 import { textHash, vectorToBytes } from "./vectors";
 
 export interface FinetuneOptions {
@@ -128,6 +129,8 @@ export async function finetuneEncoder(opts: FinetuneOptions): Promise<EncoderRun
     throw err;
   }
 
+  // Production's learner also knows each category by its name and description (labels.ts): train and score with them.
+  if (field === "category" && scope === LIVE_SCOPE) train.push(...(await taxonomyExamples(db)).map(({ text, label }) => ({ text, label })));
   const current = await activeEncoder(db, { scope, log });
   const [run] = opts.runId
     ? await db.update(encoderRuns).set({ params }).where(eq(encoderRuns.id, opts.runId)).returning()

@@ -67,3 +67,19 @@ function humanize(key: string) {
   const s = key.replace(/[_-]+/g, " ").trim().toLowerCase();
   return s.charAt(0).toUpperCase() + s.slice(1);
 }
+
+/**
+ * Each enabled category's name and description as one example of it ("Refund request. The customer wants money
+ * back"): the learner's zero-shot start, and part of what an encoder fine-tune trains on, so both see the same set.
+ */
+export async function taxonomyExamples(db: DbOrTx): Promise<{ id: string; label: string; text: string }[]> {
+  const rows = await db
+    .select({ key: categories.key, label: categories.label, description: categories.description })
+    .from(categories)
+    .where(eq(categories.enabled, true));
+  return rows.map((c) => ({
+    id: `taxonomy:${c.key}`,
+    label: c.key,
+    text: c.description.trim() ? `${c.label}. ${c.description.trim()}` : c.label,
+  }));
+}

@@ -7,11 +7,12 @@
 import { randomUUID } from "node:crypto";
 import { and, eq, inArray, sql } from "drizzle-orm";
 import type { Db } from "@/db/client";
-import { categories, embeddings, examples, LIVE_SCOPE } from "@/db/schema";
+import { embeddings, examples, LIVE_SCOPE } from "@/db/schema";
 import { combine, ExampleClassifier, type ClassifierOptions, type LabelScore, type Prediction } from "@/server/learning/classifier";
 import type { Embedder } from "@/server/learning/embedder";
 import { seededRandom } from "@/server/learning/random";
 import { VectorIndex } from "@/server/learning/vector-index";
+import { taxonomyExamples } from "./labels";
 import { EXAMPLES_CHANNEL, notifyExamples, type ExamplesNotice } from "./record-correction";
 import { Retrainer, type TrainingData } from "./retrainer";
 import { bytesToVector, textHash, vectorToBytes } from "./vectors";
@@ -288,14 +289,7 @@ export class Learner {
       if (page.length < LOAD_BATCH) break;
     }
     if (this.taxonomyExamples) {
-      const rows = await this.db
-        .select({ key: categories.key, label: categories.label, description: categories.description })
-        .from(categories)
-        .where(eq(categories.enabled, true));
-      const named = rows.map((c) => {
-        const text = c.description.trim() ? `${c.label}. ${c.description.trim()}` : c.label;
-        return { id: `taxonomy:${c.key}`, field: "category", label: c.key, textHash: textHash(text), text, vector: null };
-      });
+      const named = (await taxonomyExamples(this.db)).map((t) => ({ ...t, field: "category", textHash: textHash(t.text), vector: null }));
       if (named.length) {
         if (!fresh.has("category")) fresh.set("category", this.newModel(named.length + INDEX_HEADROOM));
         await this.addRows(fresh, named);
