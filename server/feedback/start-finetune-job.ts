@@ -9,12 +9,21 @@ import { env } from "@/server/env";
 import { AppError } from "@/server/errors";
 import type { LearnedField } from "./labels";
 
+/** Far longer than a fine-tune takes on a CPU (15k examples: under 20 minutes on 2 busy cores). */
+const STALE_HOURS = 6;
+
 /**
  * Fine-tunes the live encoder from the admin page: `npm run finetune -- --run <id>` in a child process, because
  * training takes minutes of CPU and a Python process of its own. The encoder_runs row is created here, so the page
  * sees the run at once; the child fills it in (server/feedback/finetune-encoder.ts).
  */
 export async function startFinetuneJob(db: Db, opts: { field: LearnedField; userId: string }) {
+  // A run whose process died with the server (no exit handler left to record it) must not block fine-tuning forever.
+  // Its own statement: the check below may refuse, and that must not roll this back.
+  await db
+    .update(encoderRuns)
+    .set({ status: "failed", error: `no result after ${STALE_HOURS} hours; the fine-tune process is gone`, finishedAt: new Date() })
+    .where(and(eq(encoderRuns.scope, LIVE_SCOPE), eq(encoderRuns.status, "training"), sql`${encoderRuns.createdAt} < now() - make_interval(hours => ${STALE_HOURS})`));
   const run = await db.transaction(async (tx) => {
     // Two clicks at once must not both pass the check: they queue on one lock per scope.
     await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`encoder_runs:${LIVE_SCOPE}`}))`);

@@ -114,8 +114,15 @@ describe("learning router", () => {
       .insert(encoderRuns)
       .values({ scope: LIVE_SCOPE, field: "category", baseModel: env.EMBED_MODEL, params: { field: "category" }, userId: user.id })
       .returning();
+    // One whose process died long ago is closed as failed on the next attempt, instead of blocking forever.
+    const [stale] = await db
+      .insert(encoderRuns)
+      .values({ scope: LIVE_SCOPE, field: "category", baseModel: env.EMBED_MODEL, params: {}, createdAt: new Date(Date.now() - 7 * 3600_000) })
+      .returning();
     try {
       await expect(admin.learning.startFinetune({ field: "priority" })).rejects.toMatchObject({ code: "CONFLICT" });
+      const [closed] = await db.select().from(encoderRuns).where(eq(encoderRuns.id, stale!.id));
+      expect(closed).toMatchObject({ status: "failed", error: expect.stringMatching(/no result after 6 hours/) });
       const after = await db.select({ id: encoderRuns.id }).from(encoderRuns).where(and(eq(encoderRuns.scope, LIVE_SCOPE), eq(encoderRuns.status, "training")));
       expect(after.map((r) => r.id)).toEqual([training!.id]);
       const { runs } = await admin.learning.encoders();
