@@ -4,7 +4,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { and, eq, inArray } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { getDb } from "@/db/client";
 import { embeddings, encoderRuns } from "@/db/schema";
 import { env } from "@/server/env";
@@ -84,8 +84,8 @@ describe("finetuneEncoder", () => {
         .from(embeddings)
         .where(and(eq(embeddings.model, promoted.modelId!), inArray(embeddings.textHash, ROWS.map((r) => textHash(r.text)))));
       expect(stored).toHaveLength(new Set(ROWS.map((r) => r.text)).size);
-      await new Promise((r) => setTimeout(r, 200));
-      expect(notices.map((n) => JSON.parse(n))).toContainEqual({ scope, modelId: promoted.modelId });
+      // The notice comes on the listening connection after the commit: wait for it rather than guess a delay.
+      await vi.waitFor(() => expect(notices.map((n) => JSON.parse(n))).toContainEqual({ scope, modelId: promoted.modelId }), { timeout: 10_000 });
 
       // Training improved its objective on a fixed probe of pairs, and the promoted file is a working encoder that
       // embeds differently from the base.
