@@ -103,7 +103,7 @@ export function EncoderCard() {
                       <>
                         <Td className="text-right tabular-nums">{m ? `${m.trainExamples} / ${m.holdout}` : "–"}</Td>
                         <Td className="text-right whitespace-nowrap tabular-nums">{m ? `${pct(m.baseline.accuracy)} → ${pct(m.candidate.accuracy)}` : "–"}</Td>
-                        <Td className={cn("text-right whitespace-nowrap tabular-nums", m && m.gain > 0 && "text-emerald-700")}>{m ? points(m.gain) : "–"}</Td>
+                        <Td className={cn("text-right whitespace-nowrap tabular-nums", m && m.gain > 0 && r.status !== "rejected" && "text-emerald-700")}>{m ? points(m.gain) : "–"}</Td>
                       </>
                     )}
                   </tr>
