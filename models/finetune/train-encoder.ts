@@ -52,7 +52,7 @@ export async function trainEncoder(opts: EncoderTrainingOptions): Promise<Traine
       ...["--threads", String(opts.threads)],
       ...(opts.hardNegatives === false ? [] : ["--hard-negatives"]),
     ];
-    const stdout = await runPython(python, args, log);
+    const stdout = await runPython(python, args, opts.threads, log);
     const stats = JSON.parse(stdout.trim().split("\n").at(-1) ?? "{}") as Record<string, unknown>;
     await convertEncoder(tuned, opts.out, { log });
     return { path: opts.out, sha256: await sha256File(opts.out), stats };
@@ -62,10 +62,10 @@ export async function trainEncoder(opts: EncoderTrainingOptions): Promise<Traine
 }
 
 /** Runs the trainer, passing its progress lines (stderr) to the log; resolves with its stdout. */
-function runPython(python: string, args: string[], log: (line: string) => void): Promise<string> {
+function runPython(python: string, args: string[], threads: number, log: (line: string) => void): Promise<string> {
   return new Promise((resolve, reject) => {
     // One OpenMP thread per core we were given: more than the cores makes torch spin-wait and crawl.
-    const child = spawn(python, args, { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, OMP_NUM_THREADS: args[args.indexOf("--threads") + 1] } });
+    const child = spawn(python, args, { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, OMP_NUM_THREADS: String(threads) } });
     let stdout = "";
     let tail = "";
     child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));

@@ -151,7 +151,14 @@ export async function finetuneEncoder(opts: FinetuneOptions): Promise<EncoderRun
     await baseline.dispose();
     baseline = undefined;
     candidate = await Embedder.create({ model: file, id: modelId, base, threads, llama: opts.llama });
-    const after = await score((texts) => candidate!.embedMany(texts), candidate.dimensions, train, holdout);
+    // Scoring embeds the examples once; a promotion stores those same vectors rather than computing them again.
+    const candidateVectors = new Map<string, Float32Array>();
+    const embedCandidate = async (texts: string[]) => {
+      const todo = [...new Set(texts.filter((t) => !candidateVectors.has(t)))];
+      (await candidate!.embedMany(todo)).forEach((v, i) => candidateVectors.set(todo[i]!, v));
+      return texts.map((t) => candidateVectors.get(t)!);
+    };
+    const after = await score(embedCandidate, candidate.dimensions, train, holdout);
     const gain = after.accuracy - before.accuracy;
     const promote = params.promote && gain >= params.minGain;
     const metrics = { trainExamples: train.length, holdout: holdout.length, baseline: { model: current.id, ...before }, candidate: after, gain, training: trained.stats };
@@ -160,7 +167,7 @@ export async function finetuneEncoder(opts: FinetuneOptions): Promise<EncoderRun
     if (promote) {
       // Vectors first, so a worker that swaps on the notice finds every example already embedded.
       const all = await db.selectDistinct({ text: examples.text }).from(examples).where(eq(examples.scope, scope));
-      const vectors = await candidate.embedMany(all.map((r) => r.text.trim()));
+      const vectors = await embedCandidate(all.map((r) => r.text));
       for (let i = 0; i < all.length; i += 1000) {
         await db
           .insert(embeddings)

@@ -1,5 +1,3 @@
-import { spawn } from "node:child_process";
-import { openSync } from "node:fs";
 import { mkdir } from "node:fs/promises";
 import path from "node:path";
 import { and, eq, sql } from "drizzle-orm";
@@ -8,6 +6,7 @@ import { encoderRuns, LIVE_SCOPE } from "@/db/schema";
 import { env } from "@/server/env";
 import { AppError } from "@/server/errors";
 import type { LearnedField } from "./labels";
+import { spawnCli } from "./spawn-cli";
 
 /** Far longer than a fine-tune takes on a CPU (15k examples: under 20 minutes on 2 busy cores). */
 const STALE_HOURS = 6;
@@ -43,21 +42,12 @@ export async function startFinetuneJob(db: Db, opts: { field: LearnedField; user
   const dir = path.resolve(env.DESKLING_DATA_DIR, "encoders");
   await mkdir(dir, { recursive: true });
   const log = path.join(dir, `${run.id}.log`);
-  const logFile = openSync(log, "a");
-  const root = process.cwd();
-  const child = spawn(path.join(root, "node_modules", ".bin", "tsx"), ["server/cli/finetune.ts", "--run", run.id, "--field", opts.field], {
-    cwd: root,
-    stdio: ["ignore", logFile, logFile],
-  });
   // A child that dies before finetuneEncoder() records the outcome (killed, bad install) must not block the next run.
-  child.on("exit", (code, signal) => {
-    if (code === 0) return;
-    void db
+  spawnCli(["server/cli/finetune.ts", "--run", run.id, "--field", opts.field], log, (exit) =>
+    db
       .update(encoderRuns)
-      .set({ status: "failed", error: `fine-tune process exited (${signal ?? code}); see ${log}`, finishedAt: new Date() })
-      .where(and(eq(encoderRuns.id, run.id), eq(encoderRuns.status, "training")))
-      .catch(() => {});
-  });
-  child.on("error", () => {});
+      .set({ status: "failed", error: `fine-tune process exited (${exit}); see ${log}`, finishedAt: new Date() })
+      .where(and(eq(encoderRuns.id, run.id), eq(encoderRuns.status, "training"))),
+  );
   return run;
 }

@@ -1,5 +1,3 @@
-import { spawn } from "node:child_process";
-import { openSync } from "node:fs";
 import { mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { and, eq } from "drizzle-orm";
@@ -9,6 +7,7 @@ import { env } from "@/server/env";
 import { AppError } from "@/server/errors";
 import { isLearnedField, LEARNED_FIELDS } from "./labels";
 import { formatOf, ReadError } from "./read-rows";
+import { spawnCli } from "./spawn-cli";
 
 export interface ImportUpload {
   fileName: string;
@@ -40,21 +39,15 @@ export async function startImportJob(db: Db, upload: ImportUpload) {
   await mkdir(dir, { recursive: true });
   const file = path.join(dir, `${job!.id}${path.extname(upload.fileName).toLowerCase()}`);
   await writeFile(file, upload.content);
-  const logFile = openSync(`${file}.log`, "a");
   const args = ["server/cli/import.ts", "--job", job!.id, "--file", file, "--field", upload.field, "--text-col", upload.textCol];
   if (upload.labelCol) args.push("--label-col", upload.labelCol);
   if (upload.createLabels) args.push("--create-labels");
-  const root = process.cwd();
-  const child = spawn(path.join(root, "node_modules", ".bin", "tsx"), args, { cwd: root, stdio: ["ignore", logFile, logFile] });
   // A child that dies before importHistory() runs (bad install, killed) must not leave the job "running" forever.
-  child.on("exit", (code, signal) => {
-    if (code === 0) return;
-    void db
+  spawnCli(args, `${file}.log`, (exit) =>
+    db
       .update(importJobs)
-      .set({ status: "failed", phase: "done", error: `import process exited (${signal ?? code}); see ${file}.log`, finishedAt: new Date() })
-      .where(and(eq(importJobs.id, job!.id), eq(importJobs.status, "running")))
-      .catch(() => {});
-  });
-  child.on("error", () => {});
+      .set({ status: "failed", phase: "done", error: `import process exited (${exit}); see ${file}.log`, finishedAt: new Date() })
+      .where(and(eq(importJobs.id, job!.id), eq(importJobs.status, "running"))),
+  );
   return job!;
 }
