@@ -1,7 +1,8 @@
 import { defineConfig, devices } from "@playwright/test";
 
 // Test bootstrap, not product code: it sets the environment of the server it starts.
-const port = 3100;
+// E2E_PORT / E2E_PG_PORT let two checkouts run their specs side by side.
+const port = Number(process.env.E2E_PORT ?? 3100);
 // E2E_BASE_URL points the specs at a server that is already running (e.g. `next dev` while iterating).
 const external = process.env.E2E_BASE_URL;
 const baseURL = external ?? `http://localhost:${port}`;
@@ -57,7 +58,8 @@ export default defineConfig({
         env: {
           DESKLING_DATA_DIR: ".data/e2e",
           PORT: String(port),
-          EMBEDDED_PG_PORT: "54349",
+          EMBEDDED_PG_PORT: process.env.E2E_PG_PORT ?? "54349",
+          SMTP_PORT: process.env.E2E_SMTP_PORT ?? "2525",
           NEXTAUTH_URL: baseURL,
           NEXT_TELEMETRY_DISABLED: "1",
         },
