@@ -3,6 +3,7 @@ export * from "./customers";
 export * from "./ingest";
 export * from "./learning";
 export * from "./messages";
+export * from "./sla";
 export * from "./taxonomy";
 export * from "./teams";
 export * from "./tickets";

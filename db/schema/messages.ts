@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { customType, index, integer, jsonb, pgEnum, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import { customType, index, integer, jsonb, pgEnum, pgTable, real, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
 import { customers } from "./customers";
 import { tickets } from "./tickets";
 import { users } from "./users";
@@ -32,6 +32,13 @@ export const messages = pgTable(
     deliveryStatus: deliveryStatus("delivery_status").notNull().default("none"),
     deliveryError: text("delivery_error"),
     deliveryAttempts: integer("delivery_attempts").notNull().default(0),
+    // An agent reply's link to the AI draft it started from (the SLM's training pair): the triage result whose draft
+    // was used, that draft's text as shown, and how far the sent text moved from it (Levenshtein characters, chrF
+    // 0-100). Null on a reply written from scratch.
+    draftTriageId: uuid("draft_triage_id"),
+    draftText: text("draft_text"),
+    draftEditDistance: integer("draft_edit_distance"),
+    draftChrf: real("draft_chrf"),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
