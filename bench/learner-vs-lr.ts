@@ -4,6 +4,7 @@
  *   bash bench/data/fetch-intents.sh              # once: public datasets into bench/.data/ (see that script)
  *   npm run bench:learner                          # all datasets, K = 5, 10 and all, 3 seeds
  *   npm run bench:learner -- --datasets=hwu64 --k=10 --seeds=1 --options='{"k":10}' --embed-model=<gguf>
+ *   npm run bench:learner -- --variants='{"knn30":{"linearWeight":0.7}}'   # also score other options, same rows
  *
  * Per dataset: the train and test texts are embedded with the repo's Embedder (MiniLM GGUF through node-llama-cpp,
  * the vectors production stores), cached by models/eval/embedding-cache.ts. bench/lr_reference.py samples K rows
@@ -14,6 +15,8 @@
  * the confidence, the needs-human rate and the accuracy of the tickets not sent to a human, and the gap to the
  * reference. banking77 is the held-out dataset: the defaults were never tuned on it.
  */
+import { createHash } from "node:crypto";
+import { existsSync } from "node:fs";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { spawn } from "node:child_process";
 import os from "node:os";
@@ -37,6 +40,7 @@ const datasets = (arg("datasets") ?? "hwu64,snips,atis,banking77").split(",");
 const ks = arg("k") ?? "5,10,0";
 const seeds = Number(arg("seeds") ?? 3);
 const options = JSON.parse(arg("options") ?? "{}") as Partial<ClassifierOptions>;
+const variants = JSON.parse(arg("variants") ?? "{}") as Record<string, Partial<ClassifierOptions>>;
 const embedModel = arg("embed-model") ?? DEFAULT_EMBEDDING_MODEL;
 const log = (line: string) => console.error(`[bench:learner] ${line}`);
 
@@ -67,7 +71,22 @@ interface ReferenceRun {
   fitSeconds: number;
 }
 
-async function reference(train: Split, test: Split): Promise<ReferenceRun[]> {
+/** scikit-learn's runs, cached beside the data: the same vectors, labels, K and seeds always give the same fits. */
+async function reference(name: string, train: Split, test: Split): Promise<ReferenceRun[]> {
+  const key = createHash("sha256")
+    .update(Buffer.from(train.emb.data.buffer, train.emb.data.byteOffset, train.emb.data.byteLength))
+    .update(Buffer.from(test.emb.data.buffer, test.emb.data.byteOffset, test.emb.data.byteLength))
+    .update(JSON.stringify([train.labels, test.labels, ks, seeds, await readFile(path.join(BENCH_DIR, "lr_reference.py"), "utf8")]))
+    .digest("hex")
+    .slice(0, 16);
+  const cache = path.join(DATA_DIR, name, `reference-${key}.json`);
+  if (existsSync(cache)) return JSON.parse(await readFile(cache, "utf8")) as ReferenceRun[];
+  const runs = await fitReference(train, test);
+  await writeFile(cache, JSON.stringify(runs));
+  return runs;
+}
+
+async function fitReference(train: Split, test: Split): Promise<ReferenceRun[]> {
   const python = await ensurePythonEnv("bench-lr-venv", path.join(BENCH_DIR, "requirements-lr.txt"), { log });
   const dir = await mkdtemp(path.join(os.tmpdir(), "deskling-bench-lr-"));
   try {
@@ -107,7 +126,7 @@ export function expectedCalibrationError(confidence: readonly number[], correct:
   return total;
 }
 
-function deskling(train: Split, test: Split, indices: readonly number[]) {
+function deskling(train: Split, test: Split, indices: readonly number[], options: Partial<ClassifierOptions>) {
   const index = new VectorIndex(train.emb.dims, indices.length + 16);
   for (const i of indices) index.add(`t${i}`, train.labels[i]!, vec(train.emb, i));
   const started = performance.now();
@@ -136,6 +155,8 @@ function deskling(train: Split, test: Split, indices: readonly number[]) {
     automatedAccuracy: automated.length ? automated.filter((i) => correct[i]).length / automated.length : null,
     trainMs,
     classifyMs,
+    iterations: classifier.linearModel?.fit?.iterations ?? 0,
+    objective: classifier.linearModel?.fit?.objective ?? NaN,
   };
 }
 
@@ -143,16 +164,22 @@ const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
 const pct = (x: number) => Number((100 * x).toFixed(2));
 
 async function main() {
-  const report: Record<string, unknown> = { embeddingModel: embedModel, options, heldOut: HELD_OUT, datasets: {} };
+  const report: Record<string, unknown> = { embeddingModel: embedModel, options, variants, heldOut: HELD_OUT, datasets: {} };
   for (const name of datasets) {
     const train = await loadSplit(name, "train");
     const test = await loadSplit(name, "test");
     log(`${name}: ${train.texts.length} train, ${test.texts.length} test rows, ${new Set(train.labels).size} labels`);
-    const runs = await reference(train, test);
+    const runs = await reference(name, train, test);
     const byK: Record<string, unknown> = {};
     for (const k of [...new Set(runs.map((r) => r.k))]) {
       const rs = runs.filter((r) => r.k === k);
-      const ours = rs.map((r) => deskling(train, test, r.indices));
+      const ours = rs.map((r) => deskling(train, test, r.indices, options));
+      const others = Object.fromEntries(
+        Object.entries(variants).map(([v, o]) => {
+          const scored = rs.map((r) => deskling(train, test, r.indices, { ...options, ...o }));
+          return [v, { accuracy: pct(mean(scored.map((s) => s.accuracy))), ece: pct(mean(scored.map((s) => s.ece))), needsHumanRate: pct(mean(scored.map((s) => s.needsHumanRate))), automatedAccuracy: pct(mean(scored.map((s) => s.automatedAccuracy ?? 0))), trainMs: Math.round(mean(scored.map((s) => s.trainMs))) }];
+        }),
+      );
       const row = {
         trainRows: rs[0]!.indices.length,
         seeds: rs.map((r) => r.seed),
@@ -173,8 +200,12 @@ async function main() {
           automatedAccuracy: pct(mean(ours.map((o) => o.automatedAccuracy ?? 0))),
           trainMs: Math.round(mean(ours.map((o) => o.trainMs))),
           classifyMs: Number(mean(ours.map((o) => o.classifyMs)).toFixed(3)),
+          iterations: ours.map((o) => o.iterations),
+          // Against scikit-learn's on the same rows: <= 0 means our fit reached at least as low a point.
+          objectiveVsReference: ours.map((o, i) => Number((o.objective - rs[i]!.objective).toFixed(4))),
         },
         gap: pct(mean(ours.map((o) => o.accuracy)) - mean(rs.map((r) => r.accuracy))),
+        ...(Object.keys(others).length ? { variants: others } : {}),
       };
       byK[k === 0 ? "all" : `K${k}`] = row;
       log(`${name} ${k === 0 ? "all" : `K=${k}`}: deskling ${row.deskling.accuracy} vs reference ${row.reference.accuracy} (gap ${row.gap})`);
