@@ -7,10 +7,10 @@
  *   npm run bench:learner -- --variants='{"knn30":{"linearWeight":0.7}}'   # also score other options, same rows
  *
  * Per dataset: the train and test texts are embedded with the repo's Embedder (MiniLM GGUF through node-llama-cpp,
- * the vectors production stores), cached by models/eval/embedding-cache.ts. bench/lr_reference.py samples K rows
+ * the vectors production stores), cached by bench/eval/embedding-cache.ts. bench/lr_reference.py samples K rows
  * per label exactly as ../shared/tools/lr-reference does (Python random.Random(seed)), fits scikit-learn's
  * LogisticRegression(C=10) on those vectors and prints the row indices it used; Deskling's classifier
- * (models/learning, the code the worker runs: int8 vector index, retrain, combine) is trained on the same indices.
+ * (models/learning/classifier.ts, the code the worker runs: int8 vector index, retrain, combine) is trained on the same indices.
  * Printed per dataset and K, side by side: accuracy and macro-F1 (mean of the seeds), expected calibration error of
  * the confidence, the needs-human rate and the accuracy of the tickets not sent to a human, and the gap to the
  * reference. banking77 is the held-out dataset: the defaults were never tuned on it.
@@ -24,11 +24,11 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { parse } from "csv-parse/sync";
 import { DEFAULT_EMBEDDING_MODEL } from "@/models/catalog";
-import { cachedEmbeddings, type EmbeddingMatrix } from "@/models/eval/embedding-cache";
+import { cachedEmbeddings, type EmbeddingMatrix } from "@/bench/eval/embedding-cache";
 import { ensurePythonEnv } from "@/models/fetch";
-import { ExampleClassifier, type ClassifierOptions, type Prediction } from "@/server/learning/classifier";
-import { Embedder } from "@/server/learning/embedder";
-import { VectorIndex } from "@/server/learning/vector-index";
+import { ExampleClassifier, type ClassifierOptions, type Prediction } from "@/models/learning/classifier";
+import { Embedder } from "@/models/learning/embedder";
+import { VectorIndex } from "@/models/learning/vector-index";
 
 const BENCH_DIR = path.dirname(fileURLToPath(import.meta.url));
 const DATA_DIR = path.join(BENCH_DIR, ".data");
