@@ -117,7 +117,7 @@ export function expectedCalibrationError(confidence: readonly number[], correct:
   for (let b = 0; b < bins; b++) {
     const lo = b / bins;
     const hi = (b + 1) / bins;
-    const members = confidence.map((c, i) => i).filter((i) => confidence[i]! > lo && confidence[i]! <= hi);
+    const members = confidence.map((_, i) => i).filter((i) => confidence[i]! > lo && confidence[i]! <= hi);
     if (members.length === 0) continue;
     const acc = members.filter((i) => correct[i]).length / members.length;
     const conf = members.reduce((s, i) => s + confidence[i]!, 0) / members.length;
@@ -143,7 +143,7 @@ function deskling(train: Split, test: Split, indices: readonly number[], options
     const actual = test.labels.filter((g) => g === l).length;
     return tp === 0 ? 0 : (2 * tp) / (predicted + actual);
   });
-  const automated = preds.map((p, i) => i).filter((i) => !preds[i]!.needsHuman);
+  const automated = preds.map((_, i) => i).filter((i) => !preds[i]!.needsHuman);
   return {
     accuracy: correct.filter(Boolean).length / preds.length,
     macroF1: f1.reduce((a, b) => a + b, 0) / f1.length,

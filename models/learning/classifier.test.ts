@@ -82,7 +82,7 @@ describe("SoftmaxRegression", () => {
   it("a warm start from the previous model reaches the same optimum in fewer iterations", () => {
     const labels = Array.from({ length: 60 }, (_, i) => ["a", "b", "c", "d"][i % 4]!);
     const flat = new Float32Array(61 * DIMS);
-    labels.forEach((l, i) => flat.set(around(i % 4, 1.5), i * DIMS));
+    labels.forEach((_, i) => flat.set(around(i % 4, 1.5), i * DIMS));
     const before = SoftmaxRegression.train(flat.subarray(0, 60 * DIMS), labels, DIMS, { tolerance: 1e-7 });
     // One correction arrives: a fifth label's first example.
     flat.set(around(7), 60 * DIMS);

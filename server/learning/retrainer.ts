@@ -44,8 +44,6 @@ export class Retrainer {
   private pending = new Map<number, Pending>();
   private nextId = 0;
 
-  constructor(private readonly log: (line: string) => void) {}
-
   /**
    * Retrains `classifier` on `data` (row-major vectors and their labels; its buffer is handed to the thread);
    * resolves once the new model serves. `changedSince` says whether examples arrived while it trained, in which
