@@ -112,7 +112,7 @@ export class Learner {
     this.log = opts.log ?? (() => {});
     this.retrainDelayMs = opts.retrainDelayMs ?? 250;
     this.classifierOptions = opts.classifierOptions ?? {};
-    this.retrainer = new Retrainer(this.log);
+    this.retrainer = new Retrainer();
     this.trainCap = opts.trainCap ?? TRAIN_CAP;
     this.taxonomyExamples = opts.taxonomyExamples ?? false;
   }
