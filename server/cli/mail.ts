@@ -6,6 +6,7 @@ import fs from "node:fs";
 import { closeDb, getDb } from "@/db/client";
 import { connectDatabase } from "@/db/connect";
 import { env } from "@/server/env";
+import { reportError } from "@/server/errors";
 import { createImapPoller, imapConfig } from "@/server/ingestion/email/imap-poller";
 import { createSmtpReceiver } from "@/server/ingestion/email/smtp-receiver";
 import { processStuck } from "@/server/ingestion/pipeline";
@@ -36,7 +37,7 @@ async function main() {
 
   const recovered = await processStuck(db);
   if (recovered) log(`processed ${recovered} item(s) stored before a restart`);
-  const sweep = setInterval(() => void processStuck(db).catch((e: Error) => log(`sweep failed: ${e.message}`)), 60_000);
+  const sweep = setInterval(() => void processStuck(db).catch((e: unknown) => reportError("mail sweep", e, log)), 60_000);
   stopping.push(async () => clearInterval(sweep));
 
   if (env.SMTP_PORT === 0) {

@@ -8,6 +8,7 @@ import { randomUUID } from "node:crypto";
 import { and, eq, inArray, sql } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { embeddings, examples, LIVE_SCOPE } from "@/db/schema";
+import { reportError } from "@/server/errors";
 import { combine, ExampleClassifier, type ClassifierOptions, type LabelScore, type Prediction } from "@/server/learning/classifier";
 import type { Embedder } from "@/server/learning/embedder";
 import { seededRandom } from "@/server/learning/random";
@@ -402,7 +403,7 @@ export class Learner {
       })
       .catch((err: unknown) => {
         failed = true;
-        if (!this.stopped) this.log(`[learner] ${this.scope}/${field}: retrain failed: ${(err as Error).message}`);
+        if (!this.stopped) reportError(`learner ${this.scope}/${field} retrain`, err, this.log);
       })
       .finally(() => {
         model.training = null;
