@@ -60,6 +60,8 @@ export const env = createEnv({
     INGEST_MAX_BYTES: z.coerce.number().int().min(1024).default(10 * 1024 * 1024),
     // Request bodies of tRPC calls and REST JSON updates (ticket text is capped at 50,000 characters).
     JSON_MAX_BYTES: z.coerce.number().int().min(1024).default(1024 * 1024),
+    // A history file uploaded at Admin → Learning (the one large tRPC call; only an admin's session may send it).
+    IMPORT_MAX_BYTES: z.coerce.number().int().min(1024).default(64 * 1024 * 1024),
     // Request bodies of /api/auth (a sign-in form is a few hundred bytes).
     AUTH_MAX_BYTES: z.coerce.number().int().min(1024).default(16 * 1024),
     // Attachments stored per inbound email beyond which the rest stay only in the raw message.
