@@ -24,8 +24,9 @@ async function main() {
     log(`${signal}: stopping`);
     setTimeout(() => process.exit(1), 30_000).unref();
     // Receivers first, so nothing new arrives while the database closes.
-    for (const stop of stopping.reverse()) await stop().catch((e: Error) => log(`stop failed: ${e.message}`));
-    await closeDb();
+    for (const stop of stopping.reverse()) await stop().catch((e: Error) => log(`stop failed: ${e.name}`));
+    // Bounded: with the database down, closing its pool must not hold the shutdown.
+    await Promise.race([closeDb(), new Promise((r) => setTimeout(r, 3000).unref())]);
     if (embedded?.owned) await embedded.stop();
     process.exit(0);
   };

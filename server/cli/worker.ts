@@ -88,13 +88,18 @@ async function main() {
     log(`[worker] ${signal}: finishing running jobs`);
     // Hard deadline: whatever is still running after it is given back to the queue by the other workers.
     setTimeout(() => process.exit(1), 30_000).unref();
-    await runner.stop().catch((err) => log(`[worker] stop: ${String(err)}`));
-    await presence.stop();
-    await queueUtils.release();
-    await engine.dispose();
-    await stopProcessLearner();
-    await disposeSharedLlama();
-    await closeDb();
+    // Each step bounded: with the database down a step that needs it fails or times out, and the rest still runs.
+    const step = (name: string, p: () => unknown, ms = 10_000) =>
+      Promise.race([Promise.resolve().then(p), new Promise((_, reject) => setTimeout(() => reject(new Error("timed out")), ms).unref())]).catch((err: Error) =>
+        log(`[worker] stop ${name}: ${err.name === "Error" ? err.message : err.name}`),
+      );
+    await step("runner", () => runner.stop());
+    await step("presence", () => presence.stop(), 3000);
+    await step("queue", () => queueUtils.release(), 3000);
+    await step("engine", () => engine.dispose());
+    await step("learner", () => stopProcessLearner(), 3000);
+    await step("llama", () => disposeSharedLlama());
+    await step("database", () => closeDb(), 3000);
     if (embedded?.owned) await embedded.stop();
     log("[worker] stopped");
     process.exit(0);
