@@ -4,7 +4,6 @@
  * other C0 controls, lone surrogates and non-characters are never meaningful in ticket text, names or tokens.
  * Tab, line feed and carriage return stay. Raw bytes (the stored original of an e-mail) are never cleaned.
  */
-// eslint-disable-next-line no-control-regex
 const INVALID = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F\uFFFE\uFFFF]/g;
 
 export function cleanText(s: string): string {

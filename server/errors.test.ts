@@ -7,7 +7,7 @@ import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from "vites
 import { createDb, getDb, type Db } from "@/db/client";
 import * as schema from "@/db/schema";
 import { messages, rawInbound, webhookSources } from "@/db/schema";
-import { callerFor, makeUser } from "@/db/test/fixtures";
+import { callerFor, makeUser } from "@/test/db/fixtures";
 import { authOptions } from "@/server/auth/options";
 import { createSmtpReceiver } from "@/server/ingestion/email/smtp-receiver";
 import { errorResponse } from "@/server/ingestion/http";

@@ -4,7 +4,7 @@ import { randomUUID } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { getDb } from "@/db/client";
 import type { UserRole } from "@/db/schema";
-import { callerFor, makeUser } from "@/db/test/fixtures";
+import { callerFor, makeUser } from "@/test/db/fixtures";
 import { createApiKey, revokeApiKey, type ApiScope } from "@/server/ingestion/api/keys";
 import { API_SCOPES } from "@/server/ingestion/api/scopes";
 import { createWebhookSource, disableWebhookSource } from "@/server/ingestion/webhooks/sources";

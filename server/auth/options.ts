@@ -3,8 +3,8 @@ import CredentialsProvider from "next-auth/providers/credentials";
 import { getDb } from "@/db/client";
 import type { UserRole } from "@/db/schema";
 import { cleanText } from "@/server/clean-input";
-import { env } from "@/server/env";
 import { reportError } from "@/server/errors";
+import { env } from "@/config/env";
 import { signIn } from "./sign-in";
 
 declare module "next-auth" {

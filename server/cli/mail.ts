@@ -5,8 +5,8 @@
 import fs from "node:fs";
 import { closeDb, getDb } from "@/db/client";
 import { connectDatabase } from "@/db/connect";
-import { env } from "@/server/env";
 import { reportError } from "@/server/errors";
+import { env } from "@/config/env";
 import { createImapPoller, imapConfig } from "@/server/ingestion/email/imap-poller";
 import { createSmtpReceiver } from "@/server/ingestion/email/smtp-receiver";
 import { processStuck } from "@/server/ingestion/pipeline";

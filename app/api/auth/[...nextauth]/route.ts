@@ -1,7 +1,7 @@
 import NextAuth from "next-auth";
 import { NextRequest } from "next/server";
 import { authOptions } from "@/server/auth/options";
-import { env } from "@/server/env";
+import { env } from "@/config/env";
 import { limitRequest } from "@/server/ingestion/http";
 
 const nextAuth = NextAuth(authOptions);

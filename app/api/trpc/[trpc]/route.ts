@@ -1,7 +1,7 @@
 import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
 import { getSessionUser } from "@/server/auth/session";
 import { hasRole } from "@/server/auth/roles";
-import { env } from "@/server/env";
+import { env } from "@/config/env";
 import { limitRequest } from "@/server/ingestion/http";
 import { createContext } from "@/server/trpc/init";
 import { appRouter } from "@/server/trpc/root";
