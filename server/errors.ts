@@ -55,6 +55,11 @@ export function isDatabaseUnavailable(err: unknown): boolean {
   return causes(err).some((e) => DB_DOWN.has(String(field(e, "code") ?? "")) || (e instanceof AppError && e.code === "UNAVAILABLE"));
 }
 
+/** True for any error that came from the database driver (whose message may quote a query and its values). */
+export function isDatabaseError(err: unknown): boolean {
+  return isDatabaseUnavailable(err) || causes(err).some((e) => typeof field(e, "severity") === "string" && typeof field(e, "code") === "string");
+}
+
 export interface ErrorReport {
   /** Short id shown to the caller and written in the log line, so a report finds its log line. */
   id: string;

@@ -132,7 +132,14 @@ export class Learner {
       },
     );
     learner.unlisten = unlisten;
-    await firstLoad;
+    try {
+      await firstLoad;
+    } catch (err) {
+      // The caller disposes the embedder on failure: without this the LISTEN stayed, and after the database came
+      // back every reconnect reloaded into a disposed model ("Object is disposed"), for good.
+      await learner.stop();
+      throw err;
+    }
     return learner;
   }
 
@@ -229,7 +236,7 @@ export class Learner {
   /** Notices are applied one at a time, in commit order: that is what makes barrier() meaningful. */
   private enqueue(task: () => Promise<void>): Promise<void> {
     const next = this.queue.then(task, task);
-    this.queue = next.catch((err) => this.log(`[learner] ${(err as Error).stack ?? err}`));
+    this.queue = next.catch((err) => void reportError(`learner ${this.scope}`, err, this.log));
     return next;
   }
 
