@@ -18,6 +18,12 @@ export const env = createEnv({
     DESKLING_DATA_DIR: z.string().default(".data"),
     EMBEDDED_PG_PORT: z.coerce.number().int().min(1).max(65535).default(54329),
     PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+    // Interface the web server listens on: loopback unless told otherwise (put a TLS proxy in front, or set 0.0.0.0).
+    HOST: z.string().default("127.0.0.1"),
+    // Seconds a new database connection may take before requests fail with 503 (SMTP 451) instead of hanging.
+    DB_CONNECT_TIMEOUT_SECONDS: z.coerce.number().min(0.5).max(60).default(3),
+    // How often `npm start` restarts an embedded Postgres that stopped (back-off 1, 2, 4… s) before it gives up.
+    DB_MAX_RESTARTS: z.coerce.number().int().min(0).default(5),
     NEXTAUTH_URL: z.url().optional(),
     // Required by the web server; `npm start` generates one into the data folder when unset.
     NEXTAUTH_SECRET: z.string().min(32).optional(),
@@ -52,6 +58,12 @@ export const env = createEnv({
     IMAP_URL: z.string().optional(),
     IMAP_POLL_SECONDS: z.coerce.number().int().min(5).default(60),
     INGEST_MAX_BYTES: z.coerce.number().int().min(1024).default(10 * 1024 * 1024),
+    // Request bodies of tRPC calls and REST JSON updates (ticket text is capped at 50,000 characters).
+    JSON_MAX_BYTES: z.coerce.number().int().min(1024).default(1024 * 1024),
+    // A history file uploaded at Admin → Learning (the one large tRPC call; only an admin's session may send it).
+    IMPORT_MAX_BYTES: z.coerce.number().int().min(1024).default(64 * 1024 * 1024),
+    // Request bodies of /api/auth (a sign-in form is a few hundred bytes).
+    AUTH_MAX_BYTES: z.coerce.number().int().min(1024).default(16 * 1024),
     // Attachments stored per inbound email beyond which the rest stay only in the raw message.
     INGEST_MAX_ATTACHMENTS: z.coerce.number().int().min(0).default(20),
     // Comma-separated mailboxes the IMAP poller reads (IMAP_URL gives server and credentials).

@@ -5,6 +5,7 @@
 import fs from "node:fs";
 import { closeDb, getDb } from "@/db/client";
 import { connectDatabase } from "@/db/connect";
+import { reportError } from "@/server/errors";
 import { env } from "@/config/env";
 import { createImapPoller, imapConfig } from "@/server/ingestion/email/imap-poller";
 import { createSmtpReceiver } from "@/server/ingestion/email/smtp-receiver";
@@ -23,8 +24,9 @@ async function main() {
     log(`${signal}: stopping`);
     setTimeout(() => process.exit(1), 30_000).unref();
     // Receivers first, so nothing new arrives while the database closes.
-    for (const stop of stopping.reverse()) await stop().catch((e: Error) => log(`stop failed: ${e.message}`));
-    await closeDb();
+    for (const stop of stopping.reverse()) await stop().catch((e: Error) => log(`stop failed: ${e.name}`));
+    // Bounded: with the database down, closing its pool must not hold the shutdown.
+    await Promise.race([closeDb(), new Promise((r) => setTimeout(r, 3000).unref())]);
     if (embedded?.owned) await embedded.stop();
     process.exit(0);
   };
@@ -36,7 +38,7 @@ async function main() {
 
   const recovered = await processStuck(db);
   if (recovered) log(`processed ${recovered} item(s) stored before a restart`);
-  const sweep = setInterval(() => void processStuck(db).catch((e: Error) => log(`sweep failed: ${e.message}`)), 60_000);
+  const sweep = setInterval(() => void processStuck(db).catch((e: unknown) => reportError("mail sweep", e, log)), 60_000);
   stopping.push(async () => clearInterval(sweep));
 
   if (env.SMTP_PORT === 0) {

@@ -1,9 +1,9 @@
 import { and, eq, lt, sql } from "drizzle-orm";
 import type { Db, DbOrTx } from "@/db/client";
 import { rawInbound, tickets, type RawInbound, type RawInboundKind, type RawInboundStatus } from "@/db/schema";
-import { AppError } from "@/server/errors";
-import type { IngestAdapter, ProcessOutcome } from "./adapter";
-import { stripNul } from "./clean";
+import { cleanDeep, cleanText } from "@/server/clean-input";
+import { AppError, describeError, reportError } from "@/server/errors";
+import { RejectedInput, type IngestAdapter, type ProcessOutcome } from "./adapter";
 import { apiAdapter } from "./api/adapter";
 import { emailAdapter } from "./email/adapter";
 import { webhookAdapter } from "./webhooks/adapter";
@@ -43,7 +43,7 @@ export async function storeRaw(db: DbOrTx, item: RawItem): Promise<{ row: RawInb
       bytes: item.bytes,
       size: item.bytes.length,
       contentType: item.contentType ?? null,
-      meta: item.meta ?? {},
+      meta: cleanDeep(item.meta ?? {}),
       dedupeKey: item.dedupeKey ?? null,
     })
     .onConflictDoNothing()
@@ -64,10 +64,16 @@ function isUniqueViolation(err: unknown) {
   return typeof e === "object" && e !== null && (e as { code?: string }).code === "23505";
 }
 
+/**
+ * The reason stored on a failed item, shown to admins. Adapters throw our own errors (a missing field, an unknown
+ * ticket): their message is the reason. Anything else (a driver error quotes the statement and its values) is
+ * described by kind only, with the id of the log line.
+ */
 function describe(err: unknown) {
   const e = rootCause(err);
-  const text = e instanceof Error ? `${e.name === "Error" ? "" : `${e.name}: `}${e.message}` : String(e);
-  return stripNul(text).slice(0, 2000);
+  if (e instanceof AppError || e instanceof RejectedInput || (e instanceof Error && e.name === "ZodError")) return cleanText(e.message).slice(0, 2000);
+  const r = describeError(err);
+  return `${r.code}: ${r.detail} (error id ${r.id})`;
 }
 
 /**
@@ -93,7 +99,7 @@ export async function processRaw(db: Db, row: RawInbound): Promise<IngestResult>
       .update(rawInbound)
       .set({ status: "failed", error: failure ?? "unknown error", attempts: sql`${rawInbound.attempts} + 1`, processedAt: sql`now()` })
       .where(eq(rawInbound.id, row.id));
-    console.warn(`[ingest] ${row.kind} ${row.id} from ${row.source} failed: ${failure}`);
+    console.warn(`[ingest] ${row.kind} ${row.id} from ${row.source} failed (reason stored on the item)`);
     return { rawId: row.id, status: "failed", ticketId: null, ticketNumber: null, messageId: null, createdTicket: false, reason: failure ?? "unknown error", repeated: false };
   }
   await db
@@ -120,8 +126,8 @@ export async function ingest(db: Db, item: RawItem): Promise<IngestResult> {
       return { ...(await processRaw(db, row)), repeated };
     } catch (err) {
       // Stored is accepted: the sender must not retry. The sweep in the mail process finishes it later.
-      console.error(`[ingest] ${row.id} stored, processing deferred:`, err);
-      const reason = `processing deferred: ${describe(err)}`;
+      const r = reportError(`ingest ${row.id} stored, processing deferred`, err);
+      const reason = `processing deferred: ${r.code} (error id ${r.id})`;
       return { rawId: row.id, status: "received", ticketId: null, ticketNumber: null, messageId: null, createdTicket: false, reason, repeated };
     }
   }

@@ -2,6 +2,7 @@ import { eq } from "drizzle-orm";
 import { z } from "zod";
 import { getDb } from "@/db/client";
 import { customers, ticketPriority, tickets, ticketStatus } from "@/db/schema";
+import { cleanDeep } from "@/server/clean-input";
 import { env } from "@/config/env";
 import { AppError } from "@/server/errors";
 import { getTicket } from "@/server/tickets/get-ticket";
@@ -67,7 +68,7 @@ const listQuery = z.object({
 });
 
 export const listTicketsV1 = endpoint("tickets:read", "list tickets", async (req) => {
-  const q = listQuery.parse(Object.fromEntries(new URL(req.url).searchParams));
+  const q = listQuery.parse(cleanDeep(Object.fromEntries(new URL(req.url).searchParams)));
   return json(200, await listTickets(getDb(), q));
 });
 
@@ -106,7 +107,7 @@ export const updateTicketBody = z
 
 export const updateTicketV1 = endpoint("tickets:write", "update ticket", async (req, key, params) => {
   const t = await resolveTicket(params.id ?? "");
-  const patch = updateTicketBody.parse(parseJson(await readBodyLimited(req, 64 * 1024)));
+  const patch = updateTicketBody.parse(parseJson(await readBodyLimited(req, env.JSON_MAX_BYTES)));
   // An integration setting priority or category states a verified label, as an agent's edit does.
   const r = await updateTicketAndLearn(getDb(), { ticketId: t.id, actor: { kind: "api", label: `key:${key.name} (${key.prefix})` }, patch, source: "api" });
   return json(200, { changed: r.changed, fields: r.fields });

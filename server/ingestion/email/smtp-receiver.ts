@@ -1,6 +1,8 @@
 import type { AddressInfo } from "node:net";
 import { SMTPServer, type SMTPServerAddress, type SMTPServerSession } from "smtp-server";
 import type { Db } from "@/db/client";
+import { reportError } from "@/server/errors";
+import { databaseUp } from "@/server/health/database-up";
 import { ingest } from "../pipeline";
 
 export interface SmtpReceiverOptions {
@@ -34,6 +36,11 @@ export function createSmtpReceiver(opts: SmtpReceiverOptions) {
     ...(opts.tls ? { key: opts.tls.key, cert: opts.tls.cert } : {}),
     logger: false,
     maxClients: 100,
+    // Asked before the body is sent: while the database is down a sender is told to retry later at once,
+    // without transferring (up to INGEST_MAX_BYTES of) a message we could not store.
+    onMailFrom(_address: SMTPServerAddress, _session: SMTPServerSession, cb: (err?: Error | null) => void) {
+      databaseUp(opts.db).then((up) => cb(up ? null : smtpError(451, "4.3.0 Temporarily unable to accept mail, try again later")));
+    },
     onRcptTo(address: SMTPServerAddress, _session: SMTPServerSession, cb: (err?: Error | null) => void) {
       const domain = address.address.split("@").pop()?.toLowerCase() ?? "";
       if (domains.length && !domains.includes(domain)) return cb(smtpError(550, `5.1.1 <${address.address}>: no such mailbox here`));
@@ -69,14 +76,16 @@ export function createSmtpReceiver(opts: SmtpReceiverOptions) {
         }).then(
           (r) => cb(null, `2.0.0 Accepted as ${r.rawId} (${r.status})`),
           (err: unknown) => {
-            log(`could not store a message from ${session.remoteAddress}: ${(err as Error).message}`);
-            cb(smtpError(451, "4.3.0 Temporary failure storing the message, try again later"));
+            // Never the error's message: the driver's quotes the insert with the whole message as a parameter.
+            const r = reportError(`smtp from ${session.remoteAddress}`, err, log);
+            cb(smtpError(451, `4.3.0 Temporary failure storing the message, try again later (error id ${r.id})`));
           },
         );
       });
     },
   });
-  server.on("error", (err) => log(`error: ${err.message}`));
+  // Client socket errors (resets, TLS failures): the code says enough; the message may quote what the client sent.
+  server.on("error", (err: Error & { code?: string }) => log(`connection error: ${err.code ?? err.name}`));
 
   return {
     server,
