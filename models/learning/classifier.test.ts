@@ -74,9 +74,9 @@ describe("SoftmaxRegression", () => {
       }
     });
     gw.forEach((g, j) => (gw[j] = g + model.w[j]! / 10));
-    // The default tolerance bounds the mean gradient: 1e-5 x 9 rows on the summed one.
-    for (const g of [...gw, ...gb]) expect(Math.abs(g)).toBeLessThan(1e-4);
-    expect(model.fit!.gradientMax).toBeLessThan(1e-5);
+    // The default tolerance bounds the mean gradient: 1e-4 x 9 rows on the summed one.
+    for (const g of [...gw, ...gb]) expect(Math.abs(g)).toBeLessThan(9e-4);
+    expect(model.fit!.gradientMax).toBeLessThan(1e-4);
   });
 
   it("a warm start from the previous model reaches the same optimum in fewer iterations", () => {
