@@ -52,6 +52,8 @@ const options = JSON.parse(arg("options") ?? "{}") as Partial<ClassifierOptions>
 const variants = JSON.parse(arg("variants") ?? "{}") as Record<string, Partial<ClassifierOptions>>;
 const embedModel = arg("embed-model") ?? DEFAULT_EMBEDDING_MODEL;
 const finetune = process.argv.includes("--finetune");
+// Only fill the embedding cache (a slow, separate step on a busy machine).
+const embedOnly = process.argv.includes("--embed-only");
 const threads = Number(process.env.SLM_THREADS ?? 1);
 const log = (line: string) => console.error(`[bench:learner] ${line}`);
 
@@ -232,6 +234,7 @@ async function main() {
     const train = await loadSplit(name, "train");
     const test = await loadSplit(name, "test");
     log(`${name}: ${train.texts.length} train, ${test.texts.length} test rows, ${new Set(train.labels).size} labels`);
+    if (embedOnly) continue;
     const runs = await reference(name, train, test);
     const byK: Record<string, unknown> = {};
     for (const k of [...new Set(runs.map((r) => r.k))]) {

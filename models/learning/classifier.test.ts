@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { seededRandom } from "./random";
-import { calibrateMinSimilarity, ExampleClassifier, knnVotes, SoftmaxRegression, type Prediction } from "./classifier";
+import { calibrateMinSimilarity, ExampleClassifier, knnVotes, SoftmaxRegression, softmax, type Prediction } from "./classifier";
 import { VectorIndex } from "./vector-index";
 
 const DIMS = 16;
@@ -74,9 +74,9 @@ describe("SoftmaxRegression", () => {
       }
     });
     gw.forEach((g, j) => (gw[j] = g + model.w[j]! / 10));
-    // The default tolerance bounds the mean gradient: 1e-5 x 9 rows on the summed one.
-    for (const g of [...gw, ...gb]) expect(Math.abs(g)).toBeLessThan(1e-4);
-    expect(model.fit!.gradientMax).toBeLessThan(1e-5);
+    // The default tolerance bounds the mean gradient: 1e-4 x 9 rows on the summed one.
+    for (const g of [...gw, ...gb]) expect(Math.abs(g)).toBeLessThan(9e-4);
+    expect(model.fit!.gradientMax).toBeLessThan(1e-4);
   });
 
   it("a warm start from the previous model reaches the same optimum in fewer iterations", () => {
@@ -92,6 +92,42 @@ describe("SoftmaxRegression", () => {
     expect(warm.fit!.converged && fresh.fit!.converged).toBe(true);
     expect(warm.fit!.objective).toBeCloseTo(fresh.fit!.objective, 6);
     expect(warm.fit!.iterations).toBeLessThan(fresh.fit!.iterations);
+  });
+});
+
+describe("temperature from cross-validation", () => {
+  it("makes the confidence honest on rows the model never saw", () => {
+    const labels = ["a", "b", "c", "d", "e", "f"];
+    const sample = (n: number) => {
+      const flat = new Float32Array(n * DIMS);
+      const ys: string[] = [];
+      for (let i = 0; i < n; i++) {
+        flat.set(around(i % labels.length, 0.8), i * DIMS);
+        ys.push(labels[i % labels.length]!);
+      }
+      return { flat, ys };
+    };
+    const train = sample(5 * labels.length);
+    const test = sample(600);
+    // Expected calibration error of the top probability, 10 equal-width bins.
+    const ece = (model: SoftmaxRegression) => {
+      const bins = Array.from({ length: 10 }, () => ({ n: 0, right: 0, conf: 0 }));
+      test.ys.forEach((gold, i) => {
+        const p = softmax(model.scores(test.flat.subarray(i * DIMS, (i + 1) * DIMS)), 1).sort((x, y) => y.score - x.score)[0]!;
+        const bin = bins[Math.min(9, Math.floor(p.score * 10))]!;
+        bin.n++;
+        bin.conf += p.score;
+        if (p.label === gold) bin.right++;
+      });
+      return bins.reduce((sum, b) => sum + (b.n ? Math.abs(b.right - b.conf) : 0), 0) / test.ys.length;
+    };
+    const raw = SoftmaxRegression.train(train.flat, train.ys, DIMS, { calibrationFolds: 0 });
+    const calibrated = SoftmaxRegression.train(train.flat, train.ys, DIMS);
+    expect(raw.temperature).toBe(1);
+    // At C=10 and 5 examples per label the raw probabilities are too modest: the fitted temperature sharpens them.
+    expect(calibrated.temperature).toBeLessThan(1);
+    expect(ece(calibrated)).toBeLessThan(ece(raw) / 2);
+    expect(ece(calibrated)).toBeLessThan(0.1);
   });
 });
 

@@ -21,7 +21,7 @@ new Promise((resolve) => resolve(require(workerData.tsxApi).require(workerData.c
   parentPort.on("message", ({ id, vectors, labels, dims, options, warmStart }) => {
     try {
       const m = SoftmaxRegression.train(vectors, labels, dims, options, warmStart);
-      parentPort.postMessage({ id, state: { labels: m.labels, dims: m.dims, w: m.w, b: m.b } }, [m.w.buffer, m.b.buffer]);
+      parentPort.postMessage({ id, state: m.state }, [m.w.buffer, m.b.buffer]);
     } catch (err) {
       parentPort.postMessage({ id, error: String((err && err.stack) || err) });
     }
