@@ -92,6 +92,16 @@ export function describeError(err: unknown): ErrorReport {
   return { id, code: "INTERNAL", detail: [name, ...at].join(" ") };
 }
 
+/**
+ * An error's message when it is safe to show and store (our own errors, timeouts, a model's refusal); a driver
+ * error's kind and id instead, its message quoting a query and every value.
+ */
+export function safeMessage(err: unknown): string {
+  if (!isDatabaseError(err)) return err instanceof Error ? err.message : String(err);
+  const r = describeError(err);
+  return `${r.code}: ${r.detail} (error id ${r.id})`;
+}
+
 /** The message a caller gets for an unexpected error: nothing about the cause, the id to quote. */
 export function publicMessage(r: ErrorReport) {
   return r.code === "UNAVAILABLE"

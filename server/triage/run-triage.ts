@@ -7,6 +7,7 @@ import { triageTicket, TriageOutputError, type TriageCategory } from "@/models/t
 import { enqueueWriteback } from "@/server/ingestion/webhooks/writeback";
 import { DraftStreamPublisher, publish } from "@/server/realtime/publish";
 import { updateTicket } from "@/server/tickets/update-ticket";
+import { safeMessage } from "@/server/errors";
 
 /** What the learner knows about a ticket before the SLM sees it (server/learning/classify-for-triage.ts). */
 export interface TriageHintsResult {
@@ -120,7 +121,7 @@ export async function runTriage(deps: TriageDeps, payload: { ticketId: string; m
 
   const hints = await deps.hints?.({ ticketId: msg.ticketId, subject: msg.subject, text: msg.text }).catch((err) => {
     // The classifier helps; triage must not depend on it.
-    log(`[triage] hints unavailable: ${err instanceof Error ? err.message : String(err)}`);
+    log(`[triage] hints unavailable: ${safeMessage(err)}`);
     return null;
   });
 
@@ -160,7 +161,7 @@ export async function runTriage(deps: TriageDeps, payload: { ticketId: string; m
     if (!msg.ticketCategory && !r.flags.needsHuman) {
       // First triage of an uncategorised ticket files it; after that, categories are the agents' call.
       await updateTicket(db, { ticketId: msg.ticketId, actor: { kind: "system", label: `triage:${deps.modelVersion}` }, patch: { category: r.category } }).catch(
-        (err) => log(`[triage] could not file ticket ${msg.ticketId}: ${err instanceof Error ? err.message : String(err)}`),
+        (err) => log(`[triage] could not file ticket ${msg.ticketId}: ${safeMessage(err)}`),
       );
     }
   } catch (err) {
@@ -173,7 +174,7 @@ export async function runTriage(deps: TriageDeps, payload: { ticketId: string; m
       await publish(db, { type: "triage", ticketId: msg.ticketId, resultId, status: "queued" });
       throw new TriageAttemptError(err.message, { cause: err });
     } else {
-      const message = err instanceof Error ? err.message : String(err);
+      const message = safeMessage(err);
       const last = job.attempts >= job.maxAttempts;
       await finish("failed", { needsHuman: true, error: last ? `${message} (gave up after ${job.attempts} attempts)` : `${message} (attempt ${job.attempts} of ${job.maxAttempts}; retrying)` });
       throw new TriageAttemptError(message, { cause: err });
@@ -269,7 +270,7 @@ async function writeDraft(
   } catch (err) {
     await stream.end();
     // The triage itself is stored; a missing draft only means the agent writes the reply.
-    const message = err instanceof Error ? err.message : String(err);
+    const message = safeMessage(err);
     await db.update(triageResults).set({ draftError: message, updatedAt: new Date() }).where(eq(triageResults.id, t.resultId));
     deps.log?.(`[triage] draft for ${t.ticketId} failed: ${message}`);
   }
