@@ -36,7 +36,7 @@ export async function getDraftUse(db: Db, p: AnalyticsParams) {
     ${p.modelVersion ? sql`where model_version = ${p.modelVersion}` : sql``}
     group by 1 order by 1 nulls last`);
   return rows.map((r) => ({
-    modelVersion: r.model_version,
+    modelVersion: r.model_version ?? null,
     replies: num(r.replies)!,
     asIs: num(r.as_is)!,
     edited: num(r.edited)!,

@@ -27,6 +27,6 @@ export async function getSlaAtRisk(db: Db, p: AnalyticsParams) {
     select id, number, subject, priority, target, to_char((created_at + make_interval(mins => mins)) at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') as due_at
     from next
     where now() <= created_at + make_interval(mins => mins)
-      and now() >= created_at + make_interval(secs => mins * 60 * ${AT_RISK_SHARE})
+      and now() >= created_at + make_interval(secs => mins * 60 * ${AT_RISK_SHARE}::float8)
     order by created_at + make_interval(mins => mins)`);
 }
