@@ -4,7 +4,7 @@ import { eq } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
 import { getDb } from "@/db/client";
 import { categories, corrections, messages, modelVersions, slaPolicies, teams, ticketEvents, tickets, triageResults } from "@/db/schema";
-import { callerFor, makeUser } from "@/db/test/fixtures";
+import { callerFor, makeUser } from "@/test/db/fixtures";
 import { updateTicket } from "@/server/tickets/update-ticket";
 import { receiveMessage } from "@/server/tickets/receive-message";
 import { computeCost } from "./cost";

@@ -16,7 +16,7 @@ import { getSlaAtRisk } from "@/server/analytics/sla-at-risk";
 import { getSlaBreaches } from "@/server/analytics/sla-breaches";
 import { getTokenUsage } from "@/server/analytics/token-usage";
 import { VOLUME_DIMENSIONS, getVolume } from "@/server/analytics/volume";
-import { env } from "@/server/env";
+import { env } from "@/config/env";
 import { managerProcedure, router } from "../init";
 
 const count = z.number().int().min(0);
