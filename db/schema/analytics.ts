@@ -1,4 +1,4 @@
-import { index, pgTable, timestamp, uuid } from "drizzle-orm/pg-core";
+import { doublePrecision, index, integer, pgTable, text, timestamp, uuid } from "drizzle-orm/pg-core";
 import { ticketStatus, tickets } from "./tickets";
 
 /**
@@ -21,3 +21,25 @@ export const ticketEvents = pgTable(
 );
 
 export type TicketEvent = typeof ticketEvents.$inferSelect;
+
+/**
+ * Per-ticket figures the dashboard would otherwise recompute from every message on every view, kept current by
+ * triggers (migration 0008) as messages, status events and corrections are written, whatever verb writes them.
+ * Requester wait is accumulated as messages arrive: a customer message starts a wait when none is running, a public
+ * reply ends it; a wait still running is closed at query time by the solve.
+ */
+export const ticketStats = pgTable("ticket_stats", {
+  ticketId: uuid("ticket_id")
+    .primaryKey()
+    .references(() => tickets.id, { onDelete: "cascade" }),
+  firstReplyAt: timestamp("first_reply_at", { withTimezone: true }),
+  replies: integer("replies").notNull().default(0),
+  waitedSeconds: doublePrecision("waited_seconds").notNull().default(0),
+  waitStartedAt: timestamp("wait_started_at", { withTimezone: true }),
+  reopens: integer("reopens").notNull().default(0),
+  // The newest live category correction's final value: the agents' label the AI's category is judged against.
+  finalCategory: text("final_category"),
+  finalCategoryAt: timestamp("final_category_at", { withTimezone: true }),
+});
+
+export type TicketStats = typeof ticketStats.$inferSelect;

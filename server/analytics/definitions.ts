@@ -21,7 +21,7 @@ export const METRICS = {
   },
   firstReply: {
     label: "First reply time",
-    text: "From the ticket's creation to its first public reply (an agent's reply or one sent through the API; internal notes do not count), for tickets created in the range. Tickets without a reply are counted apart.",
+    text: "From the ticket's creation to its first public reply (an agent's reply or one sent through the API; internal notes do not count), for tickets created in the range; for imported history without messages, the ticket's recorded first response. Tickets without a reply are counted apart.",
   },
   resolution: {
     label: "Full resolution time",

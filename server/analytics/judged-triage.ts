@@ -3,12 +3,13 @@ import { inRange, SOLVED, ticketScope, versionScope, type AnalyticsParams } from
 
 /**
  * The common table behind the AI-quality queries: the latest finished triage of each ticket per model version in the
- * range, with the agents' final category: the newest category correction, else the category a solved ticket kept.
+ * range, with the agents' final category: the newest category correction (ticket_stats), else the category a solved
+ * ticket kept.
  * Not a query of its own; AI quality, confusions and the learning curve each select from it.
  */
 export const judgedTriage = (p: AnalyticsParams) => sql`
   judged as (
-    select tr.*, coalesce(fc.final_value, case when t.status in ${SOLVED} then t.category end) as final_label
+    select tr.*, coalesce(ts.final_category, case when t.status in ${SOLVED} then t.category end) as final_label
     from (
       select distinct on (r.ticket_id, r.model_version) r.ticket_id, r.model_version, r.category, r.created_at,
              (r.needs_human or r.status = 'needs_human') as needs_human
@@ -17,9 +18,5 @@ export const judgedTriage = (p: AnalyticsParams) => sql`
       order by r.ticket_id, r.model_version, r.created_at desc
     ) tr
     join tickets t on t.id = tr.ticket_id
-    left join lateral (
-      select c.final_value from corrections c
-      where c.ticket_id = tr.ticket_id and c.field = 'category' and c.scope = 'live'
-      order by c.created_at desc limit 1
-    ) fc on true
+    left join ticket_stats ts on ts.ticket_id = tr.ticket_id
   )`;

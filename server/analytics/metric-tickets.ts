@@ -1,6 +1,6 @@
 import { sql, type SQL } from "drizzle-orm";
 import type { Db } from "@/db/client";
-import { dayOf, inRange, num, SOLVED, ticketScope, type AnalyticsParams } from "./params";
+import { dayOf, FIRST_REPLY_AT, inRange, num, REOPENED, REPLIES, SOLVED, ticketScope, type AnalyticsParams } from "./params";
 
 export const DRILL_METRICS = ["created", "solved", "noReply", "reopened", "oneTouch", "breached", "needsHuman"] as const;
 export type DrillMetric = (typeof DRILL_METRICS)[number];
@@ -16,20 +16,17 @@ export interface DrillParams extends AnalyticsParams {
 }
 
 const solvedIn = (p: AnalyticsParams) => sql`t.status in ${SOLVED} and ${inRange(sql`t.resolved_at`, p)}`;
-const replies = sql`(select count(*) from messages m where m.ticket_id = t.id and m.direction = 'outbound')`;
-const firstReply = sql`(select min(m.created_at) from messages m where m.ticket_id = t.id and m.direction = 'outbound')`;
 
 /** Each drillable number's tickets: the same conditions as the query that counted them (see definitions.ts). */
 const CONDITION: Record<DrillMetric, (p: AnalyticsParams) => SQL> = {
   created: (p) => inRange(sql`t.created_at`, p),
   solved: solvedIn,
-  noReply: (p) => sql`${inRange(sql`t.created_at`, p)} and not exists (select 1 from messages m where m.ticket_id = t.id and m.direction = 'outbound')`,
-  reopened: (p) =>
-    sql`${solvedIn(p)} and exists (select 1 from ticket_events e where e.ticket_id = t.id and e.from_status in ${SOLVED} and e.to_status not in ${SOLVED})`,
-  oneTouch: (p) => sql`${solvedIn(p)} and ${replies} = 1`,
+  noReply: (p) => sql`${inRange(sql`t.created_at`, p)} and ${FIRST_REPLY_AT} is null`,
+  reopened: (p) => sql`${solvedIn(p)} and ${REOPENED}`,
+  oneTouch: (p) => sql`${solvedIn(p)} and ${REPLIES} = 1`,
   breached: (p) => sql`${inRange(sql`t.created_at`, p)} and exists (
     select 1 from sla_policies sp where sp.priority = t.priority and (
-      coalesce(${firstReply}, now()) > t.created_at + make_interval(mins => sp.first_reply_minutes)
+      coalesce(${FIRST_REPLY_AT}, now()) > t.created_at + make_interval(mins => sp.first_reply_minutes)
       or coalesce(case when t.status in ${SOLVED} then t.resolved_at end, now()) > t.created_at + make_interval(mins => sp.resolution_minutes)))`,
   needsHuman: () => sql`t.status not in ${SOLVED} and exists (
     select 1 from (select r.needs_human, r.status from triage_results r where r.ticket_id = t.id order by r.created_at desc limit 1) l
@@ -41,7 +38,7 @@ export async function listMetricTickets(db: Db, p: DrillParams) {
   const when = p.metric === "solved" ? sql`t.resolved_at` : sql`t.created_at`;
   const rows = await db.execute<Record<string, string | number | null>>(sql`
     select t.id, t.number, t.subject, t.status, t.priority, t.created_at, t.resolved_at, count(*) over () as total
-    from tickets t left join teams tm on tm.id = t.team_id
+    from tickets t left join teams tm on tm.id = t.team_id left join ticket_stats ts on ts.ticket_id = t.id
     where ${ticketScope(p)} and ${CONDITION[p.metric](p)}
       ${p.day ? sql`and ${dayOf(when, p)} = ${p.day}::date` : sql``}
       ${p.groupBy === "team" && p.group !== undefined ? sql`and coalesce(tm.name, 'No team') = ${p.group}` : sql``}

@@ -59,3 +59,15 @@ export const SOLVED = sql.raw(`('solved', 'closed')`);
 
 /** Postgres numerics and bigints arrive as strings; the dashboard wants numbers (null stays null). */
 export const num = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
+
+/**
+ * Per-ticket figures from the ticket_stats rollup (join `left join ticket_stats ts on ts.ticket_id = t.id`). The first
+ * reply falls back to the ticket's recorded first response: imported history and the demo carry only that.
+ */
+export const FIRST_REPLY_AT = sql.raw(`coalesce(ts.first_reply_at, t.first_response_at)`);
+export const REPLIES = sql.raw(`coalesce(ts.replies, 0)`);
+export const REOPENED = sql.raw(`coalesce(ts.reopens, 0) > 0`);
+/** Minutes the requester waited, a wait still running when the ticket was solved closed by the solve. */
+export const REQUESTER_WAIT_MIN = sql.raw(
+  `(coalesce(ts.waited_seconds, 0) + case when ts.wait_started_at < t.resolved_at then extract(epoch from t.resolved_at - ts.wait_started_at) else 0 end) / 60`,
+);

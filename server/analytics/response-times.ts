@@ -1,6 +1,6 @@
 import { sql } from "drizzle-orm";
 import type { Db } from "@/db/client";
-import { inRange, num, SOLVED, ticketScope, type AnalyticsParams } from "./params";
+import { FIRST_REPLY_AT, inRange, num, REOPENED, REPLIES, SOLVED, ticketScope, type AnalyticsParams } from "./params";
 
 export interface SpeedRow {
   /** "all", or the group it describes. */
@@ -26,22 +26,16 @@ const minutes = (a: string, b: string) => sql.raw(`extract(epoch from (${a} - ${
  */
 export async function getResponseTimes(db: Db, p: AnalyticsParams): Promise<SpeedRow[]> {
   const rows = await db.execute<Record<string, string | null>>(sql`
-    with scoped as (
-      select t.id, t.created_at, t.resolved_at, t.priority::text as priority, coalesce(tm.name, 'No team') as team,
+    with facts as (
+      select t.created_at, t.resolved_at, t.priority::text as priority, coalesce(tm.name, 'No team') as team,
+             ${FIRST_REPLY_AT} as first_at, ${REPLIES} as replies, ${REOPENED} as reopened,
              ${inRange(sql`t.created_at`, p)} as created_in,
              (t.status in ${SOLVED} and coalesce(${inRange(sql`t.resolved_at`, p)}, false)) as solved_in
-      from tickets t left join teams tm on tm.id = t.team_id
+      from tickets t
+      left join teams tm on tm.id = t.team_id
+      left join ticket_stats ts on ts.ticket_id = t.id
       where ${ticketScope(p)}
         and (${inRange(sql`t.created_at`, p)} or (t.status in ${SOLVED} and ${inRange(sql`t.resolved_at`, p)}))
-    ),
-    facts as (
-      select s.*, rep.first_at, rep.n as replies,
-             exists (select 1 from ticket_events e where e.ticket_id = s.id
-                       and e.from_status in ${SOLVED} and e.to_status not in ${SOLVED}) as reopened
-      from scoped s
-      left join lateral (
-        select min(m.created_at) as first_at, count(*) as n from messages m where m.ticket_id = s.id and m.direction = 'outbound'
-      ) rep on true
     )
     select case when grouping(team) = 0 then 'team' when grouping(priority) = 0 then 'priority' else 'all' end as group_by,
            coalesce(case when grouping(team) = 0 then team end, case when grouping(priority) = 0 then priority end, 'all') as grp,

@@ -1,6 +1,6 @@
 import { sql } from "drizzle-orm";
 import type { Db } from "@/db/client";
-import { SOLVED, ticketScope, type AnalyticsParams } from "./params";
+import { FIRST_REPLY_AT, SOLVED, ticketScope, type AnalyticsParams } from "./params";
 
 /** Share of a target's time used beyond which an unsolved ticket counts as at risk. */
 export const AT_RISK_SHARE = 0.75;
@@ -13,9 +13,9 @@ export async function getSlaAtRisk(db: Db, p: AnalyticsParams) {
   return db.execute<{ id: string; number: number; subject: string; priority: string; target: "first_reply" | "resolution"; due_at: string }>(sql`
     with open as (
       select t.id, t.number, t.subject, t.priority::text as priority, t.created_at,
-             exists (select 1 from messages m where m.ticket_id = t.id and m.direction = 'outbound') as replied,
+             ${FIRST_REPLY_AT} is not null as replied,
              sp.first_reply_minutes, sp.resolution_minutes
-      from tickets t join sla_policies sp on sp.priority = t.priority
+      from tickets t join sla_policies sp on sp.priority = t.priority left join ticket_stats ts on ts.ticket_id = t.id
       where ${ticketScope(p)} and t.status not in ${SOLVED}
     ),
     next as (

@@ -1,6 +1,6 @@
 import { sql } from "drizzle-orm";
 import type { Db } from "@/db/client";
-import { inRange, num, SOLVED, ticketScope, type AnalyticsParams } from "./params";
+import { FIRST_REPLY_AT, inRange, num, SOLVED, ticketScope, type AnalyticsParams } from "./params";
 
 /**
  * SLA outcome of the tickets created in the range, per priority (only priorities with a policy): first-reply and
@@ -10,11 +10,11 @@ export async function getSlaBreaches(db: Db, p: AnalyticsParams) {
   const rows = await db.execute<Record<string, string | null>>(sql`
     with facts as (
       select t.priority::text as priority,
-             coalesce((select min(m.created_at) from messages m where m.ticket_id = t.id and m.direction = 'outbound'), now())
+             coalesce(${FIRST_REPLY_AT}, now())
                > t.created_at + make_interval(mins => sp.first_reply_minutes) as first_breached,
              coalesce(case when t.status in ${SOLVED} then t.resolved_at end, now())
                > t.created_at + make_interval(mins => sp.resolution_minutes) as resolution_breached
-      from tickets t join sla_policies sp on sp.priority = t.priority
+      from tickets t join sla_policies sp on sp.priority = t.priority left join ticket_stats ts on ts.ticket_id = t.id
       where ${ticketScope(p)} and ${inRange(sql`t.created_at`, p)}
     )
     select coalesce(priority, 'all') as priority, count(*) as tickets,
