@@ -84,12 +84,14 @@ BEGIN
 END
 $$;--> statement-breakpoint
 CREATE TRIGGER "corrections_ticket_stats" AFTER INSERT ON "corrections" FOR EACH ROW EXECUTE FUNCTION "ticket_stats_on_correction"();--> statement-breakpoint
--- The rollup of what exists already (the same rules, over the stored messages and corrections).
-INSERT INTO "ticket_stats" ("ticket_id", "first_reply_at", "replies", "waited_seconds", "wait_started_at", "final_category", "final_category_at")
+-- The rollup's definition in one place: recomputed from a ticket's messages, events and corrections. The insert
+-- triggers above apply the same rules one row at a time; this serves edits of history and the first fill.
+CREATE FUNCTION "refresh_ticket_stats"(ids uuid[]) RETURNS void LANGUAGE sql AS $$
+INSERT INTO "ticket_stats" ("ticket_id", "first_reply_at", "replies", "waited_seconds", "wait_started_at", "reopens", "final_category", "final_category_at")
 WITH m AS (
   SELECT "ticket_id", "direction", "created_at",
          count(*) FILTER (WHERE "direction" = 'outbound') OVER (PARTITION BY "ticket_id" ORDER BY "created_at", "id") AS k
-  FROM "messages" WHERE "direction" <> 'note'
+  FROM "messages" WHERE "direction" <> 'note' AND "ticket_id" = ANY(ids)
 ), runs AS (
   SELECT "ticket_id", k, min("created_at") AS started FROM m WHERE "direction" = 'inbound' GROUP BY 1, 2
 ), replies AS (
@@ -100,13 +102,32 @@ WITH m AS (
   FROM runs r LEFT JOIN replies rp ON rp."ticket_id" = r."ticket_id" AND rp.k = r.k + 1 GROUP BY 1
 ), firsts AS (
   SELECT "ticket_id", min("created_at") AS first_at, count(*) AS n FROM replies GROUP BY 1
+), reopens AS (
+  SELECT "ticket_id", count(*) AS n FROM "ticket_events"
+  WHERE "ticket_id" = ANY(ids) AND "from_status" IN ('solved', 'closed') AND "to_status" NOT IN ('solved', 'closed') GROUP BY 1
 ), finals AS (
   SELECT DISTINCT ON ("ticket_id") "ticket_id", "final_value", "created_at" FROM "corrections"
-  WHERE "field" = 'category' AND "scope" = 'live' AND "ticket_id" IS NOT NULL ORDER BY "ticket_id", "created_at" DESC
+  WHERE "field" = 'category' AND "scope" = 'live' AND "ticket_id" = ANY(ids) ORDER BY "ticket_id", "created_at" DESC
 )
-SELECT t."id", f.first_at, coalesce(f.n, 0), coalesce(w.waited, 0), w.open_since, c."final_value", c."created_at"
+SELECT t."id", f.first_at, coalesce(f.n, 0), coalesce(w.waited, 0), w.open_since, coalesce(e.n, 0), c."final_value", c."created_at"
 FROM "tickets" t
 LEFT JOIN firsts f ON f."ticket_id" = t."id"
 LEFT JOIN waits w ON w."ticket_id" = t."id"
+LEFT JOIN reopens e ON e."ticket_id" = t."id"
 LEFT JOIN finals c ON c."ticket_id" = t."id"
-WHERE f."ticket_id" IS NOT NULL OR w."ticket_id" IS NOT NULL OR c."ticket_id" IS NOT NULL;
+WHERE t."id" = ANY(ids)
+ON CONFLICT ("ticket_id") DO UPDATE SET
+  "first_reply_at" = EXCLUDED."first_reply_at", "replies" = EXCLUDED."replies", "waited_seconds" = EXCLUDED."waited_seconds",
+  "wait_started_at" = EXCLUDED."wait_started_at", "reopens" = EXCLUDED."reopens",
+  "final_category" = EXCLUDED."final_category", "final_category_at" = EXCLUDED."final_category_at";
+$$;--> statement-breakpoint
+-- A message moved in time (the demo seed dates its history) or to another ticket: recompute both.
+CREATE FUNCTION "ticket_stats_on_message_change"() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  PERFORM "refresh_ticket_stats"(ARRAY[OLD."ticket_id", NEW."ticket_id"]);
+  RETURN NULL;
+END
+$$;--> statement-breakpoint
+CREATE TRIGGER "messages_ticket_stats_change" AFTER UPDATE OF "created_at", "direction", "ticket_id" ON "messages"
+  FOR EACH ROW EXECUTE FUNCTION "ticket_stats_on_message_change"();--> statement-breakpoint
+SELECT "refresh_ticket_stats"(ARRAY(SELECT "id" FROM "tickets"));

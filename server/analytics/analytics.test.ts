@@ -1,9 +1,9 @@
 import fs from "node:fs";
 import { randomUUID } from "node:crypto";
-import { eq } from "drizzle-orm";
+import { eq, inArray, sql } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
 import { getDb } from "@/db/client";
-import { categories, corrections, messages, modelVersions, slaPolicies, teams, ticketEvents, tickets, triageResults } from "@/db/schema";
+import { categories, corrections, messages, modelVersions, slaPolicies, teams, ticketEvents, ticketStats, tickets, triageResults } from "@/db/schema";
 import { callerFor, makeUser } from "@/test/db/fixtures";
 import { updateTicket } from "@/server/tickets/update-ticket";
 import { receiveMessage } from "@/server/tickets/receive-message";
@@ -274,6 +274,20 @@ describe("status history", () => {
     expect(after).toMatchObject({ status: "open", resolvedAt: null });
     const events = await db.select().from(ticketEvents).where(eq(ticketEvents.ticketId, first.ticketId)).orderBy(ticketEvents.createdAt);
     expect(events.map((e) => [e.fromStatus, e.toStatus])).toEqual([["new", "solved"], ["solved", "open"]]);
+  });
+});
+
+describe("ticket_stats rollup", () => {
+  it("kept message by message, equals its recomputation from the stored history", async () => {
+    const ticketIds = Object.values(ids);
+    const read = () => db.select().from(ticketStats).where(inArray(ticketStats.ticketId, ticketIds)).orderBy(ticketStats.ticketId);
+    const incremental = await read();
+    expect(incremental.find((r) => r.ticketId === ids.T2)).toMatchObject({ replies: 2, waitedSeconds: 90 * 60, reopens: 1, finalCategory: Y });
+    await db.execute(sql`select refresh_ticket_stats(${`{${ticketIds.join(",")}}`}::uuid[])`);
+    // The recomputation also writes an all-zero row for a ticket without messages (T9); the rest must be unchanged.
+    const recomputed = await read();
+    expect(recomputed.filter((r) => incremental.some((i) => i.ticketId === r.ticketId))).toEqual(incremental);
+    expect(recomputed.find((r) => r.ticketId === ids.T9)).toMatchObject({ replies: 0, waitedSeconds: 0, firstReplyAt: null });
   });
 });
 
