@@ -3,7 +3,8 @@
  * results, corrections, sent replies (a share from AI drafts) and reopens, seeded with generate_series into a
  * throwaway database (a temporary embedded Postgres, or a new database on DATABASE_URL's server). Prints one JSON
  * object: p50/p95 of each query over the default 30-day view and over the whole year, and the whole page's data
- * (every query at once, as the page asks for it). Knobs: BENCH_TICKETS (100000), BENCH_RUNS (15).
+ * (every query at once, as the page asks for it). Knobs: BENCH_TICKETS (100000), BENCH_RUNS (15), BENCH_KEEP=1 keeps
+ * the database (on DATABASE_URL's server) to look at plans.
  */
 import fs from "node:fs";
 import net from "node:net";
@@ -32,6 +33,7 @@ import { getSlaBreaches } from "@/server/analytics/sla-breaches";
 import { getTokenUsage } from "@/server/analytics/token-usage";
 import { getVolume } from "@/server/analytics/volume";
 
+const KEEP = !!process.env.BENCH_KEEP;
 const TICKETS = Number(process.env.BENCH_TICKETS ?? 100_000);
 const RUNS = Number(process.env.BENCH_RUNS ?? 15);
 const log = (l: string) => process.stderr.write(`[bench] ${l}\n`);
@@ -221,6 +223,11 @@ async function main() {
     console.log(JSON.stringify(result, null, 2));
   } finally {
     await db.$sql.end({ timeout: 5 });
+    if (external && !KEEP) {
+      const admin = createDb(serverUrl, { max: 1 });
+      await admin.execute(sql.raw(`drop database if exists "${name}"`));
+      await admin.$sql.end({ timeout: 5 });
+    } else if (external) log(`kept ${url}`);
     await embedded?.stop();
     if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
   }

@@ -16,7 +16,8 @@ export async function getAiLearningCurve(db: Db, p: AnalyticsParams) {
              count(*) filter (where final_label = category) as correct
       from judged group by 1, 2
     ),
-    labels as (
+    -- Materialized: read once by every week's lookup below, not re-aggregated per row.
+    labels as materialized (
       select week, sum(n) over (order by week) as so_far
       from (
         select date_trunc('week', c.created_at at time zone ${p.tz})::date as week, count(*) as n

@@ -3,7 +3,7 @@
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { useSearchParams } from "next/navigation";
 import { useMemo, useState, type ReactNode } from "react";
-import { Bar, BarChart, CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
+import { Bar, BarChart, CartesianGrid, ComposedChart, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
 import { useTRPC } from "@/components/layout/trpc-provider";
 import { Card } from "@/components/ui/card";
 import { Input, Select } from "@/components/ui/input";
@@ -64,7 +64,7 @@ export function AnalyticsDashboard({ definitions, now }: { definitions: Definiti
   const waitAll = wait.data?.find((r) => r.groupBy === "all");
   const slaAll = sla.data?.find((r) => r.priority === "all");
   const open = (d: Drill) => setDrill(d);
-  const byPriority = (speed.data ?? []).filter((r) => r.groupBy === "priority");
+  const byPriority = (speed.data ?? []).filter((r) => r.groupBy === "priority").sort((a, b) => PRIORITY_ORDER.indexOf(a.group) - PRIORITY_ORDER.indexOf(b.group));
   const byTeam = (speed.data ?? []).filter((r) => r.groupBy === "team");
   const versions = [...new Set((curve.data ?? []).map((c) => c.modelVersion))];
   const weeks = useMemo(() => {
@@ -89,10 +89,10 @@ export function AnalyticsDashboard({ definitions, now }: { definitions: Definiti
         <Card>
           <form className="flex flex-wrap items-end gap-2 px-3 py-2.5" aria-label="Filters" onSubmit={(e) => e.preventDefault()}>
             <Filter label="From">
-              <Input type="date" className="h-7 w-36 text-xs" value={p.from} max={p.to} onChange={(e) => e.target.value && navigate({ from: e.target.value })} />
+              <Input type="date" className="h-7 w-32 text-xs" value={p.from} max={p.to} onChange={(e) => e.target.value && navigate({ from: e.target.value })} />
             </Filter>
             <Filter label="To">
-              <Input type="date" className="h-7 w-36 text-xs" value={p.to} min={p.from} onChange={(e) => e.target.value && navigate({ to: e.target.value })} />
+              <Input type="date" className="h-7 w-32 text-xs" value={p.to} min={p.from} onChange={(e) => e.target.value && navigate({ to: e.target.value })} />
             </Filter>
             <div role="group" aria-label="Range presets" className="flex items-center gap-1">
               {PRESETS.map((r) => {
@@ -113,14 +113,14 @@ export function AnalyticsDashboard({ definitions, now }: { definitions: Definiti
               })}
             </div>
             <Filter label="Time zone">
-              <Select className="h-7 w-auto text-xs" value={p.tz} onChange={(e) => navigate({ tz: e.target.value })}>
+              <Select className="h-7 w-36 text-xs" value={p.tz} onChange={(e) => navigate({ tz: e.target.value })}>
                 {[...new Set([p.tz, ...ZONES])].map((z) => (
                   <option key={z}>{z}</option>
                 ))}
               </Select>
             </Filter>
             <Filter label="Team">
-              <Select className="h-7 w-auto text-xs" value={p.team} onChange={(e) => navigate({ team: e.target.value })}>
+              <Select className="h-7 w-36 text-xs" value={p.team} onChange={(e) => navigate({ team: e.target.value })}>
                 <option value="">All teams</option>
                 {options.data?.teams.map((t) => (
                   <option key={t.id} value={t.id}>
@@ -130,7 +130,7 @@ export function AnalyticsDashboard({ definitions, now }: { definitions: Definiti
               </Select>
             </Filter>
             <Filter label="Agent">
-              <Select className="h-7 w-auto text-xs" value={p.agent} onChange={(e) => navigate({ agent: e.target.value })}>
+              <Select className="h-7 w-36 text-xs" value={p.agent} onChange={(e) => navigate({ agent: e.target.value })}>
                 <option value="">All agents</option>
                 {options.data?.agents.map((a) => (
                   <option key={a.id} value={a.id}>
@@ -140,7 +140,7 @@ export function AnalyticsDashboard({ definitions, now }: { definitions: Definiti
               </Select>
             </Filter>
             <Filter label="Channel">
-              <Select className="h-7 w-auto text-xs" value={p.channel} onChange={(e) => navigate({ channel: e.target.value as DashboardParams["channel"] })}>
+              <Select className="h-7 w-32 text-xs" value={p.channel} onChange={(e) => navigate({ channel: e.target.value as DashboardParams["channel"] })}>
                 <option value="">All channels</option>
                 {CHANNELS.map((c) => (
                   <option key={c}>{c}</option>
@@ -148,7 +148,7 @@ export function AnalyticsDashboard({ definitions, now }: { definitions: Definiti
               </Select>
             </Filter>
             <Filter label="Model version">
-              <Select className="h-7 max-w-56 text-xs" value={p.model} onChange={(e) => navigate({ model: e.target.value })}>
+              <Select className="h-7 w-44 text-xs" value={p.model} onChange={(e) => navigate({ model: e.target.value })}>
                 <option value="">All versions</option>
                 {[...new Set([...(p.model ? [p.model] : []), ...(options.data?.modelVersions ?? [])])].map((v) => (
                   <option key={v}>{v}</option>
@@ -205,7 +205,7 @@ export function AnalyticsDashboard({ definitions, now }: { definitions: Definiti
             }
             chart={
               <ResponsiveContainer>
-                <BarChart data={days} margin={{ top: 4, right: 8, bottom: 0, left: -12 }}>
+                <ComposedChart data={days} margin={{ top: 4, right: 8, bottom: 0, left: -12 }}>
                   <CartesianGrid stroke="#e4e4e7" vertical={false} />
                   <XAxis dataKey="day" tickFormatter={shortDay} tick={axis} minTickGap={16} />
                   <YAxis allowDecimals={false} tick={axis} />
@@ -213,6 +213,7 @@ export function AnalyticsDashboard({ definitions, now }: { definitions: Definiti
                   <Legend wrapperStyle={{ fontSize: 11 }} />
                   {keys.map((k, i) => (
                     <Bar
+                      isAnimationActive={false}
                       key={k}
                       dataKey={k}
                       stackId="created"
@@ -221,8 +222,8 @@ export function AnalyticsDashboard({ definitions, now }: { definitions: Definiti
                       onClick={(d: { payload?: { day?: string } }) => d.payload?.day && open({ title: `Created on ${d.payload.day}`, metric: "created", day: d.payload.day })}
                     />
                   ))}
-                  <Line dataKey="solved" name="solved" stroke="#000" strokeDasharray="4 2" dot={false} />
-                </BarChart>
+                  <Line isAnimationActive={false} dataKey="solved" name="solved" stroke="#000" strokeDasharray="4 2" dot={false} />
+                </ComposedChart>
               </ResponsiveContainer>
             }
           />
@@ -244,7 +245,7 @@ export function AnalyticsDashboard({ definitions, now }: { definitions: Definiti
                   <XAxis dataKey="day" tickFormatter={shortDay} tick={axis} minTickGap={16} />
                   <YAxis allowDecimals={false} tick={axis} />
                   <Tooltip labelFormatter={(d) => shortDay(String(d))} />
-                  <Line dataKey="open" name="open" stroke={PALETTE[0]} strokeWidth={2} dot={false} />
+                  <Line isAnimationActive={false} dataKey="open" name="open" stroke={PALETTE[0]} strokeWidth={2} dot={false} />
                 </LineChart>
               </ResponsiveContainer>
             }
@@ -282,7 +283,7 @@ export function AnalyticsDashboard({ definitions, now }: { definitions: Definiti
             </DrillNumber>
           </Kpi>
         </div>
-        <div className="grid gap-3 lg:grid-cols-2">
+        <div className="grid gap-3 lg:grid-cols-[minmax(0,5fr)_minmax(0,7fr)]">
           <ChartCard
             title="Median first reply and resolution by priority (hours)"
             definition={`${definitions.firstReply.text} ${definitions.resolution.text}`}
@@ -302,8 +303,8 @@ export function AnalyticsDashboard({ definitions, now }: { definitions: Definiti
                   <YAxis tick={axis} />
                   <Tooltip />
                   <Legend wrapperStyle={{ fontSize: 11 }} />
-                  <Bar dataKey="firstReply" name="first reply (h)" fill={PALETTE[0]} />
-                  <Bar dataKey="resolution" name="resolution (h)" fill={PALETTE[1]} />
+                  <Bar isAnimationActive={false} dataKey="firstReply" name="first reply (h)" fill={PALETTE[0]} />
+                  <Bar isAnimationActive={false} dataKey="resolution" name="resolution (h)" fill={PALETTE[1]} />
                 </BarChart>
               </ResponsiveContainer>
             }
@@ -446,7 +447,7 @@ export function AnalyticsDashboard({ definitions, now }: { definitions: Definiti
                   <Tooltip />
                   <Legend wrapperStyle={{ fontSize: 11 }} />
                   {versions.map((v, i) => (
-                    <Line key={v} dataKey={v} stroke={PALETTE[i % PALETTE.length]} strokeWidth={2} dot={false} connectNulls />
+                    <Line isAnimationActive={false} key={v} dataKey={v} stroke={PALETTE[i % PALETTE.length]} strokeWidth={2} dot={false} connectNulls />
                   ))}
                 </LineChart>
               </ResponsiveContainer>
@@ -477,10 +478,10 @@ export function AnalyticsDashboard({ definitions, now }: { definitions: Definiti
                   <YAxis type="category" dataKey="version" tick={axis} width={120} tickFormatter={(v: string) => (v.length > 18 ? `…${v.slice(-17)}` : v)} />
                   <Tooltip />
                   <Legend wrapperStyle={{ fontSize: 11 }} />
-                  <Bar dataKey="asIs" name="as is" stackId="u" fill={PALETTE[2]} />
-                  <Bar dataKey="edited" name="edited" stackId="u" fill={PALETTE[0]} />
-                  <Bar dataKey="discarded" name="discarded" stackId="u" fill={PALETTE[3]} />
-                  <Bar dataKey="scratch" name="from scratch" stackId="u" fill="#a1a1aa" />
+                  <Bar isAnimationActive={false} dataKey="asIs" name="as is" stackId="u" fill={PALETTE[2]} />
+                  <Bar isAnimationActive={false} dataKey="edited" name="edited" stackId="u" fill={PALETTE[0]} />
+                  <Bar isAnimationActive={false} dataKey="discarded" name="discarded" stackId="u" fill={PALETTE[3]} />
+                  <Bar isAnimationActive={false} dataKey="scratch" name="from scratch" stackId="u" fill="#a1a1aa" />
                 </BarChart>
               </ResponsiveContainer>
             }
@@ -551,9 +552,9 @@ export function AnalyticsDashboard({ definitions, now }: { definitions: Definiti
                 <YAxis tick={axis} />
                 <Tooltip />
                 <Legend wrapperStyle={{ fontSize: 11 }} />
-                <Bar dataKey="p50" name="triage p50 (s)" fill={PALETTE[0]} />
-                <Bar dataKey="p95" name="triage p95 (s)" fill={PALETTE[4]} />
-                <Bar dataKey="wait" name="queue wait p50 (s)" fill={PALETTE[1]} />
+                <Bar isAnimationActive={false} dataKey="p50" name="triage p50 (s)" fill={PALETTE[0]} />
+                <Bar isAnimationActive={false} dataKey="p95" name="triage p95 (s)" fill={PALETTE[4]} />
+                <Bar isAnimationActive={false} dataKey="wait" name="queue wait p50 (s)" fill={PALETTE[1]} />
               </BarChart>
             </ResponsiveContainer>
           }
@@ -593,6 +594,7 @@ export function AnalyticsDashboard({ definitions, now }: { definitions: Definiti
   );
 }
 
+const PRIORITY_ORDER = ["urgent", "high", "normal", "low"];
 const hours = (m: number | null) => (m === null ? null : Math.round((m / 60) * 10) / 10);
 const sec = (ms: number | null) => (ms === null ? null : Math.round(ms / 100) / 10);
 const round = (n: number | null) => (n === null ? null : Math.round(n * 10) / 10);

@@ -16,4 +16,4 @@ export function fmtMinutes(m: number | null | undefined) {
 export const fmtMs = (ms: number | null | undefined) =>
   ms === null || ms === undefined ? "—" : ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(1)} s`;
 
-export const fmtMoney = (n: number) => `$${n < 10 ? n.toFixed(n < 0.1 ? 4 : 2) : Math.round(n).toLocaleString("en")}`;
+export const fmtMoney = (n: number) => (n === 0 ? "$0" : `$${n < 10 ? n.toFixed(n < 0.1 ? 4 : 2) : Math.round(n).toLocaleString("en")}`);
