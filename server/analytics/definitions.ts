@@ -13,7 +13,7 @@ export const METRICS = {
   },
   backlog: {
     label: "Open backlog",
-    text: "Tickets created by the end of the day and not yet finally solved then. Uses each ticket's final solve, so a ticket solved and later reopened counts as open in between.",
+    text: "Tickets created by the end of the day and not yet finally solved then: a ticket counts as open from its creation to its final solve, including any time it spent solved before a reopen.",
   },
   needsHumanQueue: {
     label: "Needs-human queue",
