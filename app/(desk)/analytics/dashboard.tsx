@@ -140,7 +140,7 @@ export function AnalyticsDashboard({ definitions, now }: { definitions: Definiti
               </Select>
             </Filter>
             <Filter label="Channel">
-              <Select className="h-7 w-32 text-xs" value={p.channel} onChange={(e) => navigate({ channel: e.target.value as DashboardParams["channel"] })}>
+              <Select className="h-7 w-36 text-xs" value={p.channel} onChange={(e) => navigate({ channel: e.target.value as DashboardParams["channel"] })}>
                 <option value="">All channels</option>
                 {CHANNELS.map((c) => (
                   <option key={c}>{c}</option>
