@@ -92,19 +92,20 @@ WITH wanted AS (
   -- A set to join, not a per-row array scan: that is quadratic on a first fill of 100k tickets.
   SELECT DISTINCT unnest(ids) AS id
 ), m AS (
-  SELECT "ticket_id", "direction", "created_at",
-         count(*) FILTER (WHERE "direction" = 'outbound') OVER (PARTITION BY "ticket_id" ORDER BY "created_at", "id") AS k
+  -- One ordered pass, no self-join: a customer message right after a reply (or opening the ticket) starts a wait,
+  -- which the next reply ends; a wait with no reply after it is still running.
+  SELECT "ticket_id", "direction", "created_at", lag("direction") OVER w AS prev,
+         min("created_at") FILTER (WHERE "direction" = 'outbound') OVER (w ROWS BETWEEN CURRENT ROW AND UNBOUNDED FOLLOWING) AS next_reply
   FROM "messages" WHERE "direction" <> 'note' AND "ticket_id" IN (SELECT id FROM wanted)
-), runs AS (
-  SELECT "ticket_id", k, min("created_at") AS started FROM m WHERE "direction" = 'inbound' GROUP BY 1, 2
-), replies AS (
-  SELECT "ticket_id", k, "created_at" FROM m WHERE "direction" = 'outbound'
-), waits AS (
-  SELECT r."ticket_id", coalesce(sum(extract(epoch FROM rp."created_at" - r.started)) FILTER (WHERE rp."created_at" IS NOT NULL), 0) AS waited,
-         max(r.started) FILTER (WHERE rp."created_at" IS NULL) AS open_since
-  FROM runs r LEFT JOIN replies rp ON rp."ticket_id" = r."ticket_id" AND rp.k = r.k + 1 GROUP BY 1
-), firsts AS (
-  SELECT "ticket_id", min("created_at") AS first_at, count(*) AS n FROM replies GROUP BY 1
+  WINDOW w AS (PARTITION BY "ticket_id" ORDER BY "created_at", "id")
+), per AS (
+  SELECT "ticket_id",
+         min("created_at") FILTER (WHERE "direction" = 'outbound') AS first_at,
+         count(*) FILTER (WHERE "direction" = 'outbound') AS n,
+         coalesce(sum(extract(epoch FROM next_reply - "created_at"))
+           FILTER (WHERE "direction" = 'inbound' AND prev IS DISTINCT FROM 'inbound' AND next_reply IS NOT NULL), 0) AS waited,
+         max("created_at") FILTER (WHERE "direction" = 'inbound' AND prev IS DISTINCT FROM 'inbound' AND next_reply IS NULL) AS open_since
+  FROM m GROUP BY 1
 ), reopens AS (
   SELECT "ticket_id", count(*) AS n FROM "ticket_events"
   WHERE "ticket_id" IN (SELECT id FROM wanted) AND "from_status" IN ('solved', 'closed') AND "to_status" NOT IN ('solved', 'closed') GROUP BY 1
@@ -112,10 +113,9 @@ WITH wanted AS (
   SELECT DISTINCT ON ("ticket_id") "ticket_id", "final_value", "created_at" FROM "corrections"
   WHERE "field" = 'category' AND "scope" = 'live' AND "ticket_id" IN (SELECT id FROM wanted) ORDER BY "ticket_id", "created_at" DESC
 )
-SELECT t."id", f.first_at, coalesce(f.n, 0), coalesce(w.waited, 0), w.open_since, coalesce(e.n, 0), c."final_value", c."created_at"
+SELECT t."id", f.first_at, coalesce(f.n, 0), coalesce(f.waited, 0), f.open_since, coalesce(e.n, 0), c."final_value", c."created_at"
 FROM "tickets" t
-LEFT JOIN firsts f ON f."ticket_id" = t."id"
-LEFT JOIN waits w ON w."ticket_id" = t."id"
+LEFT JOIN per f ON f."ticket_id" = t."id"
 LEFT JOIN reopens e ON e."ticket_id" = t."id"
 LEFT JOIN finals c ON c."ticket_id" = t."id"
 WHERE t."id" IN (SELECT id FROM wanted)
