@@ -41,6 +41,9 @@ export const tickets = pgTable(
     index("tickets_assignee_idx").on(t.assigneeId),
     index("tickets_team_idx").on(t.teamId),
     index("tickets_customer_idx").on(t.customerId),
+    // Analytics: every dashboard query selects tickets by creation or solve time (server/analytics/).
+    index("tickets_created_idx").on(t.createdAt),
+    index("tickets_resolved_idx").on(t.resolvedAt).where(sql`${t.resolvedAt} is not null`),
     uniqueIndex("tickets_source_external_key").on(t.source, t.externalId).where(sql`${t.externalId} is not null`),
   ],
 );

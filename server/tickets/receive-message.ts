@@ -84,6 +84,8 @@ export async function receiveMessage(db: Db, input: InboundMessage): Promise<Rec
           lastMessageAt: sql`now()`,
           updatedAt: sql`now()`,
           status: sql`case when ${tickets.status} in ('pending', 'solved') then 'open'::ticket_status else ${tickets.status} end`,
+          // Reopened: its solve is no longer final (analytics measures resolution to the final solve).
+          resolvedAt: sql`case when ${tickets.status} = 'solved' then null else ${tickets.resolvedAt} end`,
         })
         .where(eq(tickets.id, ticket.id));
     }

@@ -1,4 +1,5 @@
 import { createCallerFactory, router } from "./init";
+import { analyticsRouter } from "./routers/analytics";
 import { ingestRouter } from "./routers/ingest";
 import { learningRouter } from "./routers/learning";
 import { taxonomyRouter } from "./routers/taxonomy";
@@ -13,6 +14,7 @@ export const appRouter = router({
   taxonomy: taxonomyRouter,
   triage: triageRouter,
   learning: learningRouter,
+  analytics: analyticsRouter,
 });
 
 export type AppRouter = typeof appRouter;
