@@ -32,8 +32,8 @@ export function ServiceBanner() {
   if (!degraded) return null;
   return (
     <div role="alert" data-testid="service-degraded" className="border-b border-amber-300 bg-amber-50 px-4 py-2 text-center text-sm text-amber-900">
-      <strong className="font-semibold">Service degraded:</strong> the database is not answering, so tickets cannot be loaded or saved
-      right now. Incoming mail is deferred by the sending servers and arrives once it is back; Deskling is restarting it.
+      <strong className="font-semibold">Service degraded</strong> — the database is not answering, so tickets can't be loaded or saved.
+      Mail waits at the sending servers until it is back; Deskling is restarting it.
     </div>
   );
 }
