@@ -69,10 +69,10 @@ export const env = createEnv({
     // Comma-separated mailboxes the IMAP poller reads (IMAP_URL gives server and credentials).
     IMAP_MAILBOXES: z.string().default("INBOX"),
 
-    // Cost comparison on the analytics page (USD). Defaults are public list prices, checked 2026-11-27:
-    // server: AWS EC2 m7g.large (2 vCPU, 8 GB) on demand, Linux, us-east-1, $0.0816 an hour (AWS price list as
-    // reported for June 2026); cloud: OpenAI gpt-4o-mini standard tier, $0.15 per million input and $0.60 per million
-    // output tokens (openai.com/api/pricing). Set your own hardware and provider here.
+    // Cost comparison on the analytics page (USD). Defaults are public list prices as published in June 2026, looked
+    // up on 2026-11-27 through price summaries (no live price page was reachable from here): server: AWS EC2
+    // m7g.large (2 vCPU, 8 GB) on demand, Linux, us-east-1, $0.0816 an hour; cloud: OpenAI gpt-4o-mini standard tier,
+    // $0.15 per million input and $0.60 per million output tokens (openai.com/api/pricing). Set your own.
     ANALYTICS_SERVER_COST_PER_HOUR: z.coerce.number().min(0).default(0.0816),
     ANALYTICS_CLOUD_MODEL: z.string().default("OpenAI gpt-4o-mini"),
     ANALYTICS_CLOUD_INPUT_PER_1K: z.coerce.number().min(0).default(0.00015),
