@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import { simpleParser, type AddressObject } from "mailparser";
 import sanitizeHtml from "sanitize-html";
 import { env } from "@/server/env";
-import { detectAutomated, type AutomatedKind } from "./loop";
+import { angleAddress, detectAutomated, type AutomatedKind } from "./loop";
 import { splitReply } from "./quote";
 
 export interface ParsedEmail {
@@ -54,6 +54,17 @@ export function sanitizeEmailHtml(html: string) {
   });
 }
 
+/**
+ * Every Content-Type in the message below the top-level header, read from the bytes: the parser folds report parts
+ * (message/delivery-status) into the text, and a bounce forwarded inside another message is still a bounce.
+ */
+function partTypes(raw: Buffer) {
+  const text = raw.subarray(0, 1024 * 1024).toString("latin1");
+  const bodyStart = text.search(/\r?\n\r?\n/);
+  if (bodyStart < 0) return [];
+  return [...text.slice(bodyStart).matchAll(/^content-type:[ \t]*([a-z0-9!#$&^_.+-]+\/[a-z0-9!#$&^_.+-]+)/gim)].map((m) => m[1]!.toLowerCase());
+}
+
 /** Parses one raw RFC 822 message. Throws UnparseableEmail for mail that cannot become a ticket message. */
 export async function parseEmail(raw: Buffer, opts: { envelopeFrom?: string } = {}): Promise<ParsedEmail> {
   const mail = await simpleParser(raw, { skipImageLinks: true, maxHtmlLengthToParse: 2 * 1024 * 1024 });
@@ -64,7 +75,17 @@ export async function parseEmail(raw: Buffer, opts: { envelopeFrom?: string } = 
     headers[key] = value;
   }
   const from = firstAddress(mail.from);
-  const automated = detectAutomated({ headers, envelopeFrom: opts.envelopeFrom, fromAddress: from?.email });
+  const automated = detectAutomated({
+    headers,
+    envelopeFrom: opts.envelopeFrom,
+    fromAddress: from?.email,
+    returnPath: angleAddress(headers["return-path"]),
+    sender: firstAddress(mail.headers.get("sender") as AddressObject | undefined)?.email,
+    replyTo: firstAddress(mail.replyTo)?.email,
+    partTypes: partTypes(raw),
+    subject: mail.subject,
+    body: mail.text?.slice(0, 4096),
+  });
   if (!from && !automated) throw new UnparseableEmail("no sender address in From:");
 
   const fullText = (mail.text ?? "").replace(/\r\n?/g, "\n");
