@@ -7,6 +7,8 @@ import { z } from "zod";
 export const jobPayloads = {
   /** Triage one inbound customer message (and its ticket). Job key: the message id. */
   triage: z.object({ ticketId: z.uuid(), messageId: z.uuid(), reason: z.enum(["new", "retry", "taxonomy"]).default("new") }),
+  /** Parse one stored inbound item (raw_inbound row, the queue file) into a ticket message. Job key: `inbound:<rawId>`. */
+  "process-inbound": z.object({ rawId: z.uuid() }),
   /** Send one outbound agent reply by email. Job key: the message id. */
   "deliver-email": z.object({ messageId: z.uuid() }),
   /** Write one triage result back to the helpdesk its ticket came from. Job key: `writeback:<triageResultId>`. */

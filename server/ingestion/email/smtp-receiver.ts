@@ -1,7 +1,7 @@
 import type { AddressInfo } from "node:net";
 import { SMTPServer, type SMTPServerAddress, type SMTPServerSession } from "smtp-server";
 import type { Db } from "@/db/client";
-import { ingest } from "../pipeline";
+import { accept } from "../pipeline";
 
 export interface SmtpReceiverOptions {
   db: Db;
@@ -19,8 +19,9 @@ function smtpError(code: number, message: string) {
 }
 
 /**
- * A receive-only SMTP server: every message within the size limit is stored raw, then processed, then
- * answered 250. A database failure answers 451 so the sending server keeps the mail and retries.
+ * A receive-only SMTP server that accepts like an MTA: a message within the size limit is answered 250 once its raw
+ * bytes and their processing job are committed (the raw row is the queue file); parsing, threading and the ticket
+ * follow in the mail process's inbound runner. A database failure answers 451 so the sending server retries.
  */
 export function createSmtpReceiver(opts: SmtpReceiverOptions) {
   const log = opts.log ?? ((l: string) => console.log(`[smtp] ${l}`));
@@ -54,7 +55,7 @@ export function createSmtpReceiver(opts: SmtpReceiverOptions) {
           return cb(smtpError(552, `5.3.4 Message too big (limit ${opts.maxBytes} bytes)`));
         }
         const mailFrom = session.envelope.mailFrom;
-        ingest(opts.db, {
+        accept(opts.db, {
           kind: "email",
           source: "smtp",
           bytes: Buffer.concat(chunks),
@@ -67,7 +68,7 @@ export function createSmtpReceiver(opts: SmtpReceiverOptions) {
             clientHostname: session.clientHostname,
           },
         }).then(
-          (r) => cb(null, `2.0.0 Accepted as ${r.rawId} (${r.status})`),
+          (r) => cb(null, `2.0.0 Accepted as ${r.rawId} (queued)`),
           (err: unknown) => {
             log(`could not store a message from ${session.remoteAddress}: ${(err as Error).message}`);
             cb(smtpError(451, "4.3.0 Temporary failure storing the message, try again later"));
