@@ -108,7 +108,7 @@ async function main() {
   const t0 = performance.now();
   const processed: string[] = [];
   for (const [i, s] of samples.entries()) {
-    let r;
+    let r: Awaited<ReturnType<typeof ingest>>;
     try {
       r = await ingest(db, { kind: "email", source: "fuzz", bytes: s.bytes, meta: { envelopeFrom: s.envelopeFrom } });
     } catch (err) {

@@ -2,7 +2,7 @@ import { eq } from "drizzle-orm";
 import type { Runner } from "graphile-worker";
 import type { Db } from "@/db/client";
 import { rawInbound, type RawInbound } from "@/db/schema";
-import { env } from "@/server/env";
+import { env } from "@/config/env";
 import { startInboundRunner } from "@/server/ingestion/inbound-runner";
 
 /** The mail process's inbound runner, in the test process: what SMTP accepts becomes tickets as in production. */

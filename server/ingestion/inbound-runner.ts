@@ -1,6 +1,6 @@
 import { Logger, run, type Runner, type Task } from "graphile-worker";
 import { getDb } from "@/db/client";
-import { jobPayloads } from "@/server/queue/jobs";
+import { jobPayloads } from "@/server/jobs/jobs";
 import { processQueued } from "./pipeline";
 
 /** The `process-inbound` task: parse one accepted item into a ticket message. A database error throws and is retried. */

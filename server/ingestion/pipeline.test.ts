@@ -3,7 +3,7 @@ import { eq, inArray, sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { getDb } from "@/db/client";
 import { messages, rawInbound } from "@/db/schema";
-import { TRIAGE_PRIORITY } from "@/server/triage/priority";
+import { JOB_PRIORITY } from "@/server/jobs/jobs";
 import { accept, ingest, processQueued, processStuck, replayRaw, storeRaw } from "./pipeline";
 
 const db = getDb();
@@ -61,6 +61,6 @@ describe("ingest pipeline", () => {
     const { row } = await storeRaw(db, { kind: "email", source: "test:replay", bytes: mail(id) });
     const r = await replayRaw(db, row.id);
     const job = await db.execute<{ priority: number }>(sql`select priority from graphile_worker.jobs where key = ${`triage:${r.messageId}`}`);
-    expect(job[0]!.priority).toBe(TRIAGE_PRIORITY.replay);
+    expect(job[0]!.priority).toBe(JOB_PRIORITY.background);
   });
 });

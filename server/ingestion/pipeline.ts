@@ -2,8 +2,8 @@ import { and, eq, lt, sql } from "drizzle-orm";
 import type { Db, DbOrTx } from "@/db/client";
 import { rawInbound, tickets, type RawInbound, type RawInboundKind, type RawInboundStatus } from "@/db/schema";
 import { AppError } from "@/server/errors";
-import { enqueue } from "@/server/queue/enqueue";
-import { TRIAGE_PRIORITY } from "@/server/triage/priority";
+import { enqueue } from "@/server/jobs/enqueue";
+import { JOB_PRIORITY } from "@/server/jobs/jobs";
 import type { IngestAdapter, ProcessContext, ProcessOutcome } from "./adapter";
 import { stripNul } from "./clean";
 import { apiAdapter } from "./api/adapter";
@@ -76,7 +76,7 @@ function describe(err: unknown) {
  * Runs the adapter for a stored item and records the outcome on it. Never throws for a bad item: the failure
  * is written to the row (status failed, reason) where admins see it and can replay it.
  */
-export async function processRaw(db: Db, row: RawInbound, ctx: ProcessContext = { triagePriority: TRIAGE_PRIORITY.live }): Promise<IngestResult> {
+export async function processRaw(db: Db, row: RawInbound, ctx: ProcessContext = { triagePriority: JOB_PRIORITY.live }): Promise<IngestResult> {
   const adapter = adapters[row.kind];
   let outcome: ProcessOutcome | undefined;
   let failure: string | undefined;
@@ -169,7 +169,7 @@ export async function replayRaw(db: Db, id: string) {
     throw new AppError("CONFLICT", `This item was already ${row.status}; only failed items are replayed.`);
   }
   // Behind live mail: a replay is an admin fixing the past, no customer is waiting on this second.
-  return processRaw(db, row, { triagePriority: TRIAGE_PRIORITY.replay });
+  return processRaw(db, row, { triagePriority: JOB_PRIORITY.background });
 }
 
 /**

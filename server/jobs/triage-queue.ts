@@ -1,6 +1,6 @@
 import { sql } from "drizzle-orm";
 import type { DbOrTx } from "@/db/client";
-import { priorityClass } from "@/server/triage/priority";
+import { priorityClass } from "./jobs";
 
 /** Where a ticket's triage stands in the queue; `position` 1 = the next job a free worker takes. */
 export interface QueuePlace {

@@ -3,9 +3,9 @@ import type { Db } from "@/db/client";
 import { attachments, messages, tickets, type TicketChannel } from "@/db/schema";
 import { recordAudit, type Actor } from "@/server/audit/record-audit";
 import { upsertCustomer } from "@/server/customers/upsert-customer";
-import { enqueue } from "@/server/queue/enqueue";
+import { enqueue } from "@/server/jobs/enqueue";
 import { publish } from "@/server/realtime/publish";
-import { TRIAGE_PRIORITY } from "@/server/triage/priority";
+import { JOB_PRIORITY } from "@/server/jobs/jobs";
 
 export interface InboundMessage {
   channel: TicketChannel;
@@ -112,7 +112,7 @@ export async function receiveMessage(db: Db, input: InboundMessage): Promise<Rec
     }
     await enqueue(tx, "triage", { ticketId: ticket!.id, messageId: message!.id }, {
       jobKey: `triage:${message!.id}`,
-      priority: input.triagePriority ?? TRIAGE_PRIORITY.live,
+      priority: input.triagePriority ?? JOB_PRIORITY.live,
     });
     await publish(tx, { type: "ticket", ticketId: ticket!.id, reason: createdTicket ? "new" : "message" });
     return { ticketId: ticket!.id, ticketNumber: ticket!.number, messageId: message!.id, createdTicket, duplicate: false };

@@ -3,9 +3,9 @@ import type { Db } from "@/db/client";
 import { messages, triageResults } from "@/db/schema";
 import { recordAudit, type Actor } from "@/server/audit/record-audit";
 import { AppError } from "@/server/errors";
-import { enqueue } from "@/server/queue/enqueue";
+import { enqueue } from "@/server/jobs/enqueue";
 import { publish } from "@/server/realtime/publish";
-import { TRIAGE_PRIORITY } from "./priority";
+import { JOB_PRIORITY } from "@/server/jobs/jobs";
 
 /**
  * "Triage now": the ticket's latest customer message goes to the front of the queue, whether it was never triaged
@@ -30,7 +30,7 @@ export async function retryTriage(db: Db, input: { ticketId: string; actor: Acto
       .returning({ id: triageResults.id });
     await enqueue(tx, "triage", { ticketId: input.ticketId, messageId: message.id, reason: "retry" }, {
       jobKey: `triage:${message.id}`,
-      priority: TRIAGE_PRIORITY.now,
+      priority: JOB_PRIORITY.now,
     });
     await recordAudit(tx, { actor: input.actor, entity: "ticket", entityId: input.ticketId, action: "triage_retried" });
     for (const r of reset) await publish(tx, { type: "triage", ticketId: input.ticketId, resultId: r.id, status: "queued" });

@@ -3,14 +3,14 @@ import { eq, inArray, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { getDb } from "@/db/client";
 import { categories, triageResults } from "@/db/schema";
-import { callerFor, makeUser } from "@/db/test/fixtures";
+import { callerFor, makeUser } from "@/test/db/fixtures";
 import type { SlmEngine } from "@/models/runtime/engine";
-import { loadTestEngine } from "@/models/runtime/test-engine";
+import { loadTestEngine } from "@/test/test-engine";
 import type { LiveEvent } from "@/server/realtime/events";
 import { subscribe } from "@/server/realtime/subscribe";
 import { listTickets } from "@/server/tickets/list-tickets";
 import { receiveMessage } from "@/server/tickets/receive-message";
-import { TRIAGE_PRIORITY } from "./priority";
+import { JOB_PRIORITY } from "@/server/jobs/jobs";
 import { runTriage, TriageAttemptError, type TriageDeps } from "./run-triage";
 import { registerModelVersion } from "./worker-registry";
 
@@ -120,7 +120,7 @@ describe("triage job (real database, real model)", () => {
       const jobs = await db.execute<{ n: number; priority: number }>(
         sql`select count(*)::int as n, min(priority)::int as priority from graphile_worker.jobs where key = ${`triage:${t.messageId}`}`,
       );
-      expect(jobs[0]).toEqual({ n: 1, priority: TRIAGE_PRIORITY.now });
+      expect(jobs[0]).toEqual({ n: 1, priority: JOB_PRIORITY.now });
 
       await runTriage(quick, t, { runnableAt: new Date(), attempts: 1, maxAttempts: 3 });
       const [second] = await rowsFor(t.messageId);

@@ -7,8 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { getDb } from "@/db/client";
 import { messages, rawInbound } from "@/db/schema";
 import { ingest } from "../pipeline";
-import { startTestInboundRunner, settledRow } from "@/test/inbound";
-import { hostileCorpus } from "./corpus";
+import { settledRow, startTestInboundRunner } from "@/test/inbound";
+import { hostileCorpus } from "@/test/email/corpus";
 import { createSmtpReceiver } from "./smtp-receiver";
 
 const db = getDb();

@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { simpleParser, type AddressObject, type ParsedMail } from "mailparser";
 import sanitizeHtml from "sanitize-html";
-import { env } from "@/server/env";
+import { env } from "@/config/env";
 import { decode8bitHeaders } from "./header-charset";
 import { angleAddress, detectAutomated, type AutomatedKind } from "./loop";
 import { splitReply } from "./quote";

@@ -8,7 +8,7 @@ import type { Runner } from "graphile-worker";
 import nodemailer from "nodemailer";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { getDb } from "@/db/client";
-import { attachments, messages, rawInbound, tickets } from "@/db/schema";
+import { attachments, messages, tickets } from "@/db/schema";
 import { startTestInboundRunner, settledRow } from "@/test/inbound";
 import { createSmtpReceiver } from "./smtp-receiver";
 

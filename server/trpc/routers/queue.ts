@@ -4,7 +4,7 @@ import { adminProcedure, router } from "../init";
 
 const overview = z.object({
   depth: z.array(
-    z.object({ task: z.string(), priority: z.number(), class: z.enum(["now", "live", "replay", "backfill"]), queued: z.number(), running: z.number(), retrying: z.number() }),
+    z.object({ task: z.string(), priority: z.number(), class: z.enum(["now", "live", "background", "backfill"]), queued: z.number(), running: z.number(), retrying: z.number() }),
   ),
   oldestWaitSeconds: z.record(z.string(), z.number()),
   throughput: z.object({ perMinute: z.number().nullable(), basis: z.enum(["recent", "estimate", "none"]) }),

@@ -12,7 +12,7 @@ import { formatWait } from "@/components/triage/queue-place";
 const CLASS = {
   now: { label: "Triage now", tone: "violet" },
   live: { label: "Live", tone: "blue" },
-  replay: { label: "Replay / re-triage", tone: "neutral" },
+  background: { label: "Replay / import", tone: "neutral" },
   backfill: { label: "Demo / import", tone: "muted" },
 } as const;
 
