@@ -147,11 +147,23 @@ export async function ingest(db: Db, item: RawItem): Promise<IngestResult> {
  * answer 250 / 202 without waiting for parsing, threading and the ticket. A repeated dedupe key queues nothing new.
  */
 export async function accept(db: Db, item: RawItem): Promise<{ rawId: string; status: RawInboundStatus; repeated: boolean }> {
-  return db.transaction(async (tx) => {
-    const { row, repeated } = await storeRaw(tx, item);
-    if (!repeated) await enqueue(tx, "process-inbound", { rawId: row.id }, { jobKey: `inbound:${row.id}` });
-    return { rawId: row.id, status: row.status, repeated };
-  });
+  // One statement (so one round trip and one implicit transaction): under load every round trip waits for a core.
+  const [row] = await db.execute<{ id: string; status: RawInboundStatus }>(sql`
+    with stored as (
+      insert into raw_inbound (kind, source, bytes, size, content_type, meta, dedupe_key)
+      values (${item.kind}, ${item.source}, ${item.bytes}, ${item.bytes.length}, ${item.contentType ?? null},
+              ${JSON.stringify(item.meta ?? {})}::jsonb, ${item.dedupeKey ?? null})
+      on conflict do nothing
+      returning id, status
+    ), queued as (
+      select graphile_worker.add_job('process-inbound', json_build_object('rawId', id), job_key => 'inbound:' || id::text, max_attempts => 8)
+      from stored
+    )
+    select stored.id::text as id, stored.status from stored, (select count(*) from queued) q`);
+  if (row) return { rawId: row.id, status: row.status, repeated: false };
+  // The same transport key again (a helpdesk re-delivering): the row stored the first time answers.
+  const { row: existing } = await storeRaw(db, item);
+  return { rawId: existing.id, status: existing.status, repeated: true };
 }
 
 /** The `process-inbound` job: idempotent, an item already settled (e.g. by a replay) is left alone. */
