@@ -23,10 +23,16 @@ function emailSummary(head: Buffer): InboundSummary {
 /** JSON bodies of the REST API and the generic webhook shape; other shapes (and cut-off bodies) give nulls. */
 function jsonSummary(head: Buffer): InboundSummary {
   try {
-    const b = JSON.parse(head.toString("utf8")) as Record<string, any>;
+    type Party = string | { email?: string } | undefined;
+    const b = JSON.parse(head.toString("utf8")) as {
+      from?: Party;
+      subject?: string;
+      message?: { from?: Party };
+      ticket?: { subject?: string; requester?: Party };
+    };
     const from = b.from ?? b.message?.from ?? b.ticket?.requester;
     return {
-      sender: typeof from === "string" ? from : (from?.email ?? null),
+      sender: (typeof from === "string" ? from : from?.email) ?? null,
       subject: b.subject ?? b.ticket?.subject ?? null,
     };
   } catch {
