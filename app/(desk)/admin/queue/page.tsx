@@ -14,8 +14,8 @@ export default async function AdminQueuePage() {
         <div>
           <h1 className="text-lg font-semibold tracking-tight">Queue</h1>
           <p className="text-sm text-zinc-500">
-            Background jobs waiting, running and failing. &ldquo;Triage now&rdquo; runs first, then live mail, then replays and re-triage; the demo and
-            imports run when nothing else waits.
+            Background jobs waiting, running and failing. &ldquo;Triage now&rdquo; runs first, then live mail, then replays, re-triage and imports;
+            the demo seed runs when nothing else waits.
           </p>
         </div>
         <QueueOverview />

@@ -13,7 +13,7 @@ const CLASS = {
   now: { label: "Triage now", tone: "violet" },
   live: { label: "Live", tone: "blue" },
   background: { label: "Replay / import", tone: "neutral" },
-  backfill: { label: "Demo / import", tone: "muted" },
+  backfill: { label: "Demo seed", tone: "muted" },
 } as const;
 
 const seconds = (s: number | null) => (s === null ? "—" : s < 90 ? `${s.toFixed(1)} s` : formatWait(s));
