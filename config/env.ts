@@ -66,6 +66,8 @@ export const env = createEnv({
     AUTH_MAX_BYTES: z.coerce.number().int().min(1024).default(16 * 1024),
     // Attachments stored per inbound email beyond which the rest stay only in the raw message.
     INGEST_MAX_ATTACHMENTS: z.coerce.number().int().min(0).default(20),
+    // Accepted items the mail process parses into tickets at once (its inbound runner; no model involved).
+    INGEST_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
     // Comma-separated mailboxes the IMAP poller reads (IMAP_URL gives server and credentials).
     IMAP_MAILBOXES: z.string().default("INBOX"),
 

@@ -1,6 +1,7 @@
 /**
- * The mail process (`tsx server/cli/mail.ts`, spawned by `npm start`): the SMTP receiver and the IMAP poller.
- * Needs only DATABASE_URL (or the embedded Postgres). Also finishes items a crash left stored but unprocessed.
+ * The mail process (`tsx server/cli/mail.ts`, spawned by `npm start`): the SMTP receiver, the IMAP poller and the
+ * inbound runner that turns accepted items (SMTP, REST with `Prefer: respond-async`) into tickets. Needs only
+ * DATABASE_URL (or the embedded Postgres). Also finishes items a crash left stored but unprocessed.
  */
 import fs from "node:fs";
 import { closeDb, getDb } from "@/db/client";
@@ -9,6 +10,7 @@ import { reportError } from "@/server/errors";
 import { env } from "@/config/env";
 import { createImapPoller, imapConfig } from "@/server/ingestion/email/imap-poller";
 import { createSmtpReceiver } from "@/server/ingestion/email/smtp-receiver";
+import { startInboundRunner } from "@/server/ingestion/inbound-runner";
 import { processStuck } from "@/server/ingestion/pipeline";
 
 const log = (line: string) => console.log(`[mail] ${line}`);
@@ -33,8 +35,14 @@ async function main() {
   process.on("SIGTERM", () => void shutdown("SIGTERM"));
   process.on("SIGINT", () => void shutdown("SIGINT"));
 
-  ({ embedded } = await connectDatabase({ log }));
+  const { url, embedded: started } = await connectDatabase({ log });
+  embedded = started;
   const db = getDb();
+
+  // Before the receivers: what they accept is parsed into tickets here, queued jobs from before a restart first.
+  const inbound = await startInboundRunner({ url, concurrency: env.INGEST_CONCURRENCY, log: (l) => log(`inbound: ${l}`) });
+  stopping.push(() => inbound.stop());
+  log(`inbound runner: ${env.INGEST_CONCURRENCY} at a time`);
 
   const recovered = await processStuck(db);
   if (recovered) log(`processed ${recovered} item(s) stored before a restart`);

@@ -1,5 +1,6 @@
 import { and, asc, count, desc, eq, ilike, isNull, or, sql, type SQL } from "drizzle-orm";
 import type { Db } from "@/db/client";
+import { triageQueuePlaces } from "@/server/jobs/triage-queue";
 import { customers, teams, tickets, triageResults, users, type TicketStatus, type TriageStatus } from "@/db/schema";
 
 export interface ListTicketsParams {
@@ -72,5 +73,7 @@ export async function listTickets(db: Db, p: ListTicketsParams) {
       .leftJoin(customers, eq(customers.id, tickets.customerId))
       .where(cond),
   ]);
-  return { items, total: total?.n ?? 0, page, pageSize };
+  // Tickets whose triage waits: their place in the queue, for the AI column.
+  const places = await triageQueuePlaces(db, items.filter((i) => !i.ai || i.ai.status === "queued").map((i) => i.id));
+  return { items: items.map((i) => ({ ...i, queue: places.get(i.id) ?? null })), total: total?.n ?? 0, page, pageSize };
 }

@@ -2,6 +2,7 @@ import { createCallerFactory, router } from "./init";
 import { analyticsRouter } from "./routers/analytics";
 import { ingestRouter } from "./routers/ingest";
 import { learningRouter } from "./routers/learning";
+import { queueRouter } from "./routers/queue";
 import { taxonomyRouter } from "./routers/taxonomy";
 import { ticketsRouter } from "./routers/tickets";
 import { triageRouter } from "./routers/triage";
@@ -15,6 +16,8 @@ export const appRouter = router({
   triage: triageRouter,
   learning: learningRouter,
   analytics: analyticsRouter,
+
+  queue: queueRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -9,7 +9,7 @@ import { getTicket } from "@/server/tickets/get-ticket";
 import { listTickets } from "@/server/tickets/list-tickets";
 import { updateTicketAndLearn } from "@/server/learning/update-and-learn";
 import { errorResponse, json, parseJson, readBodyLimited } from "../http";
-import { ingest, type IngestResult } from "../pipeline";
+import { accept, ingest, type IngestResult } from "../pipeline";
 import { addMessageBody, createTicketBody, type ApiIngestMeta } from "./adapter";
 import { verifyApiKey, type ApiScope } from "./keys";
 
@@ -54,6 +54,14 @@ function ingestResponse(r: IngestResult, created: number) {
   });
 }
 
+/** RFC 7240 `Prefer: respond-async`: the client takes a 202 once the item is durable, and the ticket follows. */
+const wantsAsync = (req: Request) => /(^|[\s,;])respond-async\b/i.test(req.headers.get("prefer") ?? "");
+
+/** Stored and queued: the inbound id names it (Admin → Inbound); the ticket appears once the inbound runner took it. */
+function acceptedResponse(r: Awaited<ReturnType<typeof accept>>) {
+  return json(202, { inboundId: r.rawId, status: r.status, ticketId: null, ticketNumber: null, messageId: null, duplicate: false }, { "preference-applied": "respond-async" });
+}
+
 const listQuery = z.object({
   status: z
     .string()
@@ -80,7 +88,9 @@ export const getTicketV1 = endpoint("tickets:read", "get ticket", async (_req, _
 export const createTicketV1 = endpoint("tickets:write", "create ticket", async (req, key) => {
   const bytes = await readBodyLimited(req, env.INGEST_MAX_BYTES);
   const meta: ApiIngestMeta = { op: "create-ticket", keyPrefix: key.prefix, keyName: key.name };
-  return ingestResponse(await ingest(getDb(), { kind: "api", source: `api:${key.prefix}`, bytes, contentType: req.headers.get("content-type"), meta }), 201);
+  const item = { kind: "api", source: `api:${key.prefix}`, bytes, contentType: req.headers.get("content-type"), meta } as const;
+  if (wantsAsync(req)) return acceptedResponse(await accept(getDb(), item));
+  return ingestResponse(await ingest(getDb(), item), 201);
 });
 
 export const addMessageV1 = endpoint("tickets:write", "add message", async (req, key, params) => {
@@ -93,7 +103,9 @@ export const addMessageV1 = endpoint("tickets:write", "add message", async (req,
     ticketId: t.id,
     customer: { email: t.email ?? "", name: t.name },
   };
-  return ingestResponse(await ingest(getDb(), { kind: "api", source: `api:${key.prefix}`, bytes, contentType: req.headers.get("content-type"), meta }), 201);
+  const item = { kind: "api", source: `api:${key.prefix}`, bytes, contentType: req.headers.get("content-type"), meta } as const;
+  if (wantsAsync(req)) return acceptedResponse(await accept(getDb(), item));
+  return ingestResponse(await ingest(getDb(), item), 201);
 });
 
 export const updateTicketBody = z

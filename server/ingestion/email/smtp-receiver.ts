@@ -3,7 +3,7 @@ import { SMTPServer, type SMTPServerAddress, type SMTPServerSession } from "smtp
 import type { Db } from "@/db/client";
 import { reportError } from "@/server/errors";
 import { databaseUp } from "@/server/health/database-up";
-import { ingest } from "../pipeline";
+import { accept } from "../pipeline";
 
 export interface SmtpReceiverOptions {
   db: Db;
@@ -21,8 +21,9 @@ function smtpError(code: number, message: string) {
 }
 
 /**
- * A receive-only SMTP server: every message within the size limit is stored raw, then processed, then
- * answered 250. A database failure answers 451 so the sending server keeps the mail and retries.
+ * A receive-only SMTP server that accepts like an MTA: a message within the size limit is answered 250 once its raw
+ * bytes and their processing job are committed (the raw row is the queue file); parsing, threading and the ticket
+ * follow in the mail process's inbound runner. A database failure answers 451 so the sending server retries.
  */
 export function createSmtpReceiver(opts: SmtpReceiverOptions) {
   const log = opts.log ?? ((l: string) => console.log(`[smtp] ${l}`));
@@ -61,7 +62,7 @@ export function createSmtpReceiver(opts: SmtpReceiverOptions) {
           return cb(smtpError(552, `5.3.4 Message too big (limit ${opts.maxBytes} bytes)`));
         }
         const mailFrom = session.envelope.mailFrom;
-        ingest(opts.db, {
+        accept(opts.db, {
           kind: "email",
           source: "smtp",
           bytes: Buffer.concat(chunks),
@@ -74,7 +75,7 @@ export function createSmtpReceiver(opts: SmtpReceiverOptions) {
             clientHostname: session.clientHostname,
           },
         }).then(
-          (r) => cb(null, `2.0.0 Accepted as ${r.rawId} (${r.status})`),
+          (r) => cb(null, `2.0.0 Accepted as ${r.rawId} (queued)`),
           (err: unknown) => {
             // Never the error's message: the driver's quotes the insert with the whole message as a parameter.
             const r = reportError(`smtp from ${session.remoteAddress}`, err, log);
