@@ -205,6 +205,20 @@ describe("HTTP route guards", () => {
     expect(await refused("POST /api/auth/[...nextauth]", "/api/auth/callback/credentials", { nextauth: ["callback", "credentials"] })).toBe(413);
     expect(await refused("POST /api/trpc/[trpc]", "/api/trpc/tickets.create", { trpc: "tickets.create" })).toBe(413);
     expect(await refused("POST /api/v1/tickets", "/api/v1/tickets", {})).toBe(401); // the key is checked first
+    // A body without a declared length is read only up to the limit: a stream that never ends still gets its 413.
+    let pulled = 0;
+    const endless = new ReadableStream<Uint8Array>({
+      pull(c) {
+        pulled += 64 * 1024;
+        c.enqueue(new Uint8Array(64 * 1024));
+      },
+    });
+    const streamed = await routes["POST /api/auth/[...nextauth]"]!(
+      new Request("http://localhost/api/auth/callback/credentials", { method: "POST", body: endless, duplex: "half" } as RequestInit),
+      { params: Promise.resolve({ nextauth: ["callback", "credentials"] }) },
+    );
+    expect(streamed.status).toBe(413);
+    expect(pulled).toBeLessThan(1024 * 1024);
     expect(await call(routes["GET /api/v1/openapi.json"]!, "GET", "/api/v1/openapi.json", {}, {})).toBe(200);
   });
 });
