@@ -7,6 +7,8 @@ const PATTERNS: { name: string; re: RegExp }[] = [
   { name: "role-play", re: /\b(you are now|act as|pretend (to be|you are)|from now on,? you)\b/i },
   { name: "system-prompt", re: /\b(system prompt|developer message|jailbreak|DAN mode)\b/i },
   { name: "steer-triage", re: /\b(classify|categori[sz]e|label|mark|set|tag)\b[^.\n]{0,30}\b(this|ticket|priority|category|it)\b[^.\n]{0,20}\b(as|to)\b/i },
+  // Asking for a priority is asking the triage to set it: the priority comes from the ticket's content, never its demand.
+  { name: "priority-demand", re: /\b(priority|prio|severity)\s*(?:[:=]|should be|must be|is|to)\s*(urgent|high|critical|p0|p1)\b|\bmark\b[^.\n]{0,25}\b(urgent|high[- ]priority|critical|p0)\b|\b(escalate|raise|bump)\b[^.\n]{0,25}\b(priority|to urgent)\b/i },
   { name: "output-format", re: /\b(respond|reply|answer|output)\b[^.\n]{0,20}\b(only|with|in)\b[^.\n]{0,20}\b(json|the word|exactly)\b/i },
   { name: "delimiter-spoof", re: /<\/?\s*(ticket|system|assistant|user|im_start|im_end)\b|<\|im_(start|end)\|>/i },
 ];

@@ -13,10 +13,10 @@ import { ensureModelFile, sha256File } from "@/models/fetch";
 import { SlmEngine } from "@/models/runtime/engine";
 import { disposeSharedLlama } from "@/models/runtime/llama";
 import { env } from "@/server/env";
-import { classifyForTriage, stopProcessLearner } from "@/server/feedback/classify-for-triage";
-import { learningText } from "@/server/feedback/ticket-text";
+import { stopProcessLearner } from "@/server/feedback/classify-for-triage";
 import { createTaskList } from "@/server/queue/handlers";
-import type { TriageHintsResult } from "@/server/triage/run-triage";
+import { learnerHints } from "@/server/triage/learner-hints";
+import { learnerUsage } from "@/server/triage/learner-usage";
 import { registerModelVersion, WorkerPresence } from "@/server/triage/worker-registry";
 
 const log = (line: string) => console.log(line);
@@ -63,7 +63,7 @@ async function main() {
         modelVersion: engine.modelVersion,
         workerId: id,
         timeoutMs: env.SLM_TIMEOUT_MS,
-        hints: env.SLM_TRIAGE_HINTS ? learnerHints : undefined,
+        hints: env.SLM_TRIAGE_HINTS ? (t) => learnerHints(t) : undefined,
         log,
       },
     }) as never,
@@ -80,6 +80,16 @@ async function main() {
     log,
   });
   log(`[worker] ${id} ready: ${queueWorkerIds.length} queue workers`);
+  // The learner's share of live triage, in the worker's log every 10 minutes (the admin page shows the same figures).
+  const metrics = setInterval(() => {
+    void learnerUsage(db, { hours: 1 })
+      .then((u) => {
+        const mine = u.workers.find((w) => w.workerId === id);
+        if (mine) log(`[worker] last hour: ${mine.total} triages, ${mine.withoutLearner} without the learner${mine.withoutLearner && u.lastFailure ? ` (last: ${u.lastFailure.error})` : ""}`);
+      })
+      .catch(() => {});
+  }, 600_000);
+  metrics.unref();
 
   let stopping = false;
   const shutdown = async (signal: string) => {
@@ -102,29 +112,6 @@ async function main() {
   process.on("SIGTERM", () => void shutdown("SIGTERM"));
   process.on("SIGINT", () => void shutdown("SIGINT"));
   await runner.promise;
-}
-
-/**
- * The learner's answer, once it has verified category examples, binds: its category is the only one the SLM may
- * pick, and its "needs human" stands. Before any example exists the SLM triages alone (zero-shot).
- */
-async function learnerHints(t: { subject: string; text: string }): Promise<TriageHintsResult | null> {
-  const hints = await classifyForTriage(learningText(t.subject, t.text));
-  const trained = hints.learner.categoryExamples > 0;
-  const { label, needsHuman } = hints.category;
-  return {
-    candidates: trained && !needsHuman && label ? [label] : undefined,
-    examples: hints.examples.map((e) => ({ text: e.text, category: e.label })),
-    decision: trained ? { needsHuman, reason: `classifier: ${hints.category.reason}` } : undefined,
-    classifier: {
-      label,
-      confidence: hints.category.confidence,
-      needsHuman,
-      reason: hints.category.reason,
-      candidates: hints.category.candidates.slice(0, 5),
-      learner: hints.learner,
-    },
-  };
 }
 
 main().catch((err) => {

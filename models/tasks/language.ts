@@ -1,0 +1,31 @@
+import { eld } from "eld/small";
+
+/**
+ * The ticket's language, from a language-identification library (eld: n-gram profiles of 60 languages) rather than
+ * the SLM, whose 135M guess was wrong on most non-English tickets. The "small" profile set measured 99.1% on 53
+ * languages of a public sentence set against 99.2% for "medium" at 75 MB less memory (bench/language-id.ts).
+ * Short or ambiguous text gives null: "unsure" is shown instead of a guess.
+ */
+export interface LanguageGuess {
+  /** ISO 639-1, or null when the text is too short or the library is not sure. */
+  language: string | null;
+  /** The library's best guess even when unsure, for analysis only (never shown as the answer). */
+  guess: string | null;
+  reason: "detected" | "too-short" | "unreliable" | "ambiguous";
+}
+
+/** Fewer letters than this and word-pair accuracy falls below 90% (bench/language-id.ts measures it). */
+export const MIN_LETTERS = 20;
+/** The best score must lead the runner-up by this much; below, two languages are too close to call. */
+const MIN_MARGIN = 0.08;
+
+export function detectLanguage(text: string): LanguageGuess {
+  const letters = text.replace(/[^\p{L}]/gu, "").length;
+  const result = eld.detect(text);
+  const guess = result.language || null;
+  if (letters < MIN_LETTERS) return { language: null, guess, reason: "too-short" };
+  if (!guess || !result.isReliable()) return { language: null, guess, reason: "unreliable" };
+  const [best = 0, second = 0] = Object.values(result.getScores()).sort((a, b) => b - a);
+  if (best - second < MIN_MARGIN) return { language: null, guess, reason: "ambiguous" };
+  return { language: guess, guess, reason: "detected" };
+}

@@ -1,0 +1,88 @@
+import type { LearnerStatus, TicketPriority, TriageFieldsInfo } from "@/db/schema";
+import { instructionSentences } from "@/models/tasks/draft-check";
+import { detectLanguage } from "@/models/tasks/language";
+import { prepareTicketText } from "@/models/tasks/prepare-text";
+import { checkSummary } from "@/models/tasks/summary";
+import type { TriageResult } from "@/models/tasks/triage";
+import type { TriageHintsResult } from "./run-triage";
+
+export interface PreparedMessage {
+  subject: string;
+  /** What the model reads: hidden text removed. */
+  text: string;
+  /** What the learner reads: also without the sentences that try to instruct the triage. */
+  learnerText: string;
+  instructions: string[];
+  removed: string[];
+  hiddenInstructions: boolean;
+}
+
+export function prepareMessage(msg: { subject: string; text: string; html?: string | null }): PreparedMessage {
+  const body = prepareTicketText({ text: msg.text, html: msg.html });
+  const subject = prepareTicketText({ text: msg.subject });
+  const instructions = instructionSentences(`${subject.text}\n${body.text}`);
+  let learnerText = body.text;
+  for (const s of instructions) learnerText = learnerText.replace(s, " ");
+  return {
+    subject: instructions.some((s) => subject.text.includes(s)) ? "" : subject.text,
+    text: body.text,
+    learnerText: learnerText.replace(/\s{2,}/g, " ").trim(),
+    instructions,
+    removed: [...new Set([...body.removed, ...subject.removed])],
+    hiddenInstructions: body.hiddenInstructions || subject.hiddenInstructions,
+  };
+}
+
+/**
+ * Each field from the part that does it best, measured (bench/triage-fields.ts): category, priority and team from
+ * the learner with its calibrated probability; language from a language-identification library; the summary from
+ * the SLM only when it passes the checks, else the ticket's most informative sentence. Anything not backed by a
+ * measured source is marked unsure, and the SLM's own confidences are never passed on.
+ */
+export function decideFields(input: {
+  slm: TriageResult;
+  hints: TriageHintsResult | null;
+  learnerStatus: LearnerStatus;
+  learnerError: string | null;
+  prepared: PreparedMessage;
+  ticketPriority: TicketPriority | null;
+}) {
+  const { slm, hints, prepared } = input;
+  const fields: TriageFieldsInfo = {};
+  const noLearner =
+    input.learnerStatus === "unavailable"
+      ? `learner unavailable: ${input.learnerError}`
+      : input.learnerStatus === "off"
+        ? "learner switched off (SLM_TRIAGE_HINTS)"
+        : "no verified examples yet";
+
+  const c = hints?.category;
+  fields.category = c
+    ? { source: "learner", confidence: c.needsHuman ? null : round(c.confidence), unsure: c.needsHuman, reason: c.needsHuman ? c.reason : undefined }
+    : { source: "slm", confidence: null, unsure: true, reason: noLearner };
+
+  // Never the SLM's: it obeyed "priority: urgent" in the ticket. The learner read the ticket without such sentences.
+  const p = hints?.priority;
+  const priority = (p && !p.needsHuman && p.label ? p.label : (input.ticketPriority ?? "normal")) as TicketPriority;
+  fields.priority =
+    p && !p.needsHuman && p.label
+      ? { source: "learner", confidence: round(p.confidence), unsure: false }
+      : { source: "rules", confidence: null, unsure: true, reason: p ? `learner unsure (${p.reason})` : "no verified priorities yet; kept the ticket's" };
+
+  const lang = detectLanguage(prepared.text.length >= 40 ? prepared.text : `${prepared.subject}\n${prepared.text}`);
+  fields.language = { source: "library", confidence: null, unsure: lang.language === null, reason: lang.language ? undefined : lang.reason };
+
+  // Not measured better than chance yet (see the README's sentiment figures): shown as unsure, never as an answer.
+  fields.sentiment = { source: "slm", confidence: null, unsure: true, reason: "the small model's guess" };
+
+  const summary = checkSummary({ summary: slm.summary, subject: prepared.subject, text: prepared.text, language: lang.language });
+  fields.summary = { source: summary.source, confidence: null, unsure: summary.summary === null, reason: summary.rejected && `model summary rejected: ${summary.rejected}` };
+
+  // A tag must name something the customer wrote ("2022-01-01t00:00:00z" did not).
+  const words = `${prepared.subject} ${prepared.text}`.toLowerCase();
+  const tags = slm.tags.filter((t) => t.split("-").every((w) => w.length > 1 && words.includes(w)));
+
+  return { fields, priority, language: lang.language, summary: summary.summary, tags };
+}
+
+const round = (x: number) => Math.round(x * 1000) / 1000;
