@@ -12,11 +12,11 @@ import { resolveModel } from "@/models/catalog";
 import { ensureModelFile, sha256File } from "@/models/fetch";
 import { SlmEngine } from "@/models/runtime/engine";
 import { disposeSharedLlama } from "@/models/runtime/llama";
-import { env } from "@/server/env";
-import { stopProcessLearner } from "@/server/feedback/classify-for-triage";
-import { createTaskList } from "@/server/queue/handlers";
+import { env } from "@/config/env";
+import { stopProcessLearner } from "@/server/learning/classify-for-triage";
 import { learnerHints } from "@/server/triage/learner-hints";
 import { learnerUsage } from "@/server/triage/learner-usage";
+import { createBackgroundTaskList, createTaskList } from "./worker-tasks";
 import { registerModelVersion, WorkerPresence } from "@/server/triage/worker-registry";
 
 const log = (line: string) => console.log(line);
@@ -68,6 +68,14 @@ async function main() {
       },
     }) as never,
   });
+  const background = await run({
+    connectionString: url,
+    concurrency: 1,
+    noHandleSignals: true,
+    pollInterval: 2000,
+    events,
+    taskList: createBackgroundTaskList(db) as never,
+  });
   const queueUtils = await makeWorkerUtils({ connectionString: url });
   const presence = await WorkerPresence.start({
     db,
@@ -98,7 +106,7 @@ async function main() {
     log(`[worker] ${signal}: finishing running jobs`);
     // Hard deadline: whatever is still running after it is given back to the queue by the other workers.
     setTimeout(() => process.exit(1), 30_000).unref();
-    await runner.stop().catch((err) => log(`[worker] stop: ${String(err)}`));
+    await Promise.all([runner.stop(), background.stop()]).catch((err) => log(`[worker] stop: ${String(err)}`));
     await presence.stop();
     await queueUtils.release();
     await engine.dispose();
@@ -111,7 +119,7 @@ async function main() {
   };
   process.on("SIGTERM", () => void shutdown("SIGTERM"));
   process.on("SIGINT", () => void shutdown("SIGINT"));
-  await runner.promise;
+  await Promise.all([runner.promise, background.promise]);
 }
 
 main().catch((err) => {

@@ -1,7 +1,7 @@
 import type { DbOrTx } from "@/db/client";
-import { classifyForTriage } from "@/server/feedback/classify-for-triage";
-import type { Learner } from "@/server/feedback/learner";
-import { learningText } from "@/server/feedback/ticket-text";
+import { classifyForTriage } from "@/server/learning/classify-for-triage";
+import type { Learner } from "@/server/learning/learner";
+import { learningText } from "@/server/learning/ticket-text";
 import type { TriageHintsResult } from "./run-triage";
 
 /**

@@ -12,7 +12,7 @@ import { DraftStreamPublisher, publish } from "@/server/realtime/publish";
 import { autoApply } from "./auto-apply";
 import { decideFields, prepareMessage } from "./decide-fields";
 
-/** What the learner knows about a ticket before the SLM sees it (server/feedback/classify-for-triage.ts). */
+/** What the learner knows about a ticket before the SLM sees it (server/learning/classify-for-triage.ts). */
 export interface TriageHintsResult {
   /** Narrows the grammar's category enum; unknown or disabled keys are ignored. */
   candidates?: string[];

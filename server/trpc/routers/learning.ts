@@ -2,12 +2,12 @@ import { and, count, desc, eq, isNotNull, sql } from "drizzle-orm";
 import { z } from "zod";
 import { corrections, encoderRuns, evalRuns, examples, importJobs, LIVE_SCOPE, tickets } from "@/db/schema";
 import { AppError } from "@/server/errors";
-import { activeEncoder } from "@/server/feedback/encoders";
-import { LEARNED_FIELDS } from "@/server/feedback/labels";
-import { startFinetuneJob } from "@/server/feedback/start-finetune-job";
-import { startImportJob } from "@/server/feedback/start-import-job";
-import { updateTicketAndLearn } from "@/server/feedback/update-and-learn";
-import { getLatestTriage } from "@/server/triage/get-latest-triage";
+import { activeEncoder } from "@/server/learning/encoders";
+import { LEARNED_FIELDS } from "@/server/learning/labels";
+import { startFinetuneJob } from "@/server/learning/start-finetune-job";
+import { startImportJob } from "@/server/learning/start-import-job";
+import { updateTicketAndLearn } from "@/server/learning/update-and-learn";
+import { getLatestTriage } from "@/server/tickets/get-latest-triage";
 import { adminProcedure, agentProcedure, managerProcedure, router } from "../init";
 
 const field = z.enum(LEARNED_FIELDS);
