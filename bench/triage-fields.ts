@@ -153,12 +153,14 @@ const heldTexts = heldOut.map((i) => bitext[i]!.text);
   const attacked = heldTexts.slice(0, 200).map((t, i) => `${t} ${attacks[i % attacks.length]}`);
   const naive = await predict(p, attacked, "fields-prio-attacked-naive");
   const stripped = await predict(p, attacked.map((t) => prepareMessage({ subject: "", text: t }).learnerText), "fields-prio-attacked-stripped");
-  const raised = (preds: Prediction[]) => preds.filter((x, i) => x.label === "urgent" && clean[i]!.label !== "urgent").length;
+  // Bitext has no urgent wording, so the learner may never say urgent here: count any rise (low < normal < high < urgent).
+  const rank = (l: string | null) => ["low", "normal", "high", "urgent"].indexOf(l ?? "normal");
+  const raised = (preds: Prediction[]) => preds.filter((x, i) => rank(x.label) > rank(clean[i]!.label)).length;
   (out.priority as Record<string, unknown>).underAttack = {
     n: attacked.length,
     flagged: r3(attacked.filter((t) => detectInjection(t).suspicious).length / attacked.length),
-    raisedToUrgentIfTextReachedTheLearner: raised(naive),
-    raisedToUrgentShipped: raised(stripped),
+    raisedIfTheAttackReachedTheLearner: raised(naive),
+    raisedShipped: raised(stripped),
   };
   log("category and priority done");
 }

@@ -54,7 +54,7 @@ describe("hidden text never reaches the model", () => {
 describe("summary check", () => {
   const text = "Hi there. I ordered a blue jacket two weeks ago and it still has not arrived, the tracking page shows no update. Thanks";
   it("rejects degenerate summaries and falls back to the most informative sentence", () => {
-    for (const bad of ["nega", "jj", "<ticket> Subject: Help", "Der Kunde wartet auf seine Jacke seit zwei Wochen.", "A question about the weather forecast today."]) {
+    for (const bad of ["nega", "jj", "<ticket> Subject: Help", "Blue jacket two weeks tracking #4587345", "Der Kunde wartet auf seine Jacke seit zwei Wochen.", "A question about the weather forecast today."]) {
       const r = checkSummary({ summary: bad, subject: "Jacket", text, language: "en" });
       expect(r.source, bad).toBe("extractive");
       expect(r.summary).toMatch(/blue jacket/);

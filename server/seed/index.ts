@@ -147,7 +147,7 @@ export async function seedDemo(db: Db, opts: { tickets?: number; log?: (l: strin
   // The worked half is the demo's history: its categories are verified labels, so the learner starts warm.
   await recordCorrections(db, history);
   await db.execute(sql`update messages m set created_at = t.created_at from tickets t where t.id = m.ticket_id and t.source = 'demo' and m.direction = 'inbound'`);
-  log(`seeded ${take.length} demo tickets (${history.length} with verified categories)`);
+  log(`seeded ${take.length} demo tickets (${history.length / 2} worked, with a verified category, priority and sent reply)`);
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === path.resolve(import.meta.filename)) {

@@ -72,8 +72,8 @@ export function decideFields(input: {
   const lang = detectLanguage(prepared.text.length >= 40 ? prepared.text : `${prepared.subject}\n${prepared.text}`);
   fields.language = { source: "library", confidence: null, unsure: lang.language === null, reason: lang.language ? undefined : lang.reason };
 
-  // Not measured better than chance yet (see the README's sentiment figures): shown as unsure, never as an answer.
-  fields.sentiment = { source: "slm", confidence: null, unsure: true, reason: "the small model's guess" };
+  // The 135M model's sentiment measured barely above chance (bench:fields, README): not shown as an answer at all.
+  fields.sentiment = { source: "none", confidence: null, unsure: true, reason: "no measured source for sentiment yet" };
 
   const summary = checkSummary({ summary: slm.summary, subject: prepared.subject, text: prepared.text, language: lang.language });
   fields.summary = { source: summary.source, confidence: null, unsure: summary.summary === null, reason: summary.rejected && `model summary rejected: ${summary.rejected}` };
@@ -82,7 +82,7 @@ export function decideFields(input: {
   const words = `${prepared.subject} ${prepared.text}`.toLowerCase();
   const tags = slm.tags.filter((t) => t.split("-").every((w) => w.length > 1 && words.includes(w)));
 
-  return { fields, priority, language: lang.language, summary: summary.summary, tags };
+  return { fields, priority, sentiment: null, language: lang.language, summary: summary.summary, tags };
 }
 
 const round = (x: number) => Math.round(x * 1000) / 1000;

@@ -197,7 +197,7 @@ export async function runTriage(deps: TriageDeps, payload: { ticketId: string; m
       ...usageColumns(run.generation),
       category: r.category,
       priority: decided.priority,
-      sentiment: r.sentiment,
+      sentiment: decided.sentiment,
       language: decided.language,
       summary: decided.summary,
       evidence: r.evidence,
@@ -316,8 +316,12 @@ async function writeDraft(deps: TriageDeps, t: { ticketId: string; subject: stri
   const references = triage?.references ?? [];
   const language = triage?.language ?? null;
   const grounds = { ticket: `${t.subject}\n${thread.map((m) => m.text).join("\n")}`, references, language, instructions: triage?.instructions ?? [] };
-  // A retrieved reply stands in only when it is in the customer's language (unsure language: accepted).
-  const fallback = references.find((r) => !language || (detectLanguage(r).language ?? language) === language) ?? null;
+  // A retrieved reply stands in only when it is in the customer's language (unsure language: accepted) and names no
+  // fact of its own ticket: an order number or amount found in just that one reply was the other customer's.
+  const fallback =
+    references.find(
+      (r, i) => (!language || (detectLanguage(r).language ?? language) === language) && checkDraft(r, { ...grounds, references: references.filter((_, j) => j !== i) }).passed,
+    ) ?? null;
 
   await publish(db, { type: "triage", ticketId: t.ticketId, resultId: t.resultId, status: "running", phase: "draft" });
   const stream = new DraftStreamPublisher(db, { ticketId: t.ticketId, resultId: t.resultId });
