@@ -64,6 +64,7 @@ async function main() {
         workerId: id,
         timeoutMs: env.SLM_TIMEOUT_MS,
         hints: env.SLM_TRIAGE_HINTS ? (t) => learnerHints(t) : undefined,
+        draftSource: env.TRIAGE_DRAFT_SOURCE,
         log,
       },
     }) as never,

@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { eq, inArray, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { getDb } from "@/db/client";
-import { categories, tickets, triageResults } from "@/db/schema";
+import { categories, messages, tickets, triageResults } from "@/db/schema";
 import { callerFor, makeUser } from "@/test/db/fixtures";
 import type { SlmEngine } from "@/models/runtime/engine";
 import { loadTestEngine } from "@/test/test-engine";
@@ -253,6 +253,24 @@ describe("triage job (real database, real model)", () => {
         const [ticket] = await db.select({ category: tickets.category, priority: tickets.priority }).from(tickets).where(eq(tickets.id, t.ticketId));
         expect(ticket).toEqual({ category: null, priority: "normal" });
       }
+    });
+
+    it("drafts with the reply an agent sent to the most similar ticket, never with another customer's order number", async () => {
+      const worked = async (text: string, reply: string) => {
+        const w = await newTicket(text);
+        await db.insert(messages).values({ ticketId: w.ticketId, direction: "outbound", bodyText: reply, deliveryStatus: "sent" });
+        return { label: { scope, field: "category", text, finalValue: "T_SHIPPING", ticketId: w.ticketId, source: "import" as const } };
+      };
+      await recordCorrections(db, [
+        await worked("My parcel did not arrive, tracking has not moved for days", "Sorry about the wait! Your parcel is with the carrier; we have opened a trace with them and will write again within two days."),
+        await worked("Parcel not arrived, tracking number 1Z999AA10123456784 shows nothing", "We opened a trace for parcel 1Z999AA10123456784 and will update you."),
+      ]);
+      await learner.barrier();
+      const t = await newTicket("My parcel has still not arrived and the tracking page shows no update.");
+      await runTriage({ ...withLearner(), skipDraft: false, draftSource: "retrieval" }, t, job());
+      const [row] = await rowsFor(t.messageId);
+      expect(row!.draftCheck).toMatchObject({ source: "retrieval", passed: true, references: 2 });
+      expect(row!.draft).toMatch(/opened a trace with them/);
     });
 
     it("keeps hidden HTML instructions away from the model and flags them", async () => {

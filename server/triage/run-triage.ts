@@ -53,6 +53,11 @@ export interface TriageDeps {
   /** Caps for tests and benchmarks; production uses the tasks' defaults. */
   maxTokens?: { triage?: number; draft?: number };
   skipDraft?: boolean;
+  /**
+   * "retrieval" (the worker's default, TRIAGE_DRAFT_SOURCE): the nearest sent reply that passes the checks is the
+   * draft, and the SLM writes only when none does; "slm" (the default here): the SLM always writes, grounded.
+   */
+  draftSource?: "retrieval" | "slm";
   log?: (line: string) => void;
 }
 
@@ -323,6 +328,17 @@ async function writeDraft(deps: TriageDeps, t: { ticketId: string; subject: stri
       (r, i) => (!language || (detectLanguage(r).language ?? language) === language) && checkDraft(r, { ...grounds, references: references.filter((_, j) => j !== i) }).passed,
     ) ?? null;
 
+  if (deps.draftSource === "retrieval" && fallback) {
+    // Measured: the nearest sent reply beats the SLM's draft against the real answer (README, bench:fields), and
+    // it costs no generation.
+    await db
+      .update(triageResults)
+      .set({ draft: fallback, draftError: null, draftCheck: { source: "retrieval", passed: true, reasons: [], references: references.length }, updatedAt: new Date() })
+      .where(eq(triageResults.id, t.resultId));
+    const [row] = await db.select({ status: triageResults.status }).from(triageResults).where(eq(triageResults.id, t.resultId));
+    await publish(db, { type: "triage", ticketId: t.ticketId, resultId: t.resultId, status: row?.status ?? "done", phase: "draft" });
+    return;
+  }
   await publish(db, { type: "triage", ticketId: t.ticketId, resultId: t.resultId, status: "running", phase: "draft" });
   const stream = new DraftStreamPublisher(db, { ticketId: t.ticketId, resultId: t.resultId });
   try {
