@@ -7,10 +7,10 @@
  *   held-out tickets.
  * - language: lingua-rs test sentences and word pairs (public; bench/data/copy-public-sets.sh), 200 per language
  *   eld supports; plus the bitext tickets (all English).
- * - sentiment: TweetEval sentiment (SemEval-2017), the learner trained on its 2,000 validation tweets, tested on 600
- *   test tweets, against the SLM's answer on `--n` of them.
+ * - sentiment: TweetEval sentiment (SemEval-2017), the learner trained on 600 of its validation tweets, tested on 300
+ *   test tweets (--sentiment-train/--sentiment-test), against the SLM's answer on `--n` of them.
  * - drafts: `--n` held-out bitext tickets with their reference reply: retrieval only (the reply of the most similar
- *   of 3,000 training tickets), the SLM alone, and the SLM grounded on the two nearest replies; chrF against the
+ *   of 3,000 training tickets, --pool), the SLM alone, and the SLM grounded on the two nearest replies; chrF against the
  *   reference and the share passing checkDraft.
  * - injection: false positives on the held-out bitext tickets; detection on BIPIA e-mails with its text and code
  *   attacks inserted, and on attacks hidden in HTML, base64 and tag characters; priority changes the attack caused.
@@ -174,11 +174,12 @@ const tweets = (split: string) => {
   const labels = fs.readFileSync(path.join(dir, `${split}_labels.txt`), "utf8").split("\n").filter(Boolean).map((l) => names[Number(l)]!);
   return texts.map((text, i) => ({ text, label: labels[i]! }));
 };
-const sentTrain = tweets("val");
-const sentTest = tweets("test") && shuffled(tweets("test")!, seededRandom(2)).slice(0, TEST);
+// 600 and 300 tweets: embedding is the cost (about 20 ms a text on idle cores, 10× that on a busy machine).
+const sentTrain = tweets("val") && shuffled(tweets("val")!, seededRandom(4)).slice(0, arg("sentiment-train", 600));
+const sentTest = tweets("test") && shuffled(tweets("test")!, seededRandom(2)).slice(0, arg("sentiment-test", 300));
 if (sentTrain && sentTest) {
   const c = await learner(sentTrain.map((t) => t.text), sentTrain.map((t) => t.label), "fields-sentiment-train");
-  out.sentiment = { data: "TweetEval sentiment: train = its validation split (2,000), test = 600 of its test split", learner: scorePredictions(sentTest.map((t) => t.label), await predict(c, sentTest.map((t) => t.text), "fields-sentiment-test")) };
+  out.sentiment = { data: `TweetEval sentiment: the learner trained on ${sentTrain.length} of its validation tweets, tested on ${sentTest.length} of its test tweets`, learner: scorePredictions(sentTest.map((t) => t.label), await predict(c, sentTest.map((t) => t.text), "fields-sentiment-test")) };
   log("sentiment learner done");
 }
 
@@ -227,35 +228,8 @@ if (sentTrain && sentTest) {
 if (N_SLM > 0) {
   const engine = await loadTestEngine({ sequences: 1 });
   const ids = heldOut.slice(0, N_SLM);
-  const taxonomy = [...new Set(bitext.map((r) => r.category))].sort().map((key) => ({ key, label: key.toLowerCase(), description: "" }));
-  let catRight = 0, summariesRejected = 0;
-  const rejections: string[] = [];
-  for (const i of ids) {
-    const r = bitext[i]!;
-    const run = await triageTicket(engine, { subject: "", text: r.text, categories: taxonomy }, { timeoutMs: 120_000 }).catch(() => null);
-    if (!run) continue;
-    if (run.result.category === r.category) catRight++;
-    const s = checkSummary({ summary: run.result.summary, subject: "", text: r.text, language: "en" });
-    if (s.source === "extractive") {
-      summariesRejected++;
-      rejections.push(`${run.result.summary} (${s.rejected})`);
-    }
-  }
-  (out.category as Record<string, unknown>).slmZeroShot = { n: ids.length, accuracy: r3(catRight / ids.length) };
-  out.summary = { n: ids.length, slmRejected: r3(summariesRejected / ids.length), rejectedExamples: rejections.slice(0, 5), rougeL: "not measured: no public customer-care summary set was reachable (see README)" };
-
-  if (sentTest) {
-    let right = 0;
-    const sample = sentTest.slice(0, N_SLM);
-    for (const t of sample) {
-      const run = await triageTicket(engine, { subject: "", text: t.text, categories: SAMPLE_TAXONOMY }, { timeoutMs: 120_000 }).catch(() => null);
-      if (run?.result.sentiment === t.label) right++;
-    }
-    (out.sentiment as Record<string, unknown>).slm = { n: sample.length, accuracy: r3(right / sample.length) };
-  }
-
-  // Drafts: retrieval pool = 3,000 training tickets with their replies.
-  const pool = shuffled(split.train, seededRandom(3)).slice(0, 3000);
+  // Drafts: the retrieval pool is 3,000 training tickets with their replies (--pool N for fewer on a busy machine).
+  const pool = shuffled(split.train, seededRandom(3)).slice(0, arg("pool", 3000));
   const poolEmb = await cachedEmbeddings("fields-draft-pool", pool.map((i) => bitext[i]!.text), getEmbedder, log);
   const index = new VectorIndex(poolEmb.dims, pool.length);
   pool.forEach((i, k) => index.add(String(i), "x", poolEmb.data.subarray(k * poolEmb.dims, (k + 1) * poolEmb.dims)));
@@ -301,6 +275,33 @@ if (N_SLM > 0) {
     if (follows && checkDraft(gen.text, { ticket: text, references: [], language: "en", instructions }).passed) shippedFollowing++;
   }
   (out.injection as Record<string, unknown>).drafts = { n: attackedIds.length, modelFollowedTheAttack: followed, shownAfterChecks: shippedFollowing };
+  const taxonomy = [...new Set(bitext.map((r) => r.category))].sort().map((key) => ({ key, label: key.toLowerCase(), description: "" }));
+  let catRight = 0, summariesRejected = 0;
+  const rejections: string[] = [];
+  for (const i of ids) {
+    const r = bitext[i]!;
+    const run = await triageTicket(engine, { subject: "", text: r.text, categories: taxonomy }, { timeoutMs: 120_000 }).catch(() => null);
+    if (!run) continue;
+    if (run.result.category === r.category) catRight++;
+    const s = checkSummary({ summary: run.result.summary, subject: "", text: r.text, language: "en" });
+    if (s.source === "extractive") {
+      summariesRejected++;
+      rejections.push(`${run.result.summary} (${s.rejected})`);
+    }
+  }
+  (out.category as Record<string, unknown>).slmZeroShot = { n: ids.length, accuracy: r3(catRight / ids.length) };
+  out.summary = { n: ids.length, slmRejected: r3(summariesRejected / ids.length), rejectedExamples: rejections.slice(0, 5), rougeL: "not measured: no public customer-care summary set was reachable (see README)" };
+
+  if (sentTest) {
+    let right = 0;
+    const sample = sentTest.slice(0, N_SLM);
+    for (const t of sample) {
+      const run = await triageTicket(engine, { subject: "", text: t.text, categories: SAMPLE_TAXONOMY }, { timeoutMs: 120_000 }).catch(() => null);
+      if (run?.result.sentiment === t.label) right++;
+    }
+    (out.sentiment as Record<string, unknown>).slm = { n: sample.length, accuracy: r3(right / sample.length) };
+  }
+
   await engine.dispose();
 }
 
