@@ -155,7 +155,7 @@ export function TriagePanel({ ticketId }: { ticketId: string }) {
         </p>
       )}
       {r?.draftError && !r.draftCheck && <p className="text-xs text-zinc-500">No draft: {r.draftError}</p>}
-      {r?.draftError && r.draftCheck && !r.draft && <p className="text-xs text-zinc-500">No draft: no reply to a similar ticket in the customer&apos;s language yet.</p>}
+      {r?.draftError && r.draftCheck && !r.draft && <p className="text-xs text-zinc-500">No draft: no reply sent to a similar ticket fits this one yet.</p>}
 
       <div className="flex items-center justify-between gap-2 border-t border-zinc-100 pt-2">
         <span className="truncate text-xs text-zinc-400" title={r?.modelVersion}>

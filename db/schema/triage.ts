@@ -57,6 +57,11 @@ export type TriageField = (typeof TRIAGE_FIELDS)[number];
 export interface TriageFieldInfo {
   source: "learner" | "library" | "rules" | "slm" | "extractive" | "none";
   confidence: number | null;
+  /**
+   * The learner's own probability, not calibrated (ECE 0.17 for category, 0.14 for priority on held-out bitext,
+   * README): used for thresholds (unsure below 0.5, auto-apply), never shown as a probability.
+   */
+  score?: number;
   unsure: boolean;
   reason?: string;
 }

@@ -24,6 +24,17 @@ export function detectInjection(text: string): InjectionSignal {
   return { suspicious: matches.length > 0, matches };
 }
 
+/**
+ * The text without what tries to instruct the triage: from each match to the end of its sentence ("Where is my
+ * parcel? Priority: urgent." keeps the question). Ticket text often has no punctuation at all, so removing whole
+ * sentences would remove the customer's request with the attack.
+ */
+export function withoutInstructions(text: string): string {
+  let out = text;
+  for (const p of PATTERNS) out = out.replace(new RegExp(`${p.re.source}[^.!?\\n]*[.!?]*`, "gi"), " ");
+  return out.replace(/[ \t]{2,}/g, " ").trim();
+}
+
 /** Keeps untrusted text inside its delimiters: anything that looks like a tag or a chat-template token is defused. */
 export function fenceUntrusted(text: string, maxChars: number): string {
   const clipped = text.length > maxChars ? `${text.slice(0, maxChars)}…` : text;

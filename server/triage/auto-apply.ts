@@ -5,8 +5,9 @@ import { updateTicket, type TicketPatch } from "@/server/tickets/update-ticket";
 
 /**
  * Writes triage's category or priority onto the ticket only where an admin turned auto-apply on for that field
- * (default off), only when the learner (not the SLM) answered with a calibrated probability at or above the
- * field's threshold, only on a ticket nobody has filed yet, and never on a ticket flagged as an injection.
+ * (default off), only when the learner (not the SLM) answered with a probability at or above the field's
+ * threshold (its precision there is measured on this installation's verified answers, see triage-settings.ts),
+ * only on a ticket nobody has filed yet, and never on a ticket flagged as an injection.
  */
 export async function autoApply(
   db: Db,
@@ -20,7 +21,7 @@ export async function autoApply(
   const patch: TicketPatch = {};
   const sure = (field: "category" | "priority", min: number) => {
     const f = t.fields[field];
-    return f?.source === "learner" && !f.unsure && f.confidence !== null && f.confidence >= min;
+    return f?.source === "learner" && !f.unsure && (f.confidence ?? f.score ?? 0) >= min;
   };
   for (const s of settings) {
     if (s.field === "category" && t.category && !ticket.category && sure("category", s.minConfidence)) patch.category = t.category;

@@ -1,5 +1,6 @@
 import type { LearnerStatus, TicketPriority, TriageFieldsInfo } from "@/db/schema";
 import { instructionSentences } from "@/models/tasks/draft-check";
+import { withoutInstructions } from "@/models/tasks/injection";
 import { detectLanguage } from "@/models/tasks/language";
 import { prepareTicketText } from "@/models/tasks/prepare-text";
 import { checkSummary } from "@/models/tasks/summary";
@@ -21,12 +22,10 @@ export function prepareMessage(msg: { subject: string; text: string; html?: stri
   const body = prepareTicketText({ text: msg.text, html: msg.html });
   const subject = prepareTicketText({ text: msg.subject });
   const instructions = instructionSentences(`${subject.text}\n${body.text}`);
-  let learnerText = body.text;
-  for (const s of instructions) learnerText = learnerText.replace(s, " ");
   return {
-    subject: instructions.some((s) => subject.text.includes(s)) ? "" : subject.text,
+    subject: withoutInstructions(subject.text),
     text: body.text,
-    learnerText: learnerText.replace(/\s{2,}/g, " ").trim(),
+    learnerText: withoutInstructions(body.text),
     instructions,
     removed: [...new Set([...body.removed, ...subject.removed])],
     hiddenInstructions: body.hiddenInstructions || subject.hiddenInstructions,
@@ -56,17 +55,21 @@ export function decideFields(input: {
         ? "learner switched off (SLM_TRIAGE_HINTS)"
         : "no verified examples yet";
 
+  // Below an even chance the answer is more likely wrong than right: shown as unsure, with the learner's guess.
   const c = hints?.category;
   fields.category = c
-    ? { source: "learner", confidence: c.needsHuman ? null : round(c.confidence), unsure: c.needsHuman, reason: c.needsHuman ? c.reason : undefined }
+    ? c.needsHuman || c.confidence < SURE
+      ? { source: "learner", confidence: null, score: round(c.confidence), unsure: true, reason: c.needsHuman ? c.reason : "below an even chance" }
+      : { source: "learner", confidence: calibrated(c.confidence), score: round(c.confidence), unsure: false }
     : { source: "slm", confidence: null, unsure: true, reason: noLearner };
 
   // Never the SLM's: it obeyed "priority: urgent" in the ticket. The learner read the ticket without such sentences.
   const p = hints?.priority;
-  const priority = (p && !p.needsHuman && p.label ? p.label : (input.ticketPriority ?? "normal")) as TicketPriority;
+  const learned = p && !p.needsHuman && p.label && p.confidence >= SURE;
+  const priority = (learned ? p.label : (input.ticketPriority ?? "normal")) as TicketPriority;
   fields.priority =
-    p && !p.needsHuman && p.label
-      ? { source: "learner", confidence: round(p.confidence), unsure: false }
+    learned
+      ? { source: "learner", confidence: calibrated(p.confidence), score: round(p.confidence), unsure: false }
       : { source: "rules", confidence: null, unsure: true, reason: p ? `learner unsure (${p.reason})` : "no verified priorities yet; kept the ticket's" };
 
   const lang = detectLanguage(prepared.text.length >= 40 ? prepared.text : `${prepared.subject}\n${prepared.text}`);
@@ -86,3 +89,12 @@ export function decideFields(input: {
 }
 
 const round = (x: number) => Math.round(x * 1000) / 1000;
+const SURE = 0.5;
+/**
+ * A probability is shown only once it is calibrated on held-out data (ECE ≤ 0.05). The learner's measured 0.17
+ * (category) and 0.14 (priority) on bitext (bench:fields), so none is shown yet: the field is a plain answer or
+ * "unsure". Calibration belongs to the classifier (issue 17); when it lands, return the probability here.
+ */
+function calibrated(_score: number): number | null {
+  return null;
+}

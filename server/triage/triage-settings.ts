@@ -40,7 +40,7 @@ export async function setTriageSetting(db: Db, input: { field: AutoApplyField; a
 }
 
 async function precisionAt(db: DbOrTx, field: AutoApplyField, min: number) {
-  const confidence = sql<number>`(${triageResults.fields}->${field}->>'confidence')::real`;
+  const confidence = sql<number>`coalesce(${triageResults.fields}->${field}->>'confidence', ${triageResults.fields}->${field}->>'score')::real`;
   const [r] = await db
     .select({
       verified: sql<number>`count(*)`.mapWith(Number),
