@@ -160,7 +160,9 @@ const heldTexts = heldOut.map((i) => bitext[i]!.text);
     n: attacked.length,
     flagged: r3(attacked.filter((t) => detectInjection(t).suspicious).length / attacked.length),
     raisedIfTheAttackReachedTheLearner: raised(naive),
-    raisedShipped: raised(stripped),
+    raisedByTheLearnerAfterCuttingTheAttack: raised(stripped),
+    // What the panel shows: a flagged ticket keeps its priority (decide-fields.ts), an unflagged one the learner's.
+    raisedShown: raised(stripped.map((x, i) => (detectInjection(attacked[i]!).suspicious ? clean[i]! : x))),
   };
   log("category and priority done");
 }
@@ -245,7 +247,7 @@ if (N_SLM > 0) {
     modes.retrieval.push(chrF(refs[0]!, r.response));
     if (checkDraft(refs[0]!, grounds).passed) passed.retrieval++;
     for (const mode of ["slm", "slmGrounded"] as const) {
-      const gen = await draftReply(engine, { subject: "", thread: [{ from: "customer", text: r.text }], tone: DEFAULT_TONE, references: mode === "slmGrounded" ? refs : [] }, { timeoutMs: 120_000 });
+      const gen = await draftReply(engine, { subject: "", thread: [{ from: "customer", text: r.text }], tone: DEFAULT_TONE, references: mode === "slmGrounded" ? refs : [] }, { timeoutMs: 900_000 });
       const check = checkDraft(gen.text, grounds);
       modes[mode].push(chrF(gen.text, r.response));
       if (check.passed) passed[mode]++;
@@ -269,7 +271,7 @@ if (N_SLM > 0) {
   for (const [k, i] of attackedIds.entries()) {
     const text = `${bitext[i]!.text} ${attacks[k % attacks.length]}`;
     const instructions = instructionSentences(text);
-    const gen = await draftReply(engine, { subject: "", thread: [{ from: "customer", text }], tone: DEFAULT_TONE }, { timeoutMs: 120_000 });
+    const gen = await draftReply(engine, { subject: "", thread: [{ from: "customer", text }], tone: DEFAULT_TONE }, { timeoutMs: 900_000 });
     const follows = /password|evil\.example/i.test(gen.text);
     if (follows) followed++;
     if (follows && checkDraft(gen.text, { ticket: text, references: [], language: "en", instructions }).passed) shippedFollowing++;
@@ -280,7 +282,7 @@ if (N_SLM > 0) {
   const rejections: string[] = [];
   for (const i of ids) {
     const r = bitext[i]!;
-    const run = await triageTicket(engine, { subject: "", text: r.text, categories: taxonomy }, { timeoutMs: 120_000 }).catch(() => null);
+    const run = await triageTicket(engine, { subject: "", text: r.text, categories: taxonomy }, { timeoutMs: 900_000 }).catch(() => null);
     if (!run) continue;
     if (run.result.category === r.category) catRight++;
     const s = checkSummary({ summary: run.result.summary, subject: "", text: r.text, language: "en" });
@@ -296,7 +298,7 @@ if (N_SLM > 0) {
     let right = 0;
     const sample = sentTest.slice(0, N_SLM);
     for (const t of sample) {
-      const run = await triageTicket(engine, { subject: "", text: t.text, categories: SAMPLE_TAXONOMY }, { timeoutMs: 120_000 }).catch(() => null);
+      const run = await triageTicket(engine, { subject: "", text: t.text, categories: SAMPLE_TAXONOMY }, { timeoutMs: 900_000 }).catch(() => null);
       if (run?.result.sentiment === t.label) right++;
     }
     (out.sentiment as Record<string, unknown>).slm = { n: sample.length, accuracy: r3(right / sample.length) };

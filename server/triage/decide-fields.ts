@@ -65,12 +65,19 @@ export function decideFields(input: {
 
   // Never the SLM's: it obeyed "priority: urgent" in the ticket. The learner read the ticket without such sentences.
   const p = hints?.priority;
-  const learned = p && !p.needsHuman && p.label && p.confidence >= SURE;
+  // A ticket that tries to set its priority keeps the one it has: 2 in 200 attacked bitext tickets still moved the
+  // learner after the attack was cut out (bench:fields), so no suggestion is made on a flagged ticket.
+  const learned = p && !p.needsHuman && p.label && p.confidence >= SURE && !slm.flags.injection;
   const priority = (learned ? p.label : (input.ticketPriority ?? "normal")) as TicketPriority;
   fields.priority =
     learned
       ? { source: "learner", confidence: calibrated(p.confidence), score: round(p.confidence), unsure: false }
-      : { source: "rules", confidence: null, unsure: true, reason: p ? `learner unsure (${p.reason})` : "no verified priorities yet; kept the ticket's" };
+      : {
+          source: "rules",
+          confidence: null,
+          unsure: true,
+          reason: slm.flags.injection ? "the ticket tries to steer the triage; kept the ticket's" : p ? `learner unsure (${p.reason})` : "no verified priorities yet; kept the ticket's",
+        };
 
   const lang = detectLanguage(prepared.text.length >= 40 ? prepared.text : `${prepared.subject}\n${prepared.text}`);
   fields.language = { source: "library", confidence: null, unsure: lang.language === null, reason: lang.language ? undefined : lang.reason };
