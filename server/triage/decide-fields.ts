@@ -5,7 +5,14 @@ import { detectLanguage } from "@/models/tasks/language";
 import { prepareTicketText } from "@/models/tasks/prepare-text";
 import { checkSummary } from "@/models/tasks/summary";
 import type { TriageResult } from "@/models/tasks/triage";
-import type { TriageHintsResult } from "./run-triage";
+
+/** A learner's answer for one field (its probability is not calibrated: see calibrated() below). */
+export interface LearnedAnswer {
+  label: string | null;
+  confidence: number;
+  needsHuman: boolean;
+  reason?: string;
+}
 
 export interface PreparedMessage {
   subject: string;
@@ -40,7 +47,7 @@ export function prepareMessage(msg: { subject: string; text: string; html?: stri
  */
 export function decideFields(input: {
   slm: TriageResult;
-  hints: TriageHintsResult | null;
+  hints: { category?: LearnedAnswer; priority?: LearnedAnswer } | null;
   learnerStatus: LearnerStatus;
   learnerError: string | null;
   prepared: PreparedMessage;

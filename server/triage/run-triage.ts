@@ -10,7 +10,7 @@ import { triageTicket, TriageOutputError, type TriageCategory } from "@/models/t
 import { enqueueWriteback } from "@/server/ingestion/webhooks/writeback";
 import { DraftStreamPublisher, publish } from "@/server/realtime/publish";
 import { autoApply } from "./auto-apply";
-import { decideFields, prepareMessage } from "./decide-fields";
+import { decideFields, type LearnedAnswer, prepareMessage } from "./decide-fields";
 
 /** What the learner knows about a ticket before the SLM sees it (server/learning/classify-for-triage.ts). */
 export interface TriageHintsResult {
@@ -35,12 +35,6 @@ export interface TriageHintsResult {
   replies?: string[];
 }
 
-export interface LearnedAnswer {
-  label: string | null;
-  confidence: number;
-  needsHuman: boolean;
-  reason?: string;
-}
 
 export interface TriageDeps {
   db: Db;
