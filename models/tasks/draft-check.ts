@@ -47,6 +47,9 @@ export function checkDraft(draft: string, grounds: DraftGrounds): DraftCheck {
     if (invented.length) reasons.push(`invents ${f.kind}${invented.length > 1 ? "s" : ""}: ${[...new Set(invented)].slice(0, 3).join(", ")}`);
   }
   if (MARKERS.test(draft)) reasons.push("copies the prompt's markers");
+  // "You've successfully completed the response. Please share your next…" invents nothing and answers nothing.
+  const known4 = contentWords(known);
+  if (known4.size >= 3 && ![...contentWords(draft)].some((w) => known4.has(w))) reasons.push("does not address the ticket");
   const lang = detectLanguage(draft).language;
   if (grounds.language && lang && lang !== grounds.language) reasons.push(`written in "${lang}", the customer wrote in "${grounds.language}"`);
   if (grounds.instructions.length) {
@@ -61,6 +64,11 @@ function isContained(v: string, known: Set<string>) {
   if (v.length < 4) return false;
   for (const k of known) if (k.length >= 4 && (k.includes(v) || v.includes(k))) return true;
   return false;
+}
+
+const STOP = new Set("that this with from your have will would could should about there their what when which please thank thanks hello".split(" "));
+function contentWords(s: string) {
+  return new Set(s.toLowerCase().split(/[^\p{L}\p{N}]+/u).filter((w) => w.length >= 4 && !STOP.has(w)));
 }
 
 /** Share of the instruction's content words the draft repeats. */
