@@ -1,4 +1,6 @@
+import { createSelectSchema } from "drizzle-zod";
 import { z } from "zod";
+import { triageResults } from "@/db/schema";
 import type { LiveEvent } from "@/server/realtime/events";
 import { subscribe } from "@/server/realtime/subscribe";
 import { getLatestTriage } from "@/server/tickets/get-latest-triage";
@@ -19,7 +21,10 @@ const learnerStatusCounts = z.object({ used: z.number(), untrained: z.number(), 
 
 export const triageRouter = router({
   /** The newest triage result of a ticket, or null. */
-  latest: agentProcedure.input(ticketInput).query(({ ctx, input }) => getLatestTriage(ctx.db, input.ticketId)),
+  latest: agentProcedure
+    .input(ticketInput)
+    .output(createSelectSchema(triageResults).nullable())
+    .query(({ ctx, input }) => getLatestTriage(ctx.db, input.ticketId)),
 
   retry: agentProcedure
     .input(ticketInput)
