@@ -9,6 +9,7 @@ import { Alert } from "@/components/ui/alert";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
+import type { TriageFieldInfo } from "@/db/schema";
 import { sendDraftToComposer } from "./draft-bus";
 import { queuePlaceText } from "./queue-place";
 
@@ -76,7 +77,8 @@ export function TriagePanel({ ticketId }: { ticketId: string }) {
 
   const r = latest.data;
   const status = (r?.status ?? null) as Status | null;
-  const streaming = live && r && live.resultId === r.id && (live.drafting || !r.draft) ? live : null;
+  // Once the checked draft is stored it replaces the stream: the model's text may have been rejected.
+  const streaming = live && r && live.resultId === r.id && (live.drafting || (!r.draft && !r.draftCheck)) ? live : null;
   const draft = streaming?.text ?? r?.draft ?? "";
   const place = waiting ? (queue.data ?? null) : null;
   const canRetry = status !== "running" && place?.state !== "running";
@@ -112,12 +114,16 @@ export function TriagePanel({ ticketId }: { ticketId: string }) {
         </ul>
       ) : null}
 
+      {r?.learnerStatus === "unavailable" && (
+        <Alert className={WARN}>The learner was unavailable for this triage: category and priority are the small model&apos;s unchecked guess.</Alert>
+      )}
+
       {r?.category && (
         <dl className="grid grid-cols-[auto_1fr_auto] items-baseline gap-x-3 gap-y-1">
-          <Field name="Category" value={labels.get(r.category) ?? r.category} confidence={r.confidence?.category} />
-          <Field name="Priority" value={r.priority} confidence={r.confidence?.priority} />
-          <Field name="Sentiment" value={r.sentiment} confidence={r.confidence?.sentiment} />
-          <Field name="Language" value={r.language} confidence={r.confidence?.language} />
+          <Field name="Category" value={labels.get(r.category) ?? r.category} info={r.fields?.category} />
+          <Field name="Priority" value={r.priority} info={r.fields?.priority} />
+          <Field name="Sentiment" value={r.sentiment} info={r.fields?.sentiment} />
+          <Field name="Language" value={r.language ? languageName(r.language) : null} info={r.fields?.language} />
         </dl>
       )}
       {r?.tags?.length ? (
@@ -129,13 +135,29 @@ export function TriagePanel({ ticketId }: { ticketId: string }) {
           ))}
         </div>
       ) : null}
-      {r?.summary && <p className="text-zinc-800">{r.summary}</p>}
+      {r?.summary && (
+        <p className="text-zinc-800" title={r.fields?.summary?.reason}>
+          {r.summary}
+          {r.fields?.summary?.source === "extractive" && <span className="ml-1 text-xs text-zinc-400">(quoted from the ticket)</span>}
+        </p>
+      )}
 
       {(draft || streaming) && (
         <div className="flex flex-col gap-2 border-t border-zinc-100 pt-2">
           <div className="flex items-center justify-between">
-            <h3 className="text-xs font-medium tracking-wide text-zinc-500 uppercase">Draft reply{streaming?.drafting ? " (writing…)" : ""}</h3>
-            <Button size="sm" variant="secondary" disabled={!draft || !!streaming?.drafting} onClick={() => sendDraftToComposer(ticketId, draft.trim())}>
+            <h3 className="text-xs font-medium tracking-wide text-zinc-500 uppercase">
+              {streaming?.drafting ? "Draft reply (writing…)" : r?.draftCheck?.source === "retrieval" ? "Reply sent to a similar ticket" : "Draft reply"}
+            </h3>
+            <Button
+              size="sm"
+              variant="secondary"
+              disabled={!draft || !!streaming?.drafting}
+              onClick={() => {
+                // A flagged ticket tried to steer the AI: the agent confirms they read the draft before using it.
+                if (r?.injection && !window.confirm("This ticket seems to give the AI instructions. Use the draft anyway? Read it before sending.")) return;
+                sendDraftToComposer(ticketId, draft.trim());
+              }}
+            >
               Use draft
             </Button>
           </div>
@@ -144,7 +166,13 @@ export function TriagePanel({ ticketId }: { ticketId: string }) {
           </p>
         </div>
       )}
-      {r?.draftError && <p className="text-xs text-zinc-500">No draft: {r.draftError}</p>}
+      {!streaming?.drafting && r?.draftCheck && !r.draftCheck.passed && r.draftCheck.reasons.length > 0 && (
+        <p className="text-xs text-zinc-500" data-testid="draft-rejected">
+          The model&apos;s draft was not shown: {r.draftCheck.reasons.join("; ")}.
+        </p>
+      )}
+      {r?.draftError && !r.draftCheck && <p className="text-xs text-zinc-500">No draft: {r.draftError}</p>}
+      {r?.draftError && r.draftCheck && !r.draft && <p className="text-xs text-zinc-500">No draft: no reply sent to a similar ticket fits this one yet.</p>}
 
       <div className="flex items-center justify-between gap-2 border-t border-zinc-100 pt-2">
         <span className="truncate text-xs text-zinc-400" title={r?.modelVersion}>
@@ -159,14 +187,37 @@ export function TriagePanel({ ticketId }: { ticketId: string }) {
   );
 }
 
-function Field({ name, value, confidence }: { name: string; value: string | null; confidence?: number }) {
+const SOURCES: Record<TriageFieldInfo["source"], string> = {
+  learner: "from the classifier trained on your verified tickets",
+  library: "from a language-identification library",
+  rules: "kept from the ticket (no verified priorities to learn from yet)",
+  slm: "the small model's guess",
+  extractive: "quoted from the ticket",
+  none: "",
+};
+
+/**
+ * One AI field: its value with a calibrated probability when there is one (the learner's, measured on held-out data);
+ * "unsure" instead of a number when the source cannot say how sure it is. The model's self-reported confidence is
+ * never shown.
+ */
+function Field({ name, value, info }: { name: string; value: string | null; info?: TriageFieldInfo }) {
+  const unsure = !info || info.unsure || value === null;
+  const title = info ? [SOURCES[info.source], info.reason].filter(Boolean).join(" · ") : "from an older triage (no field checks)";
   return (
     <>
       <dt className="text-xs text-zinc-500">{name}</dt>
-      <dd className="font-medium text-zinc-900">{value ?? "—"}</dd>
-      <dd className="text-right text-xs text-zinc-400 tabular-nums" title="The model's own confidence">
-        {pct(confidence)}
+      <dd className={unsure ? "text-zinc-500" : "font-medium text-zinc-900"} title={title}>
+        {value === null ? "Unsure" : value}
+      </dd>
+      <dd className="text-right text-xs tabular-nums" title={title}>
+        {unsure ? <span className="text-amber-700">unsure</span> : info.confidence !== null ? <span className="text-zinc-500">{pct(info.confidence)}</span> : null}
       </dd>
     </>
   );
+}
+
+const languageNames = typeof Intl !== "undefined" ? new Intl.DisplayNames(["en"], { type: "language" }) : null;
+function languageName(code: string) {
+  return languageNames?.of(code) ?? code;
 }

@@ -1,4 +1,5 @@
 import { boolean, index, integer, jsonb, pgEnum, pgTable, real, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import { users } from "./users";
 import { messages } from "./messages";
 import { ticketPriority, tickets } from "./tickets";
 
@@ -34,6 +35,46 @@ export interface TriageFlags {
   injection: boolean;
   injectionSignals: string[];
   reasons: string[];
+  /** Text removed before the model read the ticket (hidden HTML, zero-width or tag characters, encoded blobs). */
+  hiddenText?: string[];
+}
+
+/**
+ * Whether the learner took part: "used"; "untrained" (no verified example yet: zero-shot); "unavailable" (it
+ * failed: the result says why, and the SLM's guess is shown as unsure); "off" (SLM_TRIAGE_HINTS=false).
+ */
+export const LEARNER_STATUSES = ["used", "untrained", "unavailable", "off"] as const;
+export type LearnerStatus = (typeof LEARNER_STATUSES)[number];
+
+export const TRIAGE_FIELDS = ["category", "priority", "team", "sentiment", "language", "summary"] as const;
+export type TriageField = (typeof TRIAGE_FIELDS)[number];
+
+/**
+ * Where each field's value came from and how sure it is. `confidence` is only ever a calibrated probability (the
+ * learner's, measured by bench/triage-fields.ts); the SLM's self-reported numbers are never stored here. `unsure`
+ * tells the UI to say so instead of showing the value as an answer.
+ */
+export interface TriageFieldInfo {
+  source: "learner" | "library" | "rules" | "slm" | "extractive" | "none";
+  confidence: number | null;
+  /**
+   * The learner's own probability, not calibrated (ECE 0.17 for category, 0.14 for priority on held-out bitext,
+   * README): used for thresholds (unsure below 0.5, auto-apply), never shown as a probability.
+   */
+  score?: number;
+  unsure: boolean;
+  reason?: string;
+}
+export type TriageFieldsInfo = Partial<Record<TriageField, TriageFieldInfo>>;
+
+/** The draft shown: the model's (passed the checks), a retrieved sent reply (the model's was rejected), or none. */
+export interface DraftCheckInfo {
+  source: "slm" | "retrieval" | "none";
+  passed: boolean;
+  /** Why the model's draft was rejected. */
+  reasons: string[];
+  /** How many sent replies and macros grounded the prompt. */
+  references: number;
 }
 
 /**
@@ -75,8 +116,12 @@ export const triageResults = pgTable(
     // Filled by the learning loop when a classifier proposes candidates: { candidates: [{ key, score }], model }.
     classifier: jsonb("classifier").$type<Record<string, unknown>>(),
 
+    learnerStatus: text("learner_status").$type<LearnerStatus>(),
+    fields: jsonb("fields").$type<TriageFieldsInfo>(),
+
     draft: text("draft"),
     draftError: text("draft_error"),
+    draftCheck: jsonb("draft_check").$type<DraftCheckInfo>(),
 
     // Timings and usage, per call; milliseconds.
     enqueuedAt: timestamp("enqueued_at", { withTimezone: true }),
@@ -126,3 +171,16 @@ export const inferenceWorkers = pgTable("inference_workers", {
 });
 
 export type TriageResultRow = typeof triageResults.$inferSelect;
+
+/**
+ * Per field, whether triage may write its value onto the ticket by itself. Off unless an admin turns it on: a
+ * suggestion is shown to the agent either way, and only a value at or above `minConfidence` (a calibrated
+ * probability) is applied.
+ */
+export const triageSettings = pgTable("triage_settings", {
+  field: text("field").$type<TriageField>().primaryKey(),
+  autoApply: boolean("auto_apply").notNull().default(false),
+  minConfidence: real("min_confidence").notNull().default(0.9),
+  updatedBy: uuid("updated_by").references(() => users.id, { onDelete: "set null" }),
+  updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+});

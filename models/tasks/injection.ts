@@ -7,6 +7,8 @@ const PATTERNS: { name: string; re: RegExp }[] = [
   { name: "role-play", re: /\b(you are now|act as|pretend (to be|you are)|from now on,? you)\b/i },
   { name: "system-prompt", re: /\b(system prompt|developer message|jailbreak|DAN mode)\b/i },
   { name: "steer-triage", re: /\b(classify|categori[sz]e|label|mark|set|tag)\b[^.\n]{0,30}\b(this|ticket|priority|category|it)\b[^.\n]{0,20}\b(as|to)\b/i },
+  // Asking for a priority is asking the triage to set it: the priority comes from the ticket's content, never its demand.
+  { name: "priority-demand", re: /\b(priority|prio|severity)\s*(?:[:=]|should be|must be|is|to)\s*(urgent|high|critical|p0|p1)\b|\bmark\b[^.\n]{0,25}\b(urgent|high[- ]priority|critical|p0)\b|\b(escalate|raise|bump)\b[^.\n]{0,25}\b(priority|to urgent)\b/i },
   { name: "output-format", re: /\b(respond|reply|answer|output)\b[^.\n]{0,20}\b(only|with|in)\b[^.\n]{0,20}\b(json|the word|exactly)\b/i },
   { name: "delimiter-spoof", re: /<\/?\s*(ticket|system|assistant|user|im_start|im_end)\b|<\|im_(start|end)\|>/i },
 ];
@@ -20,6 +22,17 @@ export interface InjectionSignal {
 export function detectInjection(text: string): InjectionSignal {
   const matches = PATTERNS.filter((p) => p.re.test(text)).map((p) => p.name);
   return { suspicious: matches.length > 0, matches };
+}
+
+/**
+ * The text without what tries to instruct the triage: from each match to the end of its sentence ("Where is my
+ * parcel? Priority: urgent." keeps the question). Ticket text often has no punctuation at all, so removing whole
+ * sentences would remove the customer's request with the attack.
+ */
+export function withoutInstructions(text: string): string {
+  let out = text;
+  for (const p of PATTERNS) out = out.replace(new RegExp(`${p.re.source}[^.!?\\n]*[.!?]*`, "gi"), " ");
+  return out.replace(/[ \t]{2,}/g, " ").trim();
 }
 
 /** Keeps untrusted text inside its delimiters: anything that looks like a tag or a chat-template token is defused. */

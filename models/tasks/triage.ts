@@ -49,7 +49,7 @@ export type TriageOutput = z.infer<ReturnType<typeof triageOutputSchema>>;
 /** The stored result: the model's answer plus what Deskling adds (heuristic flags, normalised tags). */
 export interface TriageResult extends Omit<TriageOutput, "injection" | "needs_human" | "tags"> {
   tags: string[];
-  flags: { needsHuman: boolean; injection: boolean; injectionSignals: string[]; reasons: string[] };
+  flags: { needsHuman: boolean; injection: boolean; injectionSignals: string[]; reasons: string[]; hiddenText?: string[] };
 }
 
 export interface TriageInput {
@@ -168,12 +168,11 @@ export async function triageTicket(
 }
 
 function finishTriage(out: TriageOutput, signal: InjectionSignal): TriageResult {
-  const { injection, needs_human, tags, evidence, summary, ...labels } = out;
+  // The model's own injection flag is dropped here (the raw answer keeps it): the 135M model raised it on ordinary
+  // tickets ("i dont know how to cancel order…"). The deterministic check below decides.
+  const { injection: _modelFlag, needs_human, tags, evidence, summary, ...labels } = out;
   const reasons: string[] = [];
   if (needs_human) reasons.push("The model asked for a human.");
-  // Recorded, not acted on: small models raise their own injection flag on ordinary tickets. The deterministic
-  // check below decides, and the grammar already keeps any ticket from changing what the output can be.
-  if (injection) reasons.push("The model suspected instructions in the ticket (its own flag).");
   if (signal.suspicious) reasons.push(`The ticket looks like it tries to instruct the triage (${signal.matches.join(", ")}).`);
   return {
     ...labels,

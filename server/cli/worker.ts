@@ -16,6 +16,7 @@ import { env } from "@/config/env";
 import { isDatabaseError, reportError } from "@/server/errors";
 import { stopProcessLearner } from "@/server/learning/classify-for-triage";
 import { learnerHints } from "@/server/triage/learner-hints";
+import { learnerUsage } from "@/server/triage/learner-usage";
 import { createBackgroundTaskList, createTaskList } from "./worker-tasks";
 import { registerModelVersion, WorkerPresence } from "@/server/triage/worker-registry";
 
@@ -63,7 +64,8 @@ async function main() {
         modelVersion: engine.modelVersion,
         workerId: id,
         timeoutMs: env.SLM_TIMEOUT_MS,
-        hints: env.SLM_TRIAGE_HINTS ? learnerHints : undefined,
+        hints: env.SLM_TRIAGE_HINTS ? (t) => learnerHints(t) : undefined,
+        draftSource: env.TRIAGE_DRAFT_SOURCE,
         log,
       },
     }) as never,
@@ -88,6 +90,16 @@ async function main() {
     log,
   });
   log(`[worker] ${id} ready: ${queueWorkerIds.length} queue workers`);
+  // The learner's share of live triage, in the worker's log every 10 minutes (the admin page shows the same figures).
+  const metrics = setInterval(() => {
+    void learnerUsage(db, { hours: 1 })
+      .then((u) => {
+        const mine = u.workers.find((w) => w.workerId === id);
+        if (mine) log(`[worker] last hour: ${mine.total} triages, ${mine.withoutLearner} without the learner${mine.withoutLearner && u.lastFailure ? ` (last: ${u.lastFailure.error})` : ""}`);
+      })
+      .catch(() => {});
+  }, 600_000);
+  metrics.unref();
 
   let stopping = false;
   const shutdown = async (signal: string) => {

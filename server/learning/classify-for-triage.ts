@@ -1,12 +1,12 @@
-import { inArray } from "drizzle-orm";
+import { and, asc, eq, inArray } from "drizzle-orm";
 import { getDb, type DbOrTx } from "@/db/client";
-import { examples, LIVE_SCOPE } from "@/db/schema";
+import { corrections, examples, LIVE_SCOPE, messages } from "@/db/schema";
 import { getSharedLlama } from "@/models/runtime/llama";
 import { env } from "@/config/env";
 import type { Embedder } from "@/models/learning/embedder";
 import { createActiveEmbedder } from "./active-embedder";
 import { ENCODER_CHANNEL } from "./encoders";
-import { allowedLabels, LEARNED_FIELDS } from "./labels";
+import { allowedLabels, LEARNED_FIELDS, taxonomyExamples } from "./labels";
 import { Learner, type FieldPrediction } from "./learner";
 
 export interface RetrievedExample {
@@ -22,6 +22,11 @@ export interface TriageHints {
   fields: Partial<Record<"priority" | "team", FieldPrediction>>;
   /** Closest verified category examples, best first: few-shot material for the SLM prompt. */
   examples: RetrievedExample[];
+  /**
+   * Replies agents sent on the most similar earlier tickets, most similar first: grounding for the draft, and the
+   * draft itself when the model's is rejected.
+   */
+  replies: { text: string; similarity: number }[];
   /** Which learner state produced this, for the triage result's model version. */
   learner: { embeddingModel: string; categoryExamples: number };
 }
@@ -31,34 +36,79 @@ export interface TriageHints {
  * top candidates, priority and team where examples exist, and the nearest verified examples with their text.
  * `text` must be ticketLearningText() of the ticket, the same text corrections store.
  */
-export async function classifyForTriage(text: string, opts: { db?: DbOrTx; learner?: Learner; examples?: number } = {}): Promise<TriageHints> {
+export async function classifyForTriage(
+  text: string,
+  opts: { db?: DbOrTx; learner?: Learner; examples?: number; replies?: number } = {},
+): Promise<TriageHints> {
   const db = opts.db ?? getDb();
   const learner = opts.learner ?? (await getProcessLearner());
   const vector = await learner.embed(text);
+  const shown = opts.examples ?? 3;
+  // More neighbours than the prompt shows: the nearest tickets that have a sent reply are further down the list.
   const category = learner.classifyVector("category", vector, {
     allowedLabels: await allowedLabels(db, "category", { forTriage: true }),
-    neighbours: opts.examples ?? 3,
+    neighbours: Math.max(shown, 12),
   });
   const fields: TriageHints["fields"] = {};
   for (const field of LEARNED_FIELDS) {
     if (field === "category" || learner.size(field) === 0) continue;
     fields[field] = learner.classifyVector(field, vector, { allowedLabels: await allowedLabels(db, field, { forTriage: true }) });
   }
-  // Category names and descriptions count as examples too ("taxonomy:<KEY>"), but they are no rows: querying the
-  // uuid column with them failed the whole lookup, so on a fresh install triage ran without any hints.
-  const ids = category.neighbours.map((n) => n.exampleId).filter((id) => !id.startsWith("taxonomy:"));
-  const texts = ids.length
-    ? new Map((await db.select({ id: examples.id, text: examples.text }).from(examples).where(inArray(examples.id, ids))).map((r) => [r.id, r.text]))
-    : new Map<string, string>();
+  const nearest = category.neighbours.slice(0, shown);
+  const texts = await neighbourTexts(db, nearest.map((n) => n.exampleId));
   return {
-    category,
+    category: { ...category, neighbours: nearest },
     fields,
-    examples: category.neighbours
+    replies: await sentReplies(db, category.neighbours, opts.replies ?? 2),
+    examples: nearest
       .filter((n) => texts.has(n.exampleId))
       .map((n) => ({ text: texts.get(n.exampleId)!, label: n.label, similarity: n.similarity })),
     learner: { embeddingModel: learner.modelId, categoryExamples: learner.size("category") },
   };
 }
+
+/**
+ * Texts of the neighbours: verified examples are rows (uuid ids); a category's name-and-description example is not
+ * a row (id `taxonomy:<key>`, see taxonomyExamples) and must never reach the uuid column, or the query fails and
+ * the whole learner drops out of triage.
+ */
+async function neighbourTexts(db: DbOrTx, ids: string[]): Promise<Map<string, string>> {
+  const texts = new Map<string, string>();
+  const rowIds = ids.filter((id) => UUID.test(id));
+  if (rowIds.length) {
+    for (const r of await db.select({ id: examples.id, text: examples.text }).from(examples).where(inArray(examples.id, rowIds))) texts.set(r.id, r.text);
+  }
+  if (rowIds.length < ids.length) {
+    for (const t of await taxonomyExamples(db)) if (ids.includes(t.id)) texts.set(t.id, t.text);
+  }
+  return texts;
+}
+
+/** The first reply an agent sent on each neighbour's ticket (verified: it went out), best neighbour first. */
+async function sentReplies(db: DbOrTx, neighbours: { exampleId: string; similarity: number }[], limit: number) {
+  const ids = neighbours.map((n) => n.exampleId).filter((id) => UUID.test(id));
+  if (!ids.length || limit === 0) return [];
+  const rows = await db
+    .selectDistinctOn([examples.id], { exampleId: examples.id, text: messages.bodyText })
+    .from(examples)
+    .innerJoin(corrections, eq(corrections.id, examples.correctionId))
+    .innerJoin(messages, and(eq(messages.ticketId, corrections.ticketId), eq(messages.direction, "outbound")))
+    .where(inArray(examples.id, ids))
+    .orderBy(examples.id, asc(messages.createdAt));
+  const byId = new Map(rows.map((r) => [r.exampleId, r.text]));
+  const seen = new Set<string>();
+  const out: { text: string; similarity: number }[] = [];
+  for (const n of neighbours) {
+    const text = byId.get(n.exampleId)?.trim();
+    if (!text || seen.has(text)) continue;
+    seen.add(text);
+    out.push({ text, similarity: n.similarity });
+    if (out.length === limit) break;
+  }
+  return out;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 let processLearner: Promise<{ learner: Learner; embedder: Embedder }> | undefined;
 let encoderListener: Promise<{ unlisten: () => Promise<void> }> | undefined;

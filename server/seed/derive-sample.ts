@@ -25,7 +25,15 @@ const sample = [...byIntent.keys()].sort().flatMap((intent) =>
     .map((r) => ({ r, k: rand() }))
     .sort((a, b) => a.k - b.k)
     .slice(0, 8)
-    .map(({ r }) => ({ text: r.instruction, category: r.category, intent: r.intent, entityType: r.entity_type || null, entityValue: r.entity_value || null })),
+    .map(({ r }) => ({
+      text: r.instruction,
+      category: r.category,
+      intent: r.intent,
+      entityType: r.entity_type || null,
+      entityValue: r.entity_value || null,
+      // Bitext's reference answer: the demo's worked tickets carry it as the reply an agent sent.
+      reply: r.response,
+    })),
 );
 const out = path.join(import.meta.dirname, "data", "bitext-demo.json");
 fs.writeFileSync(out, JSON.stringify(sample, null, 1) + "\n");

@@ -2,7 +2,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { count, eq, sql } from "drizzle-orm";
 import type { Db } from "@/db/client";
-import { categories, teams, tickets, users, type TicketPriority, type TicketStatus } from "@/db/schema";
+import { categories, messages, teams, tickets, users, type TicketPriority, type TicketStatus } from "@/db/schema";
 import { env } from "@/config/env";
 import { recordCorrections } from "@/server/learning/record-correction";
 import { learningText } from "@/server/learning/ticket-text";
@@ -50,6 +50,8 @@ interface DemoRow {
   intent: string;
   entityType: string | null;
   entityValue: string | null;
+  /** Bitext's reference answer. */
+  reply: string;
 }
 
 /** Subject lines are not in Bitext: derived from the intent and the tagged entity (e.g. an order number). */
@@ -59,7 +61,7 @@ function subjectFor(row: DemoRow) {
 }
 
 /** Priorities are not in Bitext either: complaints and payment problems run high, reviews and newsletters low. */
-function priorityFor(row: DemoRow): TicketPriority {
+export function priorityFor(row: Pick<DemoRow, "text" | "intent">): TicketPriority {
   if (/urgent|asap|immediately|!!/i.test(row.text)) return "urgent";
   if (["complaint", "payment_issue", "contact_human_agent", "registration_problems"].includes(row.intent)) return "high";
   if (["newsletter_subscription", "review", "delivery_options"].includes(row.intent)) return "low";
@@ -133,12 +135,22 @@ export async function seedDemo(db: Db, opts: { tickets?: number; log?: (l: strin
       await db.execute(sql`select graphile_worker.remove_job(${`triage:${received.messageId}`})`);
       const text = learningText(subjectFor(row), row.text);
       history.push({ label: { field: "category", text, finalValue: row.category, ticketId: received.ticketId, source: "import" } });
+      // Worked tickets had a verified priority too, and the reply an agent sent: triage retrieves both.
+      history.push({ label: { field: "priority", text, finalValue: priorityFor(row), ticketId: received.ticketId, source: "import" } });
+      await db.insert(messages).values({
+        ticketId: received.ticketId,
+        direction: "outbound",
+        authorUserId: agent?.id ?? null,
+        bodyText: row.reply,
+        deliveryStatus: "sent",
+        createdAt: new Date(createdAt.getTime() + 40 * 60_000),
+      });
     }
   }
   // The worked half is the demo's history: its categories are verified labels, so the learner starts warm.
   await recordCorrections(db, history);
-  await db.execute(sql`update messages m set created_at = t.created_at from tickets t where t.id = m.ticket_id and t.source = 'demo'`);
-  log(`seeded ${take.length} demo tickets (${history.length} with verified categories)`);
+  await db.execute(sql`update messages m set created_at = t.created_at from tickets t where t.id = m.ticket_id and t.source = 'demo' and m.direction = 'inbound'`);
+  log(`seeded ${take.length} demo tickets (${history.length / 2} worked, with a verified category, priority and sent reply)`);
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === path.resolve(import.meta.filename)) {

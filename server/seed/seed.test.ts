@@ -1,7 +1,7 @@
 import { and, count, eq, inArray } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { getDb } from "@/db/client";
-import { corrections, tickets, users } from "@/db/schema";
+import { corrections, messages, tickets, users } from "@/db/schema";
 import { signIn } from "@/server/auth/sign-in";
 import { DEMO_PASSWORD, seedDemo } from "./index";
 
@@ -19,7 +19,13 @@ describe("demo seed", () => {
       .select({ n: count() })
       .from(corrections)
       .where(and(eq(corrections.source, "import"), inArray(corrections.ticketId, solved.map((t) => t.id))));
-    expect(labels?.n).toBe(worked.length);
+    // A category and a priority per worked ticket, and the reply an agent sent (what draft retrieval finds).
+    expect(labels?.n).toBe(2 * worked.length);
+    const replies = await db
+      .select({ n: count() })
+      .from(messages)
+      .where(and(eq(messages.direction, "outbound"), inArray(messages.ticketId, worked.map((t) => t.id))));
+    expect(replies[0]?.n).toBe(worked.length);
     const [admins] = await db.select({ n: count() }).from(users).where(eq(users.email, "admin@deskling.local"));
     expect(admins?.n).toBe(1);
     expect((await signIn(db, "agent@deskling.local", DEMO_PASSWORD)).ok).toBe(true);

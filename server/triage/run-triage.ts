@@ -1,13 +1,17 @@
 import { and, asc, eq, inArray, ne, sql } from "drizzle-orm";
 import type { Db } from "@/db/client";
-import { categories, messages, tickets, triageResults, type TriageStatus } from "@/db/schema";
+import { categories, messages, tickets, triageResults, type DraftCheckInfo, type LearnerStatus, type TriageStatus } from "@/db/schema";
 import { SlmError, type GenerateResult, type SlmEngine } from "@/models/runtime/engine";
 import { DEFAULT_TONE, draftReply, type DraftTone } from "@/models/tasks/draft";
+import { checkDraft } from "@/models/tasks/draft-check";
+import { detectLanguage } from "@/models/tasks/language";
+import { prepareTicketText } from "@/models/tasks/prepare-text";
 import { triageTicket, TriageOutputError, type TriageCategory } from "@/models/tasks/triage";
 import { enqueueWriteback } from "@/server/ingestion/webhooks/writeback";
 import { DraftStreamPublisher, publish } from "@/server/realtime/publish";
-import { updateTicket } from "@/server/tickets/update-ticket";
 import { safeMessage } from "@/server/errors";
+import { autoApply } from "./auto-apply";
+import { decideFields, type LearnedAnswer, prepareMessage } from "./decide-fields";
 
 /** What the learner knows about a ticket before the SLM sees it (server/learning/classify-for-triage.ts). */
 export interface TriageHintsResult {
@@ -22,7 +26,16 @@ export interface TriageHintsResult {
    * verified example) holds whatever the SLM says, so a ticket that fits no category is not forced into one.
    */
   decision?: { needsHuman: boolean; reason?: string };
+  /** "untrained" when the learner has no verified example yet; defaults to "used" with a decision. */
+  status?: "used" | "untrained";
+  /** The learner's own answers (calibrated confidence), where it has examples of the field. */
+  category?: LearnedAnswer;
+  priority?: LearnedAnswer;
+  team?: LearnedAnswer;
+  /** Replies agents sent to the most similar tickets, best first: the draft's grounding and its fallback. */
+  replies?: string[];
 }
+
 
 export interface TriageDeps {
   db: Db;
@@ -35,6 +48,11 @@ export interface TriageDeps {
   /** Caps for tests and benchmarks; production uses the tasks' defaults. */
   maxTokens?: { triage?: number; draft?: number };
   skipDraft?: boolean;
+  /**
+   * "retrieval" (the worker's default, TRIAGE_DRAFT_SOURCE): the nearest sent reply that passes the checks is the
+   * draft, and the SLM writes only when none does; "slm" (the default here): the SLM always writes, grounded.
+   */
+  draftSource?: "retrieval" | "slm";
   log?: (line: string) => void;
 }
 
@@ -65,7 +83,15 @@ export async function runTriage(deps: TriageDeps, payload: { ticketId: string; m
   const { db, engine } = deps;
   const log = deps.log ?? (() => {});
   const [msg] = await db
-    .select({ id: messages.id, ticketId: messages.ticketId, text: messages.bodyText, subject: tickets.subject, ticketCategory: tickets.category })
+    .select({
+      id: messages.id,
+      ticketId: messages.ticketId,
+      text: messages.bodyText,
+      html: messages.bodyHtml,
+      subject: tickets.subject,
+      ticketCategory: tickets.category,
+      ticketPriority: tickets.priority,
+    })
     .from(messages)
     .innerJoin(tickets, eq(tickets.id, messages.ticketId))
     .where(eq(messages.id, payload.messageId));
@@ -85,7 +111,13 @@ export async function runTriage(deps: TriageDeps, payload: { ticketId: string; m
     if (done && done.draft === null && done.draftError === null && !deps.skipDraft) {
       log(`[triage] message ${payload.messageId} was triaged but has no draft yet; drafting`);
       const [row] = await db.select().from(triageResults).where(eq(triageResults.id, done.id));
-      await writeDraft(deps, { ticketId: msg.ticketId, subject: msg.subject, resultId: done.id }, row ? { category: row.category, summary: row.summary, language: row.language } : null, job.signal);
+      const prepared = prepareMessage(msg);
+      await writeDraft(
+        deps,
+        { ticketId: msg.ticketId, subject: prepared.subject, resultId: done.id },
+        { category: row?.category, summary: row?.summary, language: row?.language, instructions: prepared.instructions, references: [] },
+        job.signal,
+      );
       return "skipped";
     }
     log(`[triage] message ${payload.messageId} already triaged by ${deps.modelVersion}; skipped`);
@@ -119,56 +151,84 @@ export async function runTriage(deps: TriageDeps, payload: { ticketId: string; m
     return "needs_human";
   }
 
-  const hints = await deps.hints?.({ ticketId: msg.ticketId, subject: msg.subject, text: msg.text }).catch((err) => {
-    // The classifier helps; triage must not depend on it.
-    log(`[triage] hints unavailable: ${safeMessage(err)}`);
-    return null;
-  });
+  // What the model and the learner read: hidden text removed; the learner also never sees the sentences that try to
+  // instruct the triage, so they cannot move its category or priority.
+  const prepared = prepareMessage(msg);
+  let learnerStatus = (deps.hints ? "used" : "off") as LearnerStatus;
+  let learnerError = null as string | null;
+  const hints = deps.hints
+    ? await deps.hints({ ticketId: msg.ticketId, subject: prepared.subject, text: prepared.learnerText }).catch((err) => {
+        // Triage goes on without it, and says so on the result, in the metrics and on the admin page.
+        learnerStatus = "unavailable";
+        learnerError = safeMessage(err);
+        log(`[triage] learner unavailable: ${learnerError}`);
+        return null;
+      })
+    : null;
+  if (hints) learnerStatus = hints.status ?? (hints.decision ? "used" : "untrained");
 
   let outcome: TriageJobOutcome;
-  let summaryForDraft: { category?: string | null; summary?: string | null; language?: string | null } | null = null;
+  let forDraft: DraftContext | null = null;
   try {
     const run = await triageTicket(
       engine,
-      { subject: msg.subject, text: msg.text, categories: taxonomy, candidates: hints?.candidates, examples: hints?.examples },
+      { subject: prepared.subject, text: prepared.text, categories: taxonomy, candidates: hints?.candidates, examples: hints?.examples },
       { timeoutMs: deps.timeoutMs, signal: job.signal, maxTokens: deps.maxTokens?.triage },
     );
     const r = run.result;
-    if (hints?.decision?.needsHuman) {
+    if (prepared.hiddenInstructions && !r.flags.injection) {
+      r.flags.injection = true;
+      r.flags.injectionSignals.push("hidden-instructions");
+      r.flags.reasons.push("The ticket hides instructions for the AI (invisible or encoded text); they were removed before the model read it.");
+    }
+    if (prepared.removed.length) r.flags.hiddenText = prepared.removed;
+    const decided = decideFields({ slm: r, hints, learnerStatus, learnerError, prepared, ticketPriority: msg.ticketPriority });
+    if (hints?.decision) {
+      // The learner decides whether a person must look; the SLM's own needs_human is not asked once it is trained.
+      r.flags.reasons = r.flags.reasons.filter((x) => x !== "The model asked for a human.");
+      r.flags.needsHuman = hints.decision.needsHuman || r.flags.injection;
+      if (hints.decision.needsHuman) r.flags.reasons.push(hints.decision.reason ?? "The classifier is not confident about any category.");
+    } else if (learnerStatus === "unavailable") {
       r.flags.needsHuman = true;
-      r.flags.reasons.push(hints.decision.reason ?? "The classifier is not confident about any category.");
+      r.flags.reasons.push(`The learner was unavailable (${learnerError}); category and priority are the small model's unchecked guess.`);
     }
     outcome = r.flags.needsHuman ? "needs_human" : "done";
     await finish(outcome, {
       ...usageColumns(run.generation),
       category: r.category,
-      priority: r.priority,
-      sentiment: r.sentiment,
-      language: r.language,
-      summary: r.summary,
+      priority: decided.priority,
+      sentiment: decided.sentiment,
+      language: decided.language,
+      summary: decided.summary,
       evidence: r.evidence,
-      tags: r.tags,
-      confidence: r.confidence,
+      tags: decided.tags,
+      // The SLM's self-reported numbers stay in rawOutput; they are never shown as probabilities.
+      confidence: null,
+      fields: decided.fields,
+      learnerStatus,
       needsHuman: r.flags.needsHuman,
       injection: r.flags.injection,
       flags: r.flags,
       allowedCategories: run.allowed,
       rawOutput: run.raw,
-      classifier: hints?.classifier ?? null,
+      classifier: hints?.classifier ?? (learnerError ? { error: learnerError } : null),
       error: null,
     });
-    summaryForDraft = { category: taxonomy.find((c) => c.key === r.category)?.label ?? r.category, summary: r.summary, language: r.language };
-    if (!msg.ticketCategory && !r.flags.needsHuman) {
-      // First triage of an uncategorised ticket files it; after that, categories are the agents' call.
-      await updateTicket(db, { ticketId: msg.ticketId, actor: { kind: "system", label: `triage:${deps.modelVersion}` }, patch: { category: r.category } }).catch(
-        (err) => log(`[triage] could not file ticket ${msg.ticketId}: ${safeMessage(err)}`),
-      );
-    }
+    forDraft = {
+      category: taxonomy.find((c) => c.key === r.category)?.label ?? r.category,
+      summary: decided.summary,
+      language: decided.language,
+      instructions: prepared.instructions,
+      references: hints?.replies ?? [],
+    };
+    await autoApply(db, { ticketId: msg.ticketId, modelVersion: deps.modelVersion, category: r.category, priority: decided.priority, fields: decided.fields, injection: r.flags.injection }).catch(
+      (err) => log(`[triage] could not apply triage to ticket ${msg.ticketId}: ${safeMessage(err)}`),
+    );
   } catch (err) {
     if (err instanceof TriageOutputError) {
       // The model answered but not usefully: a person triages, retrying the same prompt would give the same answer.
       outcome = "needs_human";
-      await finish("needs_human", { ...usageColumns(err.generation), needsHuman: true, rawOutput: err.generation.text, error: err.message });
+      await finish("needs_human", { ...usageColumns(err.generation), needsHuman: true, learnerStatus, rawOutput: err.generation.text, error: err.message });
     } else if (err instanceof SlmError && (err.kind === "shutdown" || err.kind === "aborted")) {
       await db.update(triageResults).set({ status: "queued", error: "Interrupted; will run again.", updatedAt: new Date() }).where(eq(triageResults.id, resultId));
       await publish(db, { type: "triage", ticketId: msg.ticketId, resultId, status: "queued" });
@@ -182,7 +242,7 @@ export async function runTriage(deps: TriageDeps, payload: { ticketId: string; m
   }
   await publish(db, { type: "ticket", ticketId: msg.ticketId, reason: "triaged" });
 
-  if (!deps.skipDraft) await writeDraft(deps, { ticketId: msg.ticketId, subject: msg.subject, resultId }, summaryForDraft, job.signal);
+  if (!deps.skipDraft) await writeDraft(deps, { ticketId: msg.ticketId, subject: prepared.subject, resultId }, forDraft, job.signal);
   return outcome;
 }
 
@@ -228,18 +288,52 @@ async function claim(
   return row;
 }
 
-async function writeDraft(
-  deps: TriageDeps,
-  t: { ticketId: string; subject: string; resultId: string },
-  triage: { category?: string | null; summary?: string | null; language?: string | null } | null,
-  signal?: AbortSignal,
-) {
+interface DraftContext {
+  category?: string | null;
+  summary?: string | null;
+  language?: string | null;
+  /** Sentences of the ticket that try to instruct the AI: the draft must not repeat or follow them. */
+  instructions: string[];
+  /** Sent replies to the most similar tickets, best first. */
+  references: string[];
+}
+
+/**
+ * The draft, grounded and checked: the prompt carries the nearest sent replies; the answer must pass checkDraft
+ * (no invented links, addresses, numbers or amounts, no prompt markers, the customer's language, nothing of an
+ * injected instruction). A rejected draft is replaced by the nearest sent reply in the customer's language, or none,
+ * and the reasons are stored for the panel.
+ */
+async function writeDraft(deps: TriageDeps, t: { ticketId: string; subject: string; resultId: string }, triage: DraftContext | null, signal?: AbortSignal) {
   const { db } = deps;
-  const thread = await db
-    .select({ direction: messages.direction, text: messages.bodyText })
-    .from(messages)
-    .where(and(eq(messages.ticketId, t.ticketId), ne(messages.direction, "note")))
-    .orderBy(asc(messages.createdAt));
+  const thread = (
+    await db
+      .select({ direction: messages.direction, text: messages.bodyText, html: messages.bodyHtml })
+      .from(messages)
+      .where(and(eq(messages.ticketId, t.ticketId), ne(messages.direction, "note")))
+      .orderBy(asc(messages.createdAt))
+  ).map((m) => ({ from: m.direction === "inbound" ? ("customer" as const) : ("agent" as const), text: m.direction === "inbound" ? prepareTicketText(m).text : m.text }));
+  const references = triage?.references ?? [];
+  const language = triage?.language ?? null;
+  const grounds = { ticket: `${t.subject}\n${thread.map((m) => m.text).join("\n")}`, references, language, instructions: triage?.instructions ?? [] };
+  // A retrieved reply stands in only when it is in the customer's language (unsure language: accepted) and names no
+  // fact of its own ticket: an order number or amount found in just that one reply was the other customer's.
+  const fallback =
+    references.find(
+      (r, i) => (!language || (detectLanguage(r).language ?? language) === language) && checkDraft(r, { ...grounds, references: references.filter((_, j) => j !== i) }).passed,
+    ) ?? null;
+
+  if (deps.draftSource === "retrieval" && fallback) {
+    // Measured: the nearest sent reply beats the SLM's draft against the real answer (README, bench:fields), and
+    // it costs no generation.
+    await db
+      .update(triageResults)
+      .set({ draft: fallback, draftError: null, draftCheck: { source: "retrieval", passed: true, reasons: [], references: references.length }, updatedAt: new Date() })
+      .where(eq(triageResults.id, t.resultId));
+    const [row] = await db.select({ status: triageResults.status }).from(triageResults).where(eq(triageResults.id, t.resultId));
+    await publish(db, { type: "triage", ticketId: t.ticketId, resultId: t.resultId, status: row?.status ?? "done", phase: "draft" });
+    return;
+  }
   await publish(db, { type: "triage", ticketId: t.ticketId, resultId: t.resultId, status: "running", phase: "draft" });
   const stream = new DraftStreamPublisher(db, { ticketId: t.ticketId, resultId: t.resultId });
   try {
@@ -247,18 +341,23 @@ async function writeDraft(
       deps.engine,
       {
         subject: t.subject,
-        thread: thread.map((m) => ({ from: m.direction === "inbound" ? "customer" : "agent", text: m.text })),
-        triage,
+        thread,
+        triage: triage && { category: triage.category, summary: triage.summary, language },
+        references: references.slice(0, 2),
         tone: deps.tone ?? DEFAULT_TONE,
       },
       { timeoutMs: deps.timeoutMs, signal, maxTokens: deps.maxTokens?.draft, onText: (text) => stream.push(text) },
     );
     await stream.end();
+    const text = gen.text.trim();
+    const check = checkDraft(text, grounds);
+    const draftCheck: DraftCheckInfo = { source: check.passed ? "slm" : fallback ? "retrieval" : "none", passed: check.passed, reasons: check.reasons, references: references.length };
     await db
       .update(triageResults)
       .set({
-        draft: gen.text.trim(),
-        draftError: null,
+        draft: check.passed ? text : fallback,
+        draftError: check.passed || fallback ? null : `The model's draft was rejected (${check.reasons.join("; ")}) and no sent reply to a similar ticket fits.`,
+        draftCheck,
         draftPromptTokens: gen.usage.promptTokens,
         draftCompletionTokens: gen.usage.completionTokens,
         draftTtftMs: Math.round(gen.timings.ttftMs),
@@ -267,11 +366,20 @@ async function writeDraft(
         updatedAt: new Date(),
       })
       .where(eq(triageResults.id, t.resultId));
+    if (!check.passed) deps.log?.(`[triage] draft for ${t.ticketId} rejected: ${check.reasons.join("; ")}`);
   } catch (err) {
     await stream.end();
     // The triage itself is stored; a missing draft only means the agent writes the reply.
     const message = safeMessage(err);
-    await db.update(triageResults).set({ draftError: message, updatedAt: new Date() }).where(eq(triageResults.id, t.resultId));
+    await db
+      .update(triageResults)
+      .set({
+        draft: fallback,
+        draftError: fallback ? null : message,
+        draftCheck: fallback ? { source: "retrieval", passed: false, reasons: [`the model failed: ${message}`], references: references.length } : null,
+        updatedAt: new Date(),
+      })
+      .where(eq(triageResults.id, t.resultId));
     deps.log?.(`[triage] draft for ${t.ticketId} failed: ${message}`);
   }
   const [row] = await db.select({ status: triageResults.status }).from(triageResults).where(eq(triageResults.id, t.resultId));

@@ -6,9 +6,19 @@ import { subscribe } from "@/server/realtime/subscribe";
 import { triageQueuePlaces } from "@/server/jobs/triage-queue";
 import { getLatestTriage } from "@/server/tickets/get-latest-triage";
 import { retryTriage } from "@/server/triage/retry-triage";
-import { agentProcedure, router } from "../init";
+import { learnerUsage } from "@/server/triage/learner-usage";
+import { AUTO_APPLY_FIELDS, getTriageSettings, setTriageSetting } from "@/server/triage/triage-settings";
+import { adminProcedure, agentProcedure, managerProcedure, router } from "../init";
 
 const ticketInput = z.object({ ticketId: z.uuid() });
+const autoApplyField = z.enum(AUTO_APPLY_FIELDS);
+const settingOutput = z.object({
+  field: autoApplyField,
+  autoApply: z.boolean(),
+  minConfidence: z.number(),
+  precision: z.object({ correct: z.number(), verified: z.number(), value: z.number().nullable() }),
+});
+const learnerStatusCounts = z.object({ used: z.number(), untrained: z.number(), unavailable: z.number(), off: z.number() });
 
 export const triageRouter = router({
   /** The newest triage result of a ticket, or null. */
@@ -37,6 +47,30 @@ export const triageRouter = router({
     .input(ticketInput)
     .output(z.object({ messageId: z.uuid() }))
     .mutation(({ ctx, input }) => retryTriage(ctx.db, { ticketId: input.ticketId, actor: { kind: "user", userId: ctx.user.id } })),
+
+  /** Auto-apply per field (off by default), each with the precision measured on verified answers above its threshold. */
+  settings: managerProcedure.input(z.object({}).optional()).output(z.array(settingOutput)).query(({ ctx }) => getTriageSettings(ctx.db)),
+
+  updateSetting: adminProcedure
+    .input(z.object({ field: autoApplyField, autoApply: z.boolean(), minConfidence: z.number().min(0.5).max(1) }))
+    .output(z.array(settingOutput))
+    .mutation(async ({ ctx, input }) => {
+      await setTriageSetting(ctx.db, { ...input, userId: ctx.user.id });
+      return getTriageSettings(ctx.db);
+    }),
+
+  /** Whether live triage had the learner: per status and per worker, with the last failure (admin page). */
+  learnerUsage: managerProcedure
+    .input(z.object({ hours: z.number().int().min(1).max(720).default(24) }))
+    .output(
+      z.object({
+        hours: z.number(),
+        counts: learnerStatusCounts,
+        workers: z.array(z.object({ workerId: z.string(), total: z.number(), withoutLearner: z.number() })),
+        lastFailure: z.object({ error: z.string(), at: z.date() }).nullable(),
+      }),
+    )
+    .query(({ ctx, input }) => learnerUsage(ctx.db, { hours: input.hours })),
 
   /** Triage status changes and draft pieces of one ticket, as they happen (SSE). */
   onTicket: agentProcedure.input(ticketInput).subscription(async function* ({ ctx, input, signal }) {

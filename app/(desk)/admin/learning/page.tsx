@@ -5,13 +5,16 @@ import { EncoderCard } from "./encoder-card";
 import { EvalRunsTable } from "./eval-runs-table";
 import { ImportForm } from "./import-form";
 import { LearnerSummary } from "./learner-summary";
+import { LearnerUsageCard } from "./learner-usage-card";
 
 export const metadata: Metadata = { title: "Learning" };
 
 export default async function AdminLearningPage() {
   await requireUser("admin");
   const qc = getQueryClient();
-  await Promise.all([qc.prefetchQuery(trpcServer.learning.overview.queryOptions()), qc.prefetchQuery(trpcServer.learning.encoders.queryOptions())]);
+  await Promise.all([qc.prefetchQuery(trpcServer.learning.overview.queryOptions()), qc.prefetchQuery(trpcServer.learning.encoders.queryOptions()),
+    qc.prefetchQuery(trpcServer.triage.learnerUsage.queryOptions({ hours: 24 })),
+  ]);
   return (
     <HydrateClient>
       <div className="flex flex-col gap-3">
@@ -24,6 +27,7 @@ export default async function AdminLearningPage() {
         </div>
         <div className="grid items-start gap-4 lg:grid-cols-[minmax(0,1fr)_360px]">
           <div className="flex min-w-0 flex-col gap-4">
+            <LearnerUsageCard />
             <LearnerSummary />
             <EncoderCard />
             <EvalRunsTable />
