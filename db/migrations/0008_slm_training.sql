@@ -41,6 +41,7 @@ CREATE TABLE "slm_runs" (
 	"finished_at" timestamp with time zone
 );
 --> statement-breakpoint
+ALTER TABLE "model_versions" ADD COLUMN "adapter_sha256" text;--> statement-breakpoint
 ALTER TABLE "dataset_examples" ADD CONSTRAINT "dataset_examples_snapshot_id_dataset_snapshots_id_fk" FOREIGN KEY ("snapshot_id") REFERENCES "public"."dataset_snapshots"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "dataset_snapshots" ADD CONSTRAINT "dataset_snapshots_user_id_users_id_fk" FOREIGN KEY ("user_id") REFERENCES "public"."users"("id") ON DELETE set null ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "slm_runs" ADD CONSTRAINT "slm_runs_snapshot_id_dataset_snapshots_id_fk" FOREIGN KEY ("snapshot_id") REFERENCES "public"."dataset_snapshots"("id") ON DELETE set null ON UPDATE no action;--> statement-breakpoint

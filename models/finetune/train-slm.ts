@@ -74,7 +74,10 @@ export async function trainSlmAdapter(opts: SlmTrainingOptions): Promise<Trained
 export async function ensureLlamaCppSource(log: (line: string) => void = () => {}): Promise<string> {
   const target = path.join(MODEL_CACHE_DIR, "llama.cpp");
   if (existsSync(path.join(target, "convert_lora_to_gguf.py"))) return target;
-  const bundle = path.join(path.dirname(createRequire(import.meta.url).resolve("node-llama-cpp/package.json")), "llama", "gitRelease.bundle");
+  // The package exports no package.json: walk up from its entry point to the folder that holds llama/.
+  let pkg = path.dirname(createRequire(import.meta.url).resolve("node-llama-cpp"));
+  while (!existsSync(path.join(pkg, "package.json")) && path.dirname(pkg) !== pkg) pkg = path.dirname(pkg);
+  const bundle = path.join(pkg, "llama", "gitRelease.bundle");
   if (!existsSync(bundle)) throw new ModelFetchError(`node-llama-cpp ships no llama.cpp source bundle at ${bundle}`);
   await mkdir(MODEL_CACHE_DIR, { recursive: true });
   const tmp = `${target}.tmp-${process.pid}`;

@@ -11,10 +11,12 @@ import { connectDatabase } from "@/db/connect";
 import { resolveModel } from "@/models/catalog";
 import { ensureModelFile, sha256File } from "@/models/fetch";
 import { SlmEngine } from "@/models/runtime/engine";
+import { EngineSlot } from "@/models/runtime/engine-slot";
 import { disposeSharedLlama } from "@/models/runtime/llama";
 import { env } from "@/server/env";
 import { classifyForTriage, stopProcessLearner } from "@/server/feedback/classify-for-triage";
 import { learningText } from "@/server/feedback/ticket-text";
+import { activeSlmAdapter, SLM_CHANNEL } from "@/server/learning/slm-adapters";
 import { createTaskList } from "@/server/queue/handlers";
 import type { TriageHintsResult } from "@/server/triage/run-triage";
 import { registerModelVersion, WorkerPresence } from "@/server/triage/worker-registry";
@@ -27,21 +29,45 @@ async function main() {
   const db = getDb();
   const modelPath = await ensureModelFile(env.SLM_MODEL, { role: "chat", log });
   log(`[worker] ${id}: threads ${env.SLM_THREADS}, sequences ${env.SLM_SEQUENCES}`);
-  const engine = await SlmEngine.load({
-    modelPath,
-    modelId: resolveModel(env.SLM_MODEL, "chat").id,
-    threads: env.SLM_THREADS,
-    sequences: env.SLM_SEQUENCES,
-    contextSize: env.SLM_CONTEXT_SIZE,
-    gpu: env.SLM_GPU,
-    lora: env.SLM_LORA?.split(",").map((p) => p.trim()).filter(Boolean),
-    log,
-  });
-  await registerModelVersion(db, {
-    id: engine.modelVersion,
-    modelId: engine.options.modelId,
-    fileSha256: await sha256File(modelPath),
-    backend: engine.llama.gpu === false ? "cpu" : engine.llama.gpu,
+  const chatModelId = resolveModel(env.SLM_MODEL, "chat").id;
+  const baseSha256 = await sha256File(modelPath);
+  // The base model plus the promoted fine-tune's adapter (or SLM_LORA, when pinned): registered as its own version.
+  const loadEngine = async () => {
+    const adapter = await activeSlmAdapter(db, { log });
+    const engine = await SlmEngine.load({
+      modelPath,
+      modelId: chatModelId,
+      threads: env.SLM_THREADS,
+      sequences: env.SLM_SEQUENCES,
+      contextSize: env.SLM_CONTEXT_SIZE,
+      gpu: env.SLM_GPU,
+      lora: adapter.lora,
+      log,
+    });
+    await registerModelVersion(db, {
+      id: engine.modelVersion,
+      modelId: chatModelId,
+      fileSha256: baseSha256,
+      adapterSha256: adapter.sha256 ?? (adapter.lora[0] ? await sha256File(adapter.lora[0]) : null),
+      backend: engine.llama.gpu === false ? "cpu" : engine.llama.gpu,
+    });
+    return engine;
+  };
+  const engines = new EngineSlot(await loadEngine());
+  const engine = engines.engine;
+  // A promoted or rolled-back fine-tune: load it beside the running model, then new jobs take it; running jobs finish
+  // on the old one, which is freed after them. Notices are handled one at a time, the last one wins.
+  let swapping = Promise.resolve();
+  const { unlisten: stopAdapterListen } = await db.$sql.listen(SLM_CHANNEL, () => {
+    swapping = swapping
+      .then(async () => {
+        const next = await loadEngine();
+        if (next.modelVersion === engines.engine.modelVersion) return void (await next.dispose());
+        await engines.swap(next);
+        await presence.setModelVersion(next.modelVersion);
+        log(`[worker] ${id}: now running ${next.modelVersion}`);
+      })
+      .catch((err) => log(`[worker] adapter swap failed, still running ${engines.engine.modelVersion}: ${String(err)}`));
   });
 
   const events: WorkerEvents = new EventEmitter();
@@ -66,6 +92,7 @@ async function main() {
         hints: env.SLM_TRIAGE_HINTS ? learnerHints : undefined,
         log,
       },
+      engines,
     }) as never,
   });
   const queueUtils = await makeWorkerUtils({ connectionString: url });
@@ -91,7 +118,8 @@ async function main() {
     await runner.stop().catch((err) => log(`[worker] stop: ${String(err)}`));
     await presence.stop();
     await queueUtils.release();
-    await engine.dispose();
+    await stopAdapterListen().catch(() => {});
+    await engines.dispose();
     await stopProcessLearner();
     await disposeSharedLlama();
     await closeDb();

@@ -1,4 +1,5 @@
 import type { Task } from "graphile-worker";
+import type { EngineSlot } from "@/models/runtime/engine-slot";
 import { env } from "@/server/env";
 import { createDeliverEmailTask } from "@/server/ingestion/email/deliver";
 import { createWritebackTask } from "@/server/ingestion/webhooks/writeback";
@@ -7,9 +8,9 @@ import type { TriageDeps } from "@/server/triage/run-triage";
 import type { JobName } from "./jobs";
 
 /** Every job's handler, by job name; the worker process runs this list with the services it started. */
-export function createTaskList(services: { triage: TriageDeps }): Partial<Record<JobName, Task>> {
+export function createTaskList(services: { triage: TriageDeps; engines?: EngineSlot }): Partial<Record<JobName, Task>> {
   return {
-    triage: createTriageTask(services.triage),
+    triage: createTriageTask(services.triage, services.engines),
     "deliver-email": createDeliverEmailTask({ relayUrl: env.SMTP_RELAY_URL, from: env.MAIL_FROM }),
     "helpdesk-writeback": createWritebackTask(),
   };

@@ -5,7 +5,7 @@ import type { Db } from "@/db/client";
 import { inferenceWorkers, modelVersions } from "@/db/schema";
 
 /** Records the model version this worker runs (once per version, shared by every worker). */
-export async function registerModelVersion(db: Db, v: { id: string; modelId: string; fileSha256: string; backend: string }) {
+export async function registerModelVersion(db: Db, v: { id: string; modelId: string; fileSha256: string; adapterSha256?: string | null; backend: string }) {
   await db.insert(modelVersions).values(v).onConflictDoNothing();
 }
 
@@ -65,6 +65,11 @@ export class WorkerPresence {
     } catch (err) {
       this.log(`[worker] presence check failed: ${err instanceof Error ? err.message : String(err)}`);
     }
+  }
+
+  /** After an adapter swap: the admin page shows which version each worker runs. */
+  async setModelVersion(modelVersion: string) {
+    await this.conn`update inference_workers set model_version = ${modelVersion} where id = ${this.id}`;
   }
 
   async stop() {
