@@ -5,13 +5,18 @@ import { EncoderCard } from "./encoder-card";
 import { EvalRunsTable } from "./eval-runs-table";
 import { ImportForm } from "./import-form";
 import { LearnerSummary } from "./learner-summary";
+import { SlmCard } from "./slm-card";
 
 export const metadata: Metadata = { title: "Learning" };
 
 export default async function AdminLearningPage() {
   await requireUser("admin");
   const qc = getQueryClient();
-  await Promise.all([qc.prefetchQuery(trpcServer.learning.overview.queryOptions()), qc.prefetchQuery(trpcServer.learning.encoders.queryOptions())]);
+  await Promise.all([
+    qc.prefetchQuery(trpcServer.learning.overview.queryOptions()),
+    qc.prefetchQuery(trpcServer.learning.encoders.queryOptions()),
+    qc.prefetchQuery(trpcServer.slm.overview.queryOptions()),
+  ]);
   return (
     <HydrateClient>
       <div className="flex flex-col gap-3">
@@ -26,6 +31,7 @@ export default async function AdminLearningPage() {
           <div className="flex min-w-0 flex-col gap-4">
             <LearnerSummary />
             <EncoderCard />
+            <SlmCard />
             <EvalRunsTable />
           </div>
           <ImportForm />
