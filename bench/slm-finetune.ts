@@ -26,12 +26,12 @@ import path from "node:path";
 import { DEFAULT_CHAT_MODEL, DEFAULT_EMBEDDING_MODEL } from "../models/catalog";
 import { ensureModelFile, sha256File } from "../models/fetch";
 import { trainSlmAdapter } from "../models/finetune/train-slm";
-import { samplePerLabel, SHARED_DATA_DIR, stratifiedSplit } from "../models/eval/datasets";
+import { samplePerLabel, SHARED_DATA_DIR, stratifiedSplit } from "./eval/datasets";
 import { chrF, rougeL } from "../models/learning/text-similarity";
 import { SlmEngine, type GenerateResult } from "../models/runtime/engine";
 import { getSharedLlama } from "../models/runtime/llama";
 import { DEFAULT_TONE, draftMessages, draftReply, type DraftInput } from "../models/tasks/draft";
-import { Embedder } from "../server/learning/embedder";
+import { Embedder } from "../models/learning/embedder";
 
 const SEED = 0; // split, pool and training sample
 const HELDOUT_FRACTION = 0.2;
@@ -48,6 +48,8 @@ const THREADS = num("threads", 1);
 /** The shared data folder beside the checkout; a worktree elsewhere passes --data. */
 const DATA_DIR = args.data ?? SHARED_DATA_DIR;
 const MAX_TOKENS = num("max-tokens", 200);
+/** The base model with the retrieved reply in its prompt, no adapter: tells the prompt's share of the gain from the LoRA's. */
+const GROUNDED = args["no-grounded"] !== "true";
 const TRAINING = { epochs: num("epochs", 1), lr: num("lr", 1e-3), rank: num("rank", 16), gradAccum: 4, maxLength: num("max-length", 512) };
 
 interface Ticket {
@@ -107,7 +109,7 @@ async function main() {
     .slice(0, TRAIN);
 
   const setup = {
-    data: "../shared/data/bitext/bitext-customer-support.csv",
+    data: path.join(DATA_DIR, "bitext/bitext-customer-support.csv"),
     rows: tickets.length,
     intents,
     split: `stratified by intent, ${HELDOUT_FRACTION * 100}% held out, seed ${SEED} (models/eval/datasets.ts stratifiedSplit, mulberry32)`,
@@ -120,21 +122,21 @@ async function main() {
   };
   log(JSON.stringify(setup));
 
-  // Stage 1: vectors (MiniLM, as production's retrieval), cached.
-  const vecFile = path.join(OUT_DIR, `vectors-${SEED}-${POOL_PER_INTENT}-${HELDOUT_PER_INTENT}.json`);
-  let vectors: { pool: number[][]; held: number[][] };
-  if (existsSync(vecFile)) vectors = JSON.parse(await readFile(vecFile, "utf8"));
-  else {
+  // Stage 1: vectors (MiniLM, as production's retrieval), cached per sample.
+  let embedder: Embedder | undefined;
+  const vectorsOf = async (name: string, indices: number[]) => {
+    const file = path.join(OUT_DIR, `vectors-${name}-${SEED}-${name === "pool" ? POOL_PER_INTENT : HELDOUT_PER_INTENT}.json`);
+    if (existsSync(file)) return (JSON.parse(await readFile(file, "utf8")) as number[][]).map((v) => Float32Array.from(v));
     const t0 = performance.now();
-    const embedder = await Embedder.create({ model: DEFAULT_EMBEDDING_MODEL, threads: THREADS, llama: await getSharedLlama({ gpu: "false" }) });
-    const pool = await embedder.embedMany(poolIdx.map((i) => tickets[i]!.text));
-    const held = await embedder.embedMany(heldIdx.map((i) => tickets[i]!.text));
-    vectors = { pool: pool.map((v) => [...v]), held: held.map((v) => [...v]) };
-    await writeFile(vecFile, JSON.stringify(vectors));
-    log(`embedded ${poolIdx.length + heldIdx.length} tickets in ${Math.round((performance.now() - t0) / 1000)} s`);
-  }
-  const poolVecs = vectors.pool.map((v) => Float32Array.from(v));
-  const heldVecs = vectors.held.map((v) => Float32Array.from(v));
+    embedder ??= await Embedder.create({ model: DEFAULT_EMBEDDING_MODEL, threads: THREADS, llama: await getSharedLlama({ gpu: "false" }) });
+    const vs = await embedder.embedMany(indices.map((i) => tickets[i]!.text));
+    await writeFile(file, JSON.stringify(vs.map((v) => [...v])));
+    log(`embedded ${indices.length} ${name} tickets in ${Math.round((performance.now() - t0) / 1000)} s`);
+    return vs;
+  };
+  const poolVecs = await vectorsOf("pool", poolIdx);
+  const heldVecs = await vectorsOf("heldout", heldIdx);
+  await embedder?.dispose();
 
   // Stage 2: the adapter, cached by its training settings.
   const baseGguf = await ensureModelFile(DEFAULT_CHAT_MODEL, { role: "chat" });
@@ -155,7 +157,7 @@ async function main() {
   log(`adapter: ${JSON.stringify(training)}`);
 
   // Stage 3: drafts, appended per ticket.
-  const resultsFile = path.join(OUT_DIR, `results-${key}-${HELDOUT_PER_INTENT}-${MAX_TOKENS}.jsonl`);
+  const resultsFile = path.join(OUT_DIR, `results-${key}-${HELDOUT_PER_INTENT}-${MAX_TOKENS}${GROUNDED ? "" : "-nogrounded"}.jsonl`);
   const done = new Set(
     existsSync(resultsFile) ? (await readFile(resultsFile, "utf8")).split("\n").filter(Boolean).map((l) => (JSON.parse(l) as { index: number }).index) : [],
   );
@@ -171,7 +173,7 @@ async function main() {
       const t = tickets[i]!;
       const ref = tickets[poolIdx[nearest(heldVecs[k]!, poolVecs)]!]!;
       const b = await draft(base, draftInput(t));
-      const g = await draft(base, draftInput(t, ref.reply));
+      const g = GROUNDED ? await draft(base, draftInput(t, ref.reply)) : null;
       const l = await draft(tuned, draftInput(t, ref.reply));
       const row = {
         index: i,
@@ -180,27 +182,25 @@ async function main() {
         reference: t.reply,
         retrieved: { intent: ref.intent, text: ref.reply },
         base: { text: b.text, ...timing(b) },
-        grounded: { text: g.text, ...timing(g) },
+        ...(g ? { grounded: { text: g.text, ...timing(g) } } : {}),
         lora: { text: l.text, ...timing(l) },
       };
       await appendFile(resultsFile, JSON.stringify(row) + "\n");
-      log(`${k + 1}/${heldIdx.length} ${t.intent}: chrF base ${chrF(b.text, t.reply).toFixed(1)} retrieval ${chrF(ref.reply, t.reply).toFixed(1)} grounded ${chrF(g.text, t.reply).toFixed(1)} lora ${chrF(l.text, t.reply).toFixed(1)}`);
+      log(`${k + 1}/${heldIdx.length} ${t.intent}: chrF base ${chrF(b.text, t.reply).toFixed(1)} retrieval ${chrF(ref.reply, t.reply).toFixed(1)} grounded ${g ? chrF(g.text, t.reply).toFixed(1) : "-"} lora ${chrF(l.text, t.reply).toFixed(1)}`);
     }
     await base.dispose();
     await tuned.dispose();
   }
 
   // Summary over every finished ticket.
-  type Row = { intent: string; ticket: string; reference: string; retrieved: { intent: string; text: string } } & Record<
-    "base" | "grounded" | "lora",
-    { text: string; ttftMs: number; tokensPerSecond: number | null }
-  >;
+  type Side = { text: string; ttftMs: number; tokensPerSecond: number | null };
+  type Row = { intent: string; ticket: string; reference: string; retrieved: { intent: string; text: string }; base: Side; lora: Side; grounded?: Side };
   const rows = (await readFile(resultsFile, "utf8")).split("\n").filter(Boolean).map((l) => JSON.parse(l) as Row);
-  const systems = {
-    base: (r: Row) => r.base.text,
-    retrieval: (r: Row) => r.retrieved.text,
-    grounded: (r: Row) => r.grounded.text,
-    lora: (r: Row) => r.lora.text,
+  const systems: Record<string, (r: Row) => string> = {
+    base: (r) => r.base.text,
+    retrieval: (r) => r.retrieved.text,
+    ...(rows.every((r) => r.grounded) ? { grounded: (r: Row) => r.grounded!.text } : {}),
+    lora: (r) => r.lora.text,
   };
   const scores = Object.fromEntries(
     Object.entries(systems).map(([name, text]) => [
@@ -211,10 +211,10 @@ async function main() {
       },
     ]),
   );
-  const speed = (s: "base" | "grounded" | "lora") => ({
-    tokensPerSecondMedian: round(median(rows.map((r) => r[s].tokensPerSecond ?? NaN))),
-    ttftMsMedian: median(rows.map((r) => r[s].ttftMs)),
-  });
+  const speed = (s: "base" | "grounded" | "lora") =>
+    rows.every((r) => r[s])
+      ? { tokensPerSecondMedian: round(median(rows.map((r) => r[s]!.tokensPerSecond ?? NaN))), ttftMsMedian: median(rows.map((r) => r[s]!.ttftMs)) }
+      : null;
   const loraChrF = scores.lora!.chrF ?? 0;
   console.log(
     JSON.stringify(

@@ -13,12 +13,11 @@ import { ensureModelFile, sha256File } from "@/models/fetch";
 import { SlmEngine } from "@/models/runtime/engine";
 import { EngineSlot } from "@/models/runtime/engine-slot";
 import { disposeSharedLlama } from "@/models/runtime/llama";
-import { env } from "@/server/env";
-import { classifyForTriage, stopProcessLearner } from "@/server/feedback/classify-for-triage";
-import { learningText } from "@/server/feedback/ticket-text";
+import { env } from "@/config/env";
+import { stopProcessLearner } from "@/server/learning/classify-for-triage";
 import { activeSlmAdapter, SLM_CHANNEL } from "@/server/learning/slm-adapters";
-import { createTaskList } from "@/server/queue/handlers";
-import type { TriageHintsResult } from "@/server/triage/run-triage";
+import { learnerHints } from "@/server/triage/learner-hints";
+import { createBackgroundTaskList, createTaskList } from "./worker-tasks";
 import { registerModelVersion, WorkerPresence } from "@/server/triage/worker-registry";
 
 const log = (line: string) => console.log(line);
@@ -95,6 +94,14 @@ async function main() {
       engines,
     }) as never,
   });
+  const background = await run({
+    connectionString: url,
+    concurrency: 1,
+    noHandleSignals: true,
+    pollInterval: 2000,
+    events,
+    taskList: createBackgroundTaskList(db) as never,
+  });
   const queueUtils = await makeWorkerUtils({ connectionString: url });
   const presence = await WorkerPresence.start({
     db,
@@ -115,7 +122,7 @@ async function main() {
     log(`[worker] ${signal}: finishing running jobs`);
     // Hard deadline: whatever is still running after it is given back to the queue by the other workers.
     setTimeout(() => process.exit(1), 30_000).unref();
-    await runner.stop().catch((err) => log(`[worker] stop: ${String(err)}`));
+    await Promise.all([runner.stop(), background.stop()]).catch((err) => log(`[worker] stop: ${String(err)}`));
     await presence.stop();
     await queueUtils.release();
     await stopAdapterListen().catch(() => {});
@@ -129,30 +136,7 @@ async function main() {
   };
   process.on("SIGTERM", () => void shutdown("SIGTERM"));
   process.on("SIGINT", () => void shutdown("SIGINT"));
-  await runner.promise;
-}
-
-/**
- * The learner's answer, once it has verified category examples, binds: its category is the only one the SLM may
- * pick, and its "needs human" stands. Before any example exists the SLM triages alone (zero-shot).
- */
-async function learnerHints(t: { subject: string; text: string }): Promise<TriageHintsResult | null> {
-  const hints = await classifyForTriage(learningText(t.subject, t.text));
-  const trained = hints.learner.categoryExamples > 0;
-  const { label, needsHuman } = hints.category;
-  return {
-    candidates: trained && !needsHuman && label ? [label] : undefined,
-    examples: hints.examples.map((e) => ({ text: e.text, category: e.label })),
-    decision: trained ? { needsHuman, reason: `classifier: ${hints.category.reason}` } : undefined,
-    classifier: {
-      label,
-      confidence: hints.category.confidence,
-      needsHuman,
-      reason: hints.category.reason,
-      candidates: hints.category.candidates.slice(0, 5),
-      learner: hints.learner,
-    },
-  };
+  await Promise.all([runner.promise, background.promise]);
 }
 
 main().catch((err) => {

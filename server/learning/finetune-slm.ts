@@ -24,7 +24,7 @@ import { SlmEngine, type GenerateResult } from "@/models/runtime/engine";
 import { DEFAULT_TONE, DRAFT_SAMPLING, draftReply } from "@/models/tasks/draft";
 import { SAMPLE_TAXONOMY } from "@/models/tasks/sample-taxonomy";
 import { triageTicket, type TriageCategory } from "@/models/tasks/triage";
-import { env } from "@/server/env";
+import { env } from "@/config/env";
 import { AppError } from "@/server/errors";
 import { buildSnapshot } from "@/server/training/build-snapshot";
 import { activeSlmAdapter, SLM_CHANNEL } from "./slm-adapters";

@@ -8,7 +8,7 @@ import { and, desc, eq } from "drizzle-orm";
 import type { DbOrTx } from "@/db/client";
 import { slmRuns } from "@/db/schema";
 import { resolveModel } from "@/models/catalog";
-import { env } from "@/server/env";
+import { env } from "@/config/env";
 
 export const SLM_CHANNEL = "deskling_slm";
 

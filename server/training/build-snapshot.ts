@@ -15,7 +15,7 @@ import type { Db } from "@/db/client";
 import { categories, corrections, customers, datasetExamples, datasetSnapshots, LIVE_SCOPE, messages, tickets, triageResults, type SnapshotStats } from "@/db/schema";
 import { DEFAULT_TONE, draftMessages, type ChatMessage } from "@/models/tasks/draft";
 import { triageSystemPrompt, triageUserPrompt } from "@/models/tasks/triage";
-import { seededRandom } from "@/server/learning/random";
+import { seededRandom } from "@/models/learning/random";
 import { redact, type RedactionKind } from "./redact";
 
 export interface SnapshotOptions {
@@ -71,7 +71,11 @@ export async function buildSnapshot(db: Db, opts: SnapshotOptions = {}) {
     where: and(eq(datasetSnapshots.sha256, sha256), eq(datasetSnapshots.seed, seed), eq(datasetSnapshots.heldoutShare, heldoutShare)),
   });
   if (existing) return existing;
-  const count = (f: (e: PendingExample) => string) => unique.reduce<Record<string, number>>((m, e) => ((m[f(e)] = (m[f(e)] ?? 0) + 1), m), {});
+  const count = (f: (e: PendingExample) => string) => {
+    const m: Record<string, number> = {};
+    for (const e of unique) m[f(e)] = (m[f(e)] ?? 0) + 1;
+    return m;
+  };
   const stats: SnapshotStats = {
     examples: unique.length,
     train: unique.filter((e) => split.get(e) === "train").length,

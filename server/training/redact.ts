@@ -105,13 +105,13 @@ function redactNames(text: string, names: readonly (string | null | undefined)[]
   const multi = full.filter((n) => n.includes(" "));
   for (const name of [...multi, ...multi.map((n) => n.slice(n.indexOf(" ") + 1))].sort((a, b) => b.length - a.length)) {
     const flags = name.split(" ").every(isWord) ? "gu" : "giu";
-    out = out.replace(new RegExp(`(?<![\\p{L}\\p{N}{])${escape(name).replace(/ /g, "\\s+")}(?![\\p{L}\\p{N}}])`, flags), put);
+    out = out.replace(new RegExp(`(?<![\\p{L}\\p{N}{])${escapeRegExp(name).replace(/ /g, "\\s+")}(?![\\p{L}\\p{N}}])`, flags), put);
   }
   const parts = [...new Set(full.flatMap((n) => n.split(" ")).filter((p) => p.length >= 2 && !/^(van|von|de|der|den|da|di|du|la|le|del|y)$/i.test(p)))];
   for (const part of parts.sort((a, b) => b.length - a.length)) {
     const word = isWord(part);
     // A name that is also a word counts only capitalised and where it is a name; others in any case ("hi jane").
-    const re = new RegExp(`(?<![\\p{L}\\p{N}{])${escape(part)}(?![\\p{L}\\p{N}}])`, word ? "gu" : "giu");
+    const re = new RegExp(`(?<![\\p{L}\\p{N}{])${escapeRegExp(part)}(?![\\p{L}\\p{N}}])`, word ? "gu" : "giu");
     out = out.replace(re, (m, offset: number, whole: string) => {
       if (!word) return put();
       if (m[0] !== m[0]!.toUpperCase()) return m;
@@ -125,6 +125,6 @@ function redactNames(text: string, names: readonly (string | null | undefined)[]
   return out;
 }
 
-function escape(s: string) {
+function escapeRegExp(s: string) {
   return s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }

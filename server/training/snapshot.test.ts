@@ -4,7 +4,7 @@ import { eq } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
 import { getDb } from "@/db/client";
 import { datasetExamples } from "@/db/schema";
-import { makeUser } from "@/db/test/fixtures";
+import { makeUser } from "@/test/db/fixtures";
 import { addAgentMessage } from "@/server/tickets/add-agent-message";
 import { receiveMessage } from "@/server/tickets/receive-message";
 import { buildSnapshot, splitExamples } from "./build-snapshot";

@@ -1,6 +1,6 @@
 import type { Task } from "graphile-worker";
 import type { EngineSlot } from "@/models/runtime/engine-slot";
-import { jobPayloads } from "@/server/queue/jobs";
+import { jobPayloads } from "@/server/jobs/jobs";
 import { runTriage, type TriageDeps } from "./run-triage";
 
 /**

@@ -1,6 +1,6 @@
 import { and, eq } from "drizzle-orm";
 import { tickets, webhookSources, type WebhookKind } from "@/db/schema";
-import { updateTicketAndLearn } from "@/server/feedback/update-and-learn";
+import { updateTicketAndLearn } from "@/server/learning/update-and-learn";
 import { receiveMessage } from "@/server/tickets/receive-message";
 import { storable } from "../clean";
 import { RejectedInput, type IngestAdapter } from "../adapter";
