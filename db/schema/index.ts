@@ -8,5 +8,6 @@ export * from "./sla";
 export * from "./taxonomy";
 export * from "./teams";
 export * from "./tickets";
+export * from "./training";
 export * from "./triage";
 export * from "./users";

@@ -12,6 +12,8 @@ export const modelVersions = pgTable("model_versions", {
   id: text("id").primaryKey(),
   modelId: text("model_id").notNull(),
   fileSha256: text("file_sha256").notNull(),
+  // The LoRA adapter applied on top (a fine-tune of this base), when there is one.
+  adapterSha256: text("adapter_sha256"),
   backend: text("backend").notNull(),
   firstSeenAt: timestamp("first_seen_at", { withTimezone: true }).notNull().defaultNow(),
 });

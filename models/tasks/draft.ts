@@ -54,6 +54,15 @@ export function draftUserPrompt(input: DraftInput) {
   );
 }
 
+/** How drafts are sampled; a fine-tune is scored with the same settings production drafts with. */
+export const DRAFT_SAMPLING = {
+  // Measured: without it SmolLM2-135M repeated one sentence until the token cap.
+  repeatPenalty: { penalty: 1.3, frequencyPenalty: 0.3, presencePenalty: 0.2, lastTokens: 96 },
+  // A little variety reads more naturally; the seed keeps a given prompt reproducible.
+  temperature: 0.3,
+  seed: 7,
+};
+
 /** A suggested reply, streamed as it is produced. Never sent by itself: an agent uses it (or not) in the composer. */
 export async function draftReply(
   engine: SlmEngine,
@@ -65,13 +74,26 @@ export async function draftReply(
     system: draftSystemPrompt(input.tone),
     prompt: draftUserPrompt(input),
     maxTokens: opts.maxTokens ?? 200,
-    // Measured: without it SmolLM2-135M repeated one sentence until the token cap.
-    repeatPenalty: { penalty: 1.3, frequencyPenalty: 0.3, presencePenalty: 0.2, lastTokens: 96 },
     timeoutMs: opts.timeoutMs,
     signal: opts.signal,
     onText: opts.onText,
-    // A little variety reads more naturally; the seed keeps a given prompt reproducible.
-    temperature: 0.3,
-    seed: 7,
+    ...DRAFT_SAMPLING,
   });
+}
+
+export interface ChatMessage {
+  role: "system" | "user" | "assistant";
+  content: string;
+}
+
+/**
+ * A draft as a chat-format training example: the exact prompts `draftReply` sends, then the reply an agent sent.
+ * A LoRA trained on these sees at run time the prompt it was trained on.
+ */
+export function draftMessages(input: DraftInput, reply: string): ChatMessage[] {
+  return [
+    { role: "system", content: draftSystemPrompt(input.tone) },
+    { role: "user", content: draftUserPrompt(input) },
+    { role: "assistant", content: reply },
+  ];
 }

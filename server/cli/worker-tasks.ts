@@ -1,6 +1,7 @@
 import type { Task } from "graphile-worker";
 import { env } from "@/config/env";
 import { reportError } from "@/server/errors";
+import type { EngineSlot } from "@/models/runtime/engine-slot";
 import { createDeliverEmailTask } from "@/server/ingestion/email/deliver";
 import { createWritebackTask } from "@/server/ingestion/webhooks/writeback";
 import { createLearningTasks } from "@/server/learning/learning-tasks";
@@ -26,9 +27,9 @@ function guarded(name: JobName, task: Task): Task {
 }
 
 /** Every job's handler, by job name; the worker process runs this list with the services it started. */
-export function createTaskList(services: { triage: TriageDeps }): Partial<Record<JobName, Task>> {
+export function createTaskList(services: { triage: TriageDeps; engines?: EngineSlot }): Partial<Record<JobName, Task>> {
   return {
-    triage: guarded("triage", createTriageTask(services.triage)),
+    triage: guarded("triage", createTriageTask(services.triage, services.engines)),
     "deliver-email": guarded("deliver-email", createDeliverEmailTask({ relayUrl: env.SMTP_RELAY_URL, from: env.MAIL_FROM })),
     "helpdesk-writeback": guarded("helpdesk-writeback", createWritebackTask()),
   };

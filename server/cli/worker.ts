@@ -11,10 +11,12 @@ import { connectDatabase } from "@/db/connect";
 import { resolveModel } from "@/models/catalog";
 import { ensureModelFile, sha256File } from "@/models/fetch";
 import { SlmEngine } from "@/models/runtime/engine";
+import { EngineSlot } from "@/models/runtime/engine-slot";
 import { disposeSharedLlama } from "@/models/runtime/llama";
 import { env } from "@/config/env";
 import { isDatabaseError, reportError } from "@/server/errors";
 import { stopProcessLearner } from "@/server/learning/classify-for-triage";
+import { activeSlmAdapter, SLM_CHANNEL } from "@/server/learning/slm-adapters";
 import { learnerHints } from "@/server/triage/learner-hints";
 import { learnerUsage } from "@/server/triage/learner-usage";
 import { createBackgroundTaskList, createTaskList } from "./worker-tasks";
@@ -28,21 +30,45 @@ async function main() {
   const db = getDb();
   const modelPath = await ensureModelFile(env.SLM_MODEL, { role: "chat", log });
   log(`[worker] ${id}: threads ${env.SLM_THREADS}, sequences ${env.SLM_SEQUENCES}`);
-  const engine = await SlmEngine.load({
-    modelPath,
-    modelId: resolveModel(env.SLM_MODEL, "chat").id,
-    threads: env.SLM_THREADS,
-    sequences: env.SLM_SEQUENCES,
-    contextSize: env.SLM_CONTEXT_SIZE,
-    gpu: env.SLM_GPU,
-    lora: env.SLM_LORA?.split(",").map((p) => p.trim()).filter(Boolean),
-    log,
-  });
-  await registerModelVersion(db, {
-    id: engine.modelVersion,
-    modelId: engine.options.modelId,
-    fileSha256: await sha256File(modelPath),
-    backend: engine.llama.gpu === false ? "cpu" : engine.llama.gpu,
+  const chatModelId = resolveModel(env.SLM_MODEL, "chat").id;
+  const baseSha256 = await sha256File(modelPath);
+  // The base model plus the promoted fine-tune's adapter (or SLM_LORA, when pinned): registered as its own version.
+  const loadEngine = async () => {
+    const adapter = await activeSlmAdapter(db, { log });
+    const engine = await SlmEngine.load({
+      modelPath,
+      modelId: chatModelId,
+      threads: env.SLM_THREADS,
+      sequences: env.SLM_SEQUENCES,
+      contextSize: env.SLM_CONTEXT_SIZE,
+      gpu: env.SLM_GPU,
+      lora: adapter.lora,
+      log,
+    });
+    await registerModelVersion(db, {
+      id: engine.modelVersion,
+      modelId: chatModelId,
+      fileSha256: baseSha256,
+      adapterSha256: adapter.sha256 ?? (adapter.lora[0] ? await sha256File(adapter.lora[0]) : null),
+      backend: engine.llama.gpu === false ? "cpu" : engine.llama.gpu,
+    });
+    return engine;
+  };
+  const engines = new EngineSlot(await loadEngine());
+  const engine = engines.engine;
+  // A promoted or rolled-back fine-tune: load it beside the running model, then new jobs take it; running jobs finish
+  // on the old one, which is freed after them. Notices are handled one at a time, the last one wins.
+  let swapping = Promise.resolve();
+  const { unlisten: stopAdapterListen } = await db.$sql.listen(SLM_CHANNEL, () => {
+    swapping = swapping
+      .then(async () => {
+        const next = await loadEngine();
+        if (next.modelVersion === engines.engine.modelVersion) return void (await next.dispose());
+        await engines.swap(next);
+        await presence.setModelVersion(next.modelVersion);
+        log(`[worker] ${id}: now running ${next.modelVersion}`);
+      })
+      .catch((err) => log(`[worker] adapter swap failed, still running ${engines.engine.modelVersion}: ${String(err)}`));
   });
 
   const events: WorkerEvents = new EventEmitter();
@@ -68,6 +94,7 @@ async function main() {
         draftSource: env.TRIAGE_DRAFT_SOURCE,
         log,
       },
+      engines,
     }) as never,
   });
   const background = await run({
@@ -117,7 +144,8 @@ async function main() {
     await step("runners", () => Promise.all([runner.stop(), background.stop()]), 6000);
     await step("presence", () => presence.stop(), 3000);
     await step("queue", () => queueUtils.release(), 3000);
-    await step("engine", () => engine.dispose());
+    await step("adapter listen", () => stopAdapterListen(), 3000);
+    await step("engine", () => engines.dispose());
     await step("learner", () => stopProcessLearner(), 3000);
     await step("llama", () => disposeSharedLlama());
     await step("database", () => closeDb(), 3000);

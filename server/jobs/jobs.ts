@@ -25,6 +25,8 @@ export const jobPayloads = {
   }),
   /** Fine-tune the live encoder (a child process running `npm run finetune`). Job key: `finetune:<runId>`. */
   "encoder-finetune": z.object({ runId: z.uuid(), field: z.string(), logFile: z.string() }),
+  /** LoRA fine-tune of the chat model (a child process running `npm run finetune:slm`). Job key: `slm-finetune:<runId>`. */
+  "slm-finetune": z.object({ runId: z.uuid(), logFile: z.string() }),
 } as const;
 
 /**

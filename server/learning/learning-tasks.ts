@@ -1,7 +1,7 @@
 import type { Task } from "graphile-worker";
-import { and, eq } from "drizzle-orm";
+import { and, eq, inArray } from "drizzle-orm";
 import type { Db } from "@/db/client";
-import { encoderRuns, importJobs } from "@/db/schema";
+import { encoderRuns, importJobs, slmRuns } from "@/db/schema";
 import { jobPayloads } from "@/server/jobs/jobs";
 import { runCli } from "./spawn-cli";
 
@@ -10,7 +10,7 @@ import { runCli } from "./spawn-cli";
  * its row, so a child that dies first (killed, bad install) is recorded here and the row never stays "running".
  * Not retried: a failed import or fine-tune is shown with its log and started again by a person.
  */
-export function createLearningTasks(db: Db): { "learning-import": Task; "encoder-finetune": Task } {
+export function createLearningTasks(db: Db): { "learning-import": Task; "encoder-finetune": Task; "slm-finetune": Task } {
   return {
     "learning-import": async (payload, helpers) => {
       const p = jobPayloads["learning-import"].parse(payload);
@@ -33,6 +33,15 @@ export function createLearningTasks(db: Db): { "learning-import": Task; "encoder
           .update(encoderRuns)
           .set({ status: "failed", error: `fine-tune process exited (${exit}); see ${p.logFile}`, finishedAt: new Date() })
           .where(and(eq(encoderRuns.id, p.runId), eq(encoderRuns.status, "training")));
+    },
+    "slm-finetune": async (payload, helpers) => {
+      const p = jobPayloads["slm-finetune"].parse(payload);
+      const exit = await runCli(["server/cli/finetune-slm.ts", "--run", p.runId], p.logFile, helpers.abortSignal);
+      if (exit !== "0")
+        await db
+          .update(slmRuns)
+          .set({ status: "failed", error: `fine-tune process exited (${exit}); see ${p.logFile}`, finishedAt: new Date() })
+          .where(and(eq(slmRuns.id, p.runId), inArray(slmRuns.status, ["training", "scoring"])));
     },
   };
 }

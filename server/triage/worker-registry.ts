@@ -6,7 +6,7 @@ import { inferenceWorkers, modelVersions } from "@/db/schema";
 import { reportError } from "@/server/errors";
 
 /** Records the model version this worker runs (once per version, shared by every worker). */
-export async function registerModelVersion(db: Db, v: { id: string; modelId: string; fileSha256: string; backend: string }) {
+export async function registerModelVersion(db: Db, v: { id: string; modelId: string; fileSha256: string; adapterSha256?: string | null; backend: string }) {
   await db.insert(modelVersions).values(v).onConflictDoNothing();
 }
 
@@ -70,6 +70,11 @@ export class WorkerPresence {
     } catch (err) {
       reportError("worker presence check", err, this.log);
     }
+  }
+
+  /** After an adapter swap: the admin page shows which version each worker runs. */
+  async setModelVersion(modelVersion: string) {
+    await this.conn`update inference_workers set model_version = ${modelVersion} where id = ${this.id}`;
   }
 
   async stop() {

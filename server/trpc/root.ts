@@ -3,6 +3,7 @@ import { analyticsRouter } from "./routers/analytics";
 import { ingestRouter } from "./routers/ingest";
 import { learningRouter } from "./routers/learning";
 import { queueRouter } from "./routers/queue";
+import { slmRouter } from "./routers/slm";
 import { taxonomyRouter } from "./routers/taxonomy";
 import { ticketsRouter } from "./routers/tickets";
 import { triageRouter } from "./routers/triage";
@@ -18,6 +19,7 @@ export const appRouter = router({
   analytics: analyticsRouter,
 
   queue: queueRouter,
+  slm: slmRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -6,14 +6,18 @@ import { EvalRunsTable } from "./eval-runs-table";
 import { ImportForm } from "./import-form";
 import { LearnerSummary } from "./learner-summary";
 import { LearnerUsageCard } from "./learner-usage-card";
+import { SlmCard } from "./slm-card";
 
 export const metadata: Metadata = { title: "Learning" };
 
 export default async function AdminLearningPage() {
   await requireUser("admin");
   const qc = getQueryClient();
-  await Promise.all([qc.prefetchQuery(trpcServer.learning.overview.queryOptions()), qc.prefetchQuery(trpcServer.learning.encoders.queryOptions()),
+  await Promise.all([
+    qc.prefetchQuery(trpcServer.learning.overview.queryOptions()),
+    qc.prefetchQuery(trpcServer.learning.encoders.queryOptions()),
     qc.prefetchQuery(trpcServer.triage.learnerUsage.queryOptions({ hours: 24 })),
+    qc.prefetchQuery(trpcServer.slm.overview.queryOptions()),
   ]);
   return (
     <HydrateClient>
@@ -30,6 +34,7 @@ export default async function AdminLearningPage() {
             <LearnerUsageCard />
             <LearnerSummary />
             <EncoderCard />
+            <SlmCard />
             <EvalRunsTable />
           </div>
           <ImportForm />

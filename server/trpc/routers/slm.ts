@@ -1,0 +1,98 @@
+import { desc } from "drizzle-orm";
+import { z } from "zod";
+import { datasetSnapshots, slmRuns } from "@/db/schema";
+import { rollbackSlm } from "@/server/learning/finetune-slm";
+import { activeSlmAdapter } from "@/server/learning/slm-adapters";
+import { startFinetuneSlmJob } from "@/server/learning/start-finetune-slm-job";
+import { buildSnapshot } from "@/server/training/build-snapshot";
+import { adminProcedure, router } from "../init";
+
+const side = z.object({ chrF: z.number(), rougeL: z.number(), tokensPerSecond: z.number().nullable(), ttftMs: z.number().nullable() });
+/** What finetune-slm.ts writes into slm_runs.metrics; a run still training has none. */
+const runMetrics = z.object({ heldout: z.number(), baseline: side, candidate: side, gain: z.number(), minGain: z.number(), guards: z.record(z.string(), z.boolean()) });
+const progress = z.object({ phase: z.string(), step: z.number().optional(), total: z.number().optional(), loss: z.number().optional() });
+
+const overviewOutput = z.object({
+  active: z.object({ runId: z.string().nullable(), sha256: z.string().nullable(), pinned: z.boolean() }),
+  runs: z.array(
+    z.object({
+      id: z.uuid(),
+      status: z.enum(slmRuns.status.enumValues),
+      snapshotId: z.string().nullable(),
+      adapterSha256: z.string().nullable(),
+      progress: progress.nullable(),
+      metrics: runMetrics.nullable(),
+      error: z.string().nullable(),
+      createdAt: z.date(),
+      finishedAt: z.date().nullable(),
+    }),
+  ),
+  snapshots: z.array(
+    z.object({
+      id: z.uuid(),
+      sha256: z.string(),
+      seed: z.number(),
+      examples: z.number(),
+      train: z.number(),
+      heldout: z.number(),
+      byKind: z.record(z.string(), z.number()),
+      createdAt: z.date(),
+    }),
+  ),
+});
+
+/** The company's own SLM: training snapshots, LoRA fine-tunes with their scores, and the adapter in use. */
+export const slmRouter = router({
+  overview: adminProcedure.output(overviewOutput).query(async ({ ctx }) => {
+    const [active, runs, snapshots] = await Promise.all([
+      activeSlmAdapter(ctx.db),
+      ctx.db.select().from(slmRuns).orderBy(desc(slmRuns.createdAt)).limit(20),
+      ctx.db.select().from(datasetSnapshots).orderBy(desc(datasetSnapshots.createdAt)).limit(10),
+    ]);
+    return {
+      active: { runId: active.runId, sha256: active.sha256, pinned: active.lora.length > 0 && !active.runId },
+      runs: runs.map((r) => ({
+        id: r.id,
+        status: r.status,
+        snapshotId: r.snapshotId,
+        adapterSha256: r.adapterSha256,
+        progress: progress.safeParse(r.progress).data ?? null,
+        metrics: runMetrics.safeParse(r.metrics).data ?? null,
+        error: r.error,
+        createdAt: r.createdAt,
+        finishedAt: r.finishedAt,
+      })),
+      snapshots: snapshots.map((s) => ({
+        id: s.id,
+        sha256: s.sha256,
+        seed: s.seed,
+        examples: s.stats.examples,
+        train: s.stats.train,
+        heldout: s.stats.heldout,
+        byKind: s.stats.byKind,
+        createdAt: s.createdAt,
+      })),
+    };
+  }),
+
+  /** A snapshot of the verified data now (an identical one is returned instead of a copy). */
+  takeSnapshot: adminProcedure
+    .input(z.object({ seed: z.number().int().min(0).default(0) }))
+    .output(z.object({ snapshotId: z.uuid(), examples: z.number() }))
+    .mutation(async ({ ctx, input }) => {
+      const s = await buildSnapshot(ctx.db, { seed: input.seed, userId: ctx.user.id });
+      return { snapshotId: s.id, examples: s.stats.examples };
+    }),
+
+  /** Fine-tunes the chat model in the background; poll overview for its progress and outcome. */
+  startFinetune: adminProcedure
+    .input(z.object({}))
+    .output(z.object({ runId: z.uuid() }))
+    .mutation(async ({ ctx }) => ({ runId: (await startFinetuneSlmJob(ctx.db, { userId: ctx.user.id })).id })),
+
+  /** Undoes the last promotion: the adapter it replaced (or the base model) is in use again on every worker. */
+  rollback: adminProcedure
+    .input(z.object({}))
+    .output(z.object({ retired: z.uuid(), restored: z.uuid().nullable() }))
+    .mutation(async ({ ctx }) => rollbackSlm(ctx.db, { userId: ctx.user.id })),
+});
