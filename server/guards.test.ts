@@ -38,6 +38,13 @@ const PROCEDURES: Record<string, UserRole | "public"> = {
   "analytics.cost": "manager",
   "analytics.tickets": "manager",
   "queue.overview": "admin",
+  "slm.overview": "admin",
+  "slm.takeSnapshot": "admin",
+  "slm.startFinetune": "admin",
+  "slm.rollback": "admin",
+  "triage.settings": "manager",
+  "triage.updateSetting": "admin",
+  "triage.learnerUsage": "manager",
   "triage.queue": "agent",
   "ingest.apiKeys": "admin",
   "ingest.createApiKey": "admin",
@@ -141,6 +148,7 @@ const ROUTES: Record<string, "public" | "session" | "hmac" | `key:${ApiScope}`> 
   "GET /api/trpc/[trpc]": "session",
   "POST /api/trpc/[trpc]": "session",
   "GET /api/health": "public",
+  "GET /api/admin/datasets/[id]": "session",
 };
 
 async function loadRoutes() {

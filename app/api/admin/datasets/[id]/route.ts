@@ -7,7 +7,8 @@ import { exportSnapshot } from "@/server/training/export-snapshot";
 /** Download of a training snapshot (admins only): `?format=jsonl|csv&split=train|heldout`. */
 export async function GET(req: Request, { params }: { params: Promise<{ id: string }> }) {
   const user = await getSessionUser();
-  if (!user || !hasRole(user, "admin")) return new Response("Forbidden", { status: 403 });
+  if (!user) return new Response("Sign in first", { status: 401 });
+  if (!hasRole(user, "admin")) return new Response("Forbidden", { status: 403 });
   const { id } = await params;
   const url = new URL(req.url);
   const format = url.searchParams.get("format") === "csv" ? "csv" : "jsonl";
