@@ -1,6 +1,6 @@
 import { createSelectSchema } from "drizzle-zod";
 import { z } from "zod";
-import { apiKeys, rawInboundKind, rawInboundStatus, webhookKind, webhookSources } from "@/db/schema";
+import { apiKeys, rawInbound, rawInboundKind, rawInboundStatus, webhookKind, webhookSources } from "@/db/schema";
 import { API_SCOPES, createApiKey, listApiKeys, revokeApiKey } from "@/server/ingestion/api/keys";
 import { getInbound, listInbound } from "@/server/ingestion/list-inbound";
 import { replayRaw } from "@/server/ingestion/pipeline";
@@ -19,6 +19,7 @@ const result = z.object({
   repeated: z.boolean(),
 });
 
+const inboundItem = createSelectSchema(rawInbound).omit({ bytes: true }).extend({ preview: z.string(), truncated: z.boolean() });
 const apiKey = createSelectSchema(apiKeys).pick({ id: true, name: true, prefix: true, scopes: true, createdAt: true, lastUsedAt: true, revokedAt: true });
 const webhookSource = createSelectSchema(webhookSources).pick({ id: true, name: true, kind: true, createdAt: true, disabledAt: true, writebackUrl: true });
 
@@ -59,7 +60,10 @@ export const ingestRouter = router({
     )
     .query(({ ctx, input }) => listInbound(ctx.db, input)),
 
-  get: adminProcedure.input(z.object({ id: z.uuid() })).query(({ ctx, input }) => getInbound(ctx.db, input.id)),
+  get: adminProcedure
+    .input(z.object({ id: z.uuid() }))
+    .output(inboundItem)
+    .query(({ ctx, input }) => getInbound(ctx.db, input.id)),
 
   replay: adminProcedure
     .input(z.object({ id: z.uuid() }))
