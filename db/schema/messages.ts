@@ -43,6 +43,7 @@ export const messages = pgTable(
   },
   (t) => [
     index("messages_ticket_idx").on(t.ticketId, t.createdAt),
+    index("messages_body_fts_idx").using("gin", sql`to_tsvector('simple', ${t.bodyText})`),
     uniqueIndex("messages_message_id_key").on(t.messageIdHeader).where(sql`${t.messageIdHeader} is not null`),
   ],
 );

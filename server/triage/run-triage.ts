@@ -6,7 +6,7 @@ import { DEFAULT_TONE, draftReply, type DraftTone } from "@/models/tasks/draft";
 import { triageTicket, TriageOutputError, type TriageCategory } from "@/models/tasks/triage";
 import { enqueueWriteback } from "@/server/ingestion/webhooks/writeback";
 import { DraftStreamPublisher, publish } from "@/server/realtime/publish";
-import { updateTicket } from "@/server/tickets/update-ticket";
+import { AUTO_APPLY_OFF, autoApplyTriage, type AutoApplyPolicy } from "./auto-apply";
 
 /** What the learner knows about a ticket before the SLM sees it (server/feedback/classify-for-triage.ts). */
 export interface TriageHintsResult {
@@ -34,6 +34,8 @@ export interface TriageDeps {
   /** Caps for tests and benchmarks; production uses the tasks' defaults. */
   maxTokens?: { triage?: number; draft?: number };
   skipDraft?: boolean;
+  /** Which AI fields triage writes onto the ticket by itself (default: none; agents accept or change each). */
+  autoApply?: AutoApplyPolicy;
   log?: (line: string) => void;
 }
 
@@ -106,6 +108,13 @@ export async function runTriage(deps: TriageDeps, payload: { ticketId: string; m
         .update(triageResults)
         .set({ ...set, status, finishedAt: new Date(), updatedAt: new Date() })
         .where(eq(triageResults.id, resultId));
+      // The queues filter and count these on the ticket; the latest triage decides them.
+      if (status !== "failed" || set.needsHuman) {
+        await tx
+          .update(tickets)
+          .set({ needsHuman: set.needsHuman ?? false, flagged: set.injection ?? false })
+          .where(eq(tickets.id, msg.ticketId));
+      }
       // A helpdesk that sent the ticket may want the result back; the job commits with the result or not at all.
       if (status === "done" || status === "needs_human") await enqueueWriteback(tx, { ticketId: msg.ticketId, triageResultId: resultId });
     });
@@ -157,12 +166,14 @@ export async function runTriage(deps: TriageDeps, payload: { ticketId: string; m
       error: null,
     });
     summaryForDraft = { category: taxonomy.find((c) => c.key === r.category)?.label ?? r.category, summary: r.summary, language: r.language };
-    if (!msg.ticketCategory && !r.flags.needsHuman) {
-      // First triage of an uncategorised ticket files it; after that, categories are the agents' call.
-      await updateTicket(db, { ticketId: msg.ticketId, actor: { kind: "system", label: `triage:${deps.modelVersion}` }, patch: { category: r.category } }).catch(
-        (err) => log(`[triage] could not file ticket ${msg.ticketId}: ${err instanceof Error ? err.message : String(err)}`),
-      );
-    }
+    // The AI's values are suggestions until an agent accepts them, unless an admin allowed auto-apply above a threshold.
+    await autoApplyTriage(db, {
+      ticketId: msg.ticketId,
+      modelVersion: deps.modelVersion,
+      policy: deps.autoApply ?? AUTO_APPLY_OFF,
+      current: { category: msg.ticketCategory },
+      proposed: { category: r.category, priority: r.priority, confidence: r.confidence, needsHuman: r.flags.needsHuman },
+    }).catch((err) => log(`[triage] could not auto-apply to ticket ${msg.ticketId}: ${err instanceof Error ? err.message : String(err)}`));
   } catch (err) {
     if (err instanceof TriageOutputError) {
       // The model answered but not usefully: a person triages, retrying the same prompt would give the same answer.

@@ -6,7 +6,7 @@ import { env } from "@/server/env";
 import { AppError } from "@/server/errors";
 import { getTicket } from "@/server/tickets/get-ticket";
 import { listTickets } from "@/server/tickets/list-tickets";
-import { updateTicketAndLearn } from "@/server/feedback/update-and-learn";
+import { updateTicket } from "@/server/tickets/update-ticket";
 import { errorResponse, json, parseJson, readBodyLimited } from "../http";
 import { ingest, type IngestResult } from "../pipeline";
 import { addMessageBody, createTicketBody, type ApiIngestMeta } from "./adapter";
@@ -108,6 +108,6 @@ export const updateTicketV1 = endpoint("tickets:write", "update ticket", async (
   const t = await resolveTicket(params.id ?? "");
   const patch = updateTicketBody.parse(parseJson(await readBodyLimited(req, 64 * 1024)));
   // An integration setting priority or category states a verified label, as an agent's edit does.
-  const r = await updateTicketAndLearn(getDb(), { ticketId: t.id, actor: { kind: "api", label: `key:${key.name} (${key.prefix})` }, patch, source: "api" });
-  return json(200, { changed: r.changed, fields: r.fields });
+  const r = await updateTicket(getDb(), { ticketId: t.id, actor: { kind: "api", label: `key:${key.name} (${key.prefix})` }, patch });
+  return json(200, { changed: r.changed, fields: Object.keys(r.changes) });
 });
