@@ -1,6 +1,6 @@
 import type { NextConfig } from "next";
 // Validates the environment when the server boots, so a bad config fails here and not at first use.
-import "./server/env";
+import "@/config/env";
 
 const nextConfig: NextConfig = {
   // Native addons and packages that load files at run time: required from node_modules, not bundled.

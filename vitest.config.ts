@@ -6,8 +6,8 @@ export default defineConfig({
   test: {
     include: ["**/*.test.ts"],
     exclude: ["node_modules/**", "e2e/**", ".next/**", ".data/**", "models/.cache/**"],
-    globalSetup: ["db/test/global-setup.ts"],
-    setupFiles: ["db/test/setup-env.ts"],
+    globalSetup: ["test/db/global-setup.ts"],
+    setupFiles: ["test/db/setup-env.ts"],
     // Files share one database and, on 2 cores, one model at a time: run them one after another.
     fileParallelism: false,
     // Real-model tests on 2 shared cores: generous, since a timeout here says nothing about speed (benchmarks do).

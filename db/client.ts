@@ -1,6 +1,6 @@
 import { drizzle } from "drizzle-orm/postgres-js";
 import postgres from "postgres";
-import { env } from "@/server/env";
+import { env } from "@/config/env";
 import * as schema from "./schema";
 
 export function createDb(url: string, opts: { max?: number } = {}) {

@@ -1,5 +1,5 @@
 import postgres from "postgres";
-import { env } from "@/server/env";
+import { env } from "@/config/env";
 import { setDatabaseUrl } from "./client";
 import { DatabaseStartError, startEmbeddedPostgres, type EmbeddedDatabase } from "./embedded";
 

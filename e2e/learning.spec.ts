@@ -21,7 +21,7 @@ test("an admin imports labeled history and sees its progress, the skipped row an
   await expect(page.getByText("No evaluation has run yet.").or(page.getByRole("table", { name: "Evaluation runs" }))).toBeVisible();
 
   // The encoder: nothing fine-tuned in this database, so triage embeds with the base model and no run is listed.
-  // The button is not clicked: a real fine-tune takes minutes (server/feedback/finetune-encoder.test.ts trains one).
+  // The button is not clicked: a real fine-tune takes minutes (server/learning/finetune-encoder.test.ts trains one).
   const encoder = page.getByRole("region", { name: "Encoder" });
   await expect(encoder.getByTestId("active-encoder")).toHaveText(/^Triage embeds with \S+, the base model\.$/);
   await expect(encoder).toContainText("A fine-tune is used only when it classifies held-out verified examples better than the encoder in use.");

@@ -1,7 +1,7 @@
 import os from "node:os";
 import { getLlama, LlamaCompletion, type Llama } from "node-llama-cpp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { Embedder } from "../server/learning/embedder";
+import { Embedder } from "@/models/learning/embedder";
 import { MODEL_CATALOG, resolveModel, UnknownModelError } from "./catalog";
 import { ensureModelFile, sha256File } from "./fetch";
 

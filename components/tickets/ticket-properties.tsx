@@ -13,7 +13,7 @@ import { Field } from "@/components/ui/field";
 import { Input, Select } from "@/components/ui/input";
 import { PRIORITIES, STATUSES } from "./ticket-badges";
 import type { TicketDetail } from "./types";
-import type { TicketPatch } from "@/server/tickets/update-ticket";
+import type { TicketPatch } from "@/server/learning/update-ticket";
 
 /** The ticket's editable fields. Each change saves at once, as in most helpdesks; there is no form to submit. */
 export function TicketProperties({ ticket }: { ticket: TicketDetail }) {

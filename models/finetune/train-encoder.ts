@@ -1,7 +1,7 @@
 /**
  * Node side of encoder fine-tuning: builds the Python environment on first use (models/finetune/requirements.txt,
  * torch CPU build), runs train_encoder.py on the given examples, and converts the result to a GGUF that
- * node-llama-cpp loads like the base model. Knows nothing about the database; server/feedback/finetune-encoder.ts
+ * node-llama-cpp loads like the base model. Knows nothing about the database; server/learning/finetune-encoder.ts
  * decides what to train on and whether the result is used.
  */
 import { spawn } from "node:child_process";

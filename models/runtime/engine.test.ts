@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SlmError, type SlmEngine } from "./engine";
-import { loadTestEngine } from "./test-engine";
+import { loadTestEngine } from "@/test/test-engine";
 
 const SYSTEM = "You are a helpful assistant. Answer in one short sentence.";
 const PROMPTS = ["What colour is the sky?", "Name a fruit that is yellow.", "What do cows drink?"];

@@ -128,7 +128,7 @@ export class SlmEngine {
     const signal = AbortSignal.any([controller.signal, timeout, ...(req.signal ? [req.signal] : [])]);
     this.running.add(controller);
     const t0 = performance.now();
-    let slot;
+    let slot: Awaited<ReturnType<typeof this.pool.acquire>> | undefined;
     let waitMs = 0;
     let ttftMs: number | null = null;
     let completionTokens = 0;

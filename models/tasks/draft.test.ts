@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { SlmEngine } from "../runtime/engine";
-import { loadTestEngine } from "../runtime/test-engine";
+import { loadTestEngine } from "@/test/test-engine";
 import { DEFAULT_TONE, draftReply } from "./draft";
 
 describe("draft reply (real model)", () => {

@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { SlmEngine } from "../runtime/engine";
-import { loadTestEngine } from "../runtime/test-engine";
+import { loadTestEngine } from "@/test/test-engine";
 import { detectInjection } from "./injection";
 import { allowedCategoryKeys, triageOutputSchema, triageTicket } from "./triage";
 import { SAMPLE_TAXONOMY } from "./sample-taxonomy";
@@ -10,7 +10,7 @@ import { SAMPLE_TAXONOMY } from "./sample-taxonomy";
 const TAXONOMY = SAMPLE_TAXONOMY;
 
 // Real customer messages (Bitext sample shipped with the demo seed), one per category.
-const demo = JSON.parse(readFileSync(path.join(import.meta.dirname, "../../db/seed/data/bitext-demo.json"), "utf8")) as { text: string; category: string }[];
+const demo = JSON.parse(readFileSync(path.join(import.meta.dirname, "../../server/seed/data/bitext-demo.json"), "utf8")) as { text: string; category: string }[];
 const TICKETS = TAXONOMY.map((c) => demo.find((d) => d.category === c.key)!).filter(Boolean);
 
 describe("triage task (real model)", () => {

@@ -2,7 +2,7 @@ import type { AuthOptions } from "next-auth";
 import CredentialsProvider from "next-auth/providers/credentials";
 import { getDb } from "@/db/client";
 import type { UserRole } from "@/db/schema";
-import { env } from "@/server/env";
+import { env } from "@/config/env";
 import { signIn } from "./sign-in";
 
 declare module "next-auth" {

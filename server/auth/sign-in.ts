@@ -1,7 +1,7 @@
 import { eq, sql } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { loginThrottle, users, type User } from "@/db/schema";
-import { env } from "@/server/env";
+import { env } from "@/config/env";
 import { verifyPassword } from "./password";
 
 export type SignInResult =

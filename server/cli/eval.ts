@@ -16,10 +16,10 @@ import { ensureModelFile } from "@/models/fetch";
 import { SlmEngine } from "@/models/runtime/engine";
 import { disposeSharedLlama, getSharedLlama } from "@/models/runtime/llama";
 import { triageTicket } from "@/models/tasks/triage";
-import { env } from "@/server/env";
-import { createActiveEmbedder } from "@/server/feedback/active-embedder";
-import { runEval } from "@/server/feedback/run-eval";
-import type { Embedder } from "@/server/learning/embedder";
+import { env } from "@/config/env";
+import { createActiveEmbedder } from "@/server/learning/active-embedder";
+import { runEval } from "@/server/learning/run-eval";
+import type { Embedder } from "@/models/learning/embedder";
 
 const { values } = parseArgs({
   options: {

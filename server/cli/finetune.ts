@@ -2,7 +2,7 @@
  * `npm run finetune -- [--field category] [--epochs 1] [--pairs 4] [--seed 0] [--no-hard-negatives]
  *   [--holdout 0.2] [--min-gain 0.005] [--dry-run] [--run <encoder_runs id>]`
  * Fine-tunes the embedding model on the live verified examples of a field and promotes it only when it classifies
- * the held-out examples better (server/feedback/finetune-encoder.ts). Running workers switch to a promoted encoder
+ * the held-out examples better (server/learning/finetune-encoder.ts). Running workers switch to a promoted encoder
  * without a restart. The first run builds a Python environment with torch (CPU build) under models/.cache.
  */
 import { parseArgs } from "node:util";
@@ -10,8 +10,8 @@ import { closeDb, getDb } from "@/db/client";
 import { connectDatabase } from "@/db/connect";
 import { migrateDatabase } from "@/db/migrate";
 import { disposeSharedLlama, getSharedLlama } from "@/models/runtime/llama";
-import { env } from "@/server/env";
-import { finetuneEncoder } from "@/server/feedback/finetune-encoder";
+import { env } from "@/config/env";
+import { finetuneEncoder } from "@/server/learning/finetune-encoder";
 
 const { values } = parseArgs({
   options: {

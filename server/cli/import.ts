@@ -1,6 +1,6 @@
 /**
  * `npm run import -- --file F [--text-col text] [--label-col <field>] [--field category] [--create-labels]`
- * Imports labeled history as verified examples (see server/feedback/import-history.ts). Prints one JSON report;
+ * Imports labeled history as verified examples (see server/learning/import-history.ts). Prints one JSON report;
  * exits 1 when nothing was imported. Running workers pick the examples up through NOTIFY, without a restart.
  * `--job <id>` reports progress to an import_jobs row (the admin page starts the CLI that way).
  */
@@ -11,11 +11,11 @@ import { connectDatabase } from "@/db/connect";
 import { migrateDatabase } from "@/db/migrate";
 import { importJobs } from "@/db/schema";
 import { getSharedLlama, disposeSharedLlama } from "@/models/runtime/llama";
-import { env } from "@/server/env";
-import { createActiveEmbedder } from "@/server/feedback/active-embedder";
-import { importHistory, ImportRefused } from "@/server/feedback/import-history";
-import { ReadError } from "@/server/feedback/read-rows";
-import type { Embedder } from "@/server/learning/embedder";
+import { env } from "@/config/env";
+import { createActiveEmbedder } from "@/server/learning/active-embedder";
+import { importHistory, ImportRefused } from "@/server/learning/import-history";
+import { ReadError } from "@/server/learning/read-rows";
+import type { Embedder } from "@/models/learning/embedder";
 
 const { values } = parseArgs({
   options: {

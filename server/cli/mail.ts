@@ -5,7 +5,7 @@
 import fs from "node:fs";
 import { closeDb, getDb } from "@/db/client";
 import { connectDatabase } from "@/db/connect";
-import { env } from "@/server/env";
+import { env } from "@/config/env";
 import { createImapPoller, imapConfig } from "@/server/ingestion/email/imap-poller";
 import { createSmtpReceiver } from "@/server/ingestion/email/smtp-receiver";
 import { processStuck } from "@/server/ingestion/pipeline";

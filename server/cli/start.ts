@@ -11,8 +11,8 @@ import path from "node:path";
 import { closeDb, getDb } from "@/db/client";
 import { connectDatabase } from "@/db/connect";
 import { migrateDatabase } from "@/db/migrate";
-import { seedDemo } from "@/db/seed";
-import { env } from "@/server/env";
+import { seedDemo } from "@/server/seed";
+import { env } from "@/config/env";
 import { ensureModelFile } from "@/models/fetch";
 
 const root = path.resolve(import.meta.dirname, "../..");
@@ -73,7 +73,7 @@ function newestMtime(dir: string): number {
 /** Builds the web app when there is no build or a source file is newer than it. */
 function buildIfStale() {
   const buildId = path.join(root, ".next", "BUILD_ID");
-  const sources = ["app", "components", "server", "db", "models"].map((d) => path.join(root, d)).filter((d) => fs.existsSync(d));
+  const sources = ["app", "components", "server", "db", "models", "config"].map((d) => path.join(root, d)).filter((d) => fs.existsSync(d));
   const built = fs.existsSync(buildId) ? fs.statSync(buildId).mtimeMs : 0;
   if (built && sources.every((d) => newestMtime(d) < built)) return;
   log("building the web app (next build)…");
@@ -103,7 +103,7 @@ async function main() {
     NEXTAUTH_SECRET: authSecret(),
     NEXTAUTH_URL: env.NEXTAUTH_URL ?? `http://localhost:${env.PORT}`,
     NEXT_TELEMETRY_DISABLED: "1",
-    // The worker shares this machine with the web server and Postgres: leave them a core (see server/env.ts).
+    // The worker shares this machine with the web server and Postgres: leave them a core (see config/env.ts).
     SLM_THREADS: String(process.env.SLM_THREADS ? env.SLM_THREADS : Math.max(1, env.SLM_THREADS - 1)),
   };
   const children = new Map<string, ChildProcess>();

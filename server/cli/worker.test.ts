@@ -6,7 +6,7 @@ import { makeWorkerUtils } from "graphile-worker";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { getDb } from "@/db/client";
 import { categories, triageResults } from "@/db/schema";
-import { env } from "@/server/env";
+import { env } from "@/config/env";
 import { receiveMessage } from "@/server/tickets/receive-message";
 
 const root = path.resolve(import.meta.dirname, "../..");

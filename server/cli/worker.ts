@@ -12,11 +12,10 @@ import { resolveModel } from "@/models/catalog";
 import { ensureModelFile, sha256File } from "@/models/fetch";
 import { SlmEngine } from "@/models/runtime/engine";
 import { disposeSharedLlama } from "@/models/runtime/llama";
-import { env } from "@/server/env";
-import { classifyForTriage, stopProcessLearner } from "@/server/feedback/classify-for-triage";
-import { learningText } from "@/server/feedback/ticket-text";
-import { createTaskList } from "@/server/queue/handlers";
-import type { TriageHintsResult } from "@/server/triage/run-triage";
+import { env } from "@/config/env";
+import { stopProcessLearner } from "@/server/learning/classify-for-triage";
+import { learnerHints } from "@/server/triage/learner-hints";
+import { createTaskList } from "./worker-tasks";
 import { registerModelVersion, WorkerPresence } from "@/server/triage/worker-registry";
 
 const log = (line: string) => console.log(line);
@@ -102,29 +101,6 @@ async function main() {
   process.on("SIGTERM", () => void shutdown("SIGTERM"));
   process.on("SIGINT", () => void shutdown("SIGINT"));
   await runner.promise;
-}
-
-/**
- * The learner's answer, once it has verified category examples, binds: its category is the only one the SLM may
- * pick, and its "needs human" stands. Before any example exists the SLM triages alone (zero-shot).
- */
-async function learnerHints(t: { subject: string; text: string }): Promise<TriageHintsResult | null> {
-  const hints = await classifyForTriage(learningText(t.subject, t.text));
-  const trained = hints.learner.categoryExamples > 0;
-  const { label, needsHuman } = hints.category;
-  return {
-    candidates: trained && !needsHuman && label ? [label] : undefined,
-    examples: hints.examples.map((e) => ({ text: e.text, category: e.label })),
-    decision: trained ? { needsHuman, reason: `classifier: ${hints.category.reason}` } : undefined,
-    classifier: {
-      label,
-      confidence: hints.category.confidence,
-      needsHuman,
-      reason: hints.category.reason,
-      candidates: hints.category.candidates.slice(0, 5),
-      learner: hints.learner,
-    },
-  };
 }
 
 main().catch((err) => {

@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import { eq } from "drizzle-orm";
 import { getDb } from "@/db/client";
 import { webhookSources } from "@/db/schema";
-import { env } from "@/server/env";
+import { env } from "@/config/env";
 import { AppError } from "@/server/errors";
 import { verifyApiKey } from "./api/keys";
 import { errorResponse, json, readBodyLimited } from "./http";

@@ -3,7 +3,7 @@ import type { Db } from "@/db/client";
 import { customers, messages, tickets } from "@/db/schema";
 import { recordAudit } from "@/server/audit/record-audit";
 import { AppError } from "@/server/errors";
-import { enqueue } from "@/server/queue/enqueue";
+import { enqueue } from "@/server/jobs/enqueue";
 
 /**
  * An agent's reply (sent to the customer by email when the ticket has one) or internal note.

@@ -3,7 +3,7 @@ import type { Db } from "@/db/client";
 import { attachments, messages, tickets, type TicketChannel } from "@/db/schema";
 import { recordAudit, type Actor } from "@/server/audit/record-audit";
 import { upsertCustomer } from "@/server/customers/upsert-customer";
-import { enqueue } from "@/server/queue/enqueue";
+import { enqueue } from "@/server/jobs/enqueue";
 import { publish } from "@/server/realtime/publish";
 
 export interface InboundMessage {

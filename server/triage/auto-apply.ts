@@ -1,6 +1,6 @@
 import type { DbOrTx } from "@/db/client";
 import type { TriageConfidence } from "@/db/schema";
-import { updateTicket, type TicketPatch } from "@/server/tickets/update-ticket";
+import { updateTicket, type TicketPatch } from "@/server/learning/update-ticket";
 
 /**
  * Which AI fields triage may write onto a ticket by itself, and above which confidence. Off by default: an agent

@@ -3,7 +3,7 @@ import type { Db } from "@/db/client";
 import { messages, triageResults } from "@/db/schema";
 import { recordAudit, type Actor } from "@/server/audit/record-audit";
 import { AppError } from "@/server/errors";
-import { enqueue } from "@/server/queue/enqueue";
+import { enqueue } from "@/server/jobs/enqueue";
 import { publish } from "@/server/realtime/publish";
 
 /**

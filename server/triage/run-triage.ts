@@ -8,7 +8,7 @@ import { enqueueWriteback } from "@/server/ingestion/webhooks/writeback";
 import { DraftStreamPublisher, publish } from "@/server/realtime/publish";
 import { AUTO_APPLY_OFF, autoApplyTriage, type AutoApplyPolicy } from "./auto-apply";
 
-/** What the learner knows about a ticket before the SLM sees it (server/feedback/classify-for-triage.ts). */
+/** What the learner knows about a ticket before the SLM sees it (server/learning/classify-for-triage.ts). */
 export interface TriageHintsResult {
   /** Narrows the grammar's category enum; unknown or disabled keys are ignored. */
   candidates?: string[];

@@ -1,5 +1,5 @@
 import type { Task } from "graphile-worker";
-import { jobPayloads } from "@/server/queue/jobs";
+import { jobPayloads } from "@/server/jobs/jobs";
 import { runTriage, type TriageDeps } from "./run-triage";
 
 /** The graphile-worker task for `triage`. A bad payload throws (graphile retries it, then keeps it failed for a look). */

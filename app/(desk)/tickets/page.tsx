@@ -1,5 +1,5 @@
 import type { Metadata } from "next";
-import { getQueryClient, HydrateClient, trpcServer } from "@/components/layout/trpc-server";
+import { getQueryClient, HydrateClient, trpcServer } from "@/server/trpc/rsc";
 import { requireUser } from "@/server/auth/session";
 import { Inbox } from "./inbox";
 import { listInput, parseInboxParams } from "./inbox-params";

@@ -3,7 +3,7 @@ import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { getDb } from "@/db/client";
 import { apiKeys, corrections, messages, rawInbound } from "@/db/schema";
-import { makeUser } from "@/db/test/fixtures";
+import { makeUser } from "@/test/db/fixtures";
 import { startLoopbackHttp } from "../loopback-http";
 import { createApiKey, revokeApiKey } from "./keys";
 

@@ -5,11 +5,11 @@ import { simpleParser } from "mailparser";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { getDb } from "@/db/client";
 import { messages } from "@/db/schema";
-import { makeUser } from "@/db/test/fixtures";
+import { makeUser } from "@/test/db/fixtures";
 import { addAgentMessage } from "@/server/tickets/add-agent-message";
 import { receiveMessage } from "@/server/tickets/receive-message";
 import { createDeliverEmailTask, NO_RELAY, replySubject } from "./deliver";
-import { startSmtpSink } from "./smtp-sink";
+import { startSmtpSink } from "@/test/email/smtp-sink";
 
 const db = getDb();
 const connectionString = inject("databaseUrl");

@@ -5,7 +5,7 @@ import nodemailer, { type Transporter } from "nodemailer";
 import type { Db } from "@/db/client";
 import { getDb } from "@/db/client";
 import { customers, messages, tickets } from "@/db/schema";
-import { jobPayloads } from "@/server/queue/jobs";
+import { jobPayloads } from "@/server/jobs/jobs";
 
 export interface DeliverConfig {
   /** smtp://… or smtps://… of the relay; unset means replies fail visibly instead of vanishing. */

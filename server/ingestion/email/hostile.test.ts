@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { getDb } from "@/db/client";
 import { messages, rawInbound } from "@/db/schema";
 import { ingest } from "../pipeline";
-import { hostileCorpus } from "./corpus";
+import { hostileCorpus } from "@/test/email/corpus";
 import { createSmtpReceiver } from "./smtp-receiver";
 
 const db = getDb();

@@ -4,7 +4,7 @@ import { ImapFlow } from "imapflow";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { getDb } from "@/db/client";
 import { imapState, messages, rawInbound } from "@/db/schema";
-import { ensureDovecot, startDovecot } from "./dovecot-fixture";
+import { ensureDovecot, startDovecot } from "@/test/email/dovecot-fixture";
 import { createImapPoller } from "./imap-poller";
 
 const skip = ensureDovecot();

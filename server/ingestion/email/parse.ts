@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { simpleParser, type AddressObject } from "mailparser";
 import sanitizeHtml from "sanitize-html";
-import { env } from "@/server/env";
+import { env } from "@/config/env";
 import { detectAutomated, type AutomatedKind } from "./loop";
 import { splitReply } from "./quote";
 

@@ -1,6 +1,6 @@
 import { and, eq } from "drizzle-orm";
 import { tickets, webhookSources, type WebhookKind } from "@/db/schema";
-import { updateTicket } from "@/server/tickets/update-ticket";
+import { updateTicket } from "@/server/learning/update-ticket";
 import { receiveMessage } from "@/server/tickets/receive-message";
 import { storable } from "../clean";
 import { RejectedInput, type IngestAdapter } from "../adapter";

@@ -6,7 +6,7 @@ import { runOnce } from "graphile-worker";
 import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from "vitest";
 import { getDb } from "@/db/client";
 import { auditLog, categories, helpdeskWritebacks, triageResults, type TicketPriority, type WebhookKind } from "@/db/schema";
-import { callerFor, makeUser } from "@/db/test/fixtures";
+import { callerFor, makeUser } from "@/test/db/fixtures";
 import { registerModelVersion } from "@/server/triage/worker-registry";
 import { receiveMessage } from "@/server/tickets/receive-message";
 import { startLoopbackHttp } from "../loopback-http";

@@ -3,8 +3,8 @@ import type { Task } from "graphile-worker";
 import type { Db, DbOrTx } from "@/db/client";
 import { getDb } from "@/db/client";
 import { categories, helpdeskWritebacks, tickets, triageResults, webhookSources, type TicketPriority, type WebhookKind } from "@/db/schema";
-import { enqueue } from "@/server/queue/enqueue";
-import { jobPayloads } from "@/server/queue/jobs";
+import { enqueue } from "@/server/jobs/enqueue";
+import { jobPayloads } from "@/server/jobs/jobs";
 
 const TIMEOUT_MS = 15_000;
 

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { getDb } from "@/db/client";
-import { callerFor, makeUser } from "@/db/test/fixtures";
+import { callerFor, makeUser } from "@/test/db/fixtures";
 import { verifyApiKey } from "@/server/ingestion/api/keys";
 import { ingest } from "@/server/ingestion/pipeline";
 

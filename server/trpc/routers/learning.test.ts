@@ -3,10 +3,10 @@ import { and, eq, inArray } from "drizzle-orm";
 import { describe, expect, it, vi } from "vitest";
 import { getDb } from "@/db/client";
 import { categories, corrections, encoderRuns, examples, LIVE_SCOPE, messages, modelVersions, triageResults } from "@/db/schema";
-import { callerFor, makeUser } from "@/db/test/fixtures";
-import { env } from "@/server/env";
-import { learningText } from "@/server/feedback/ticket-text";
-import { textHash } from "@/server/feedback/vectors";
+import { callerFor, makeUser } from "@/test/db/fixtures";
+import { env } from "@/config/env";
+import { learningText } from "@/server/learning/ticket-text";
+import { textHash } from "@/server/learning/vectors";
 
 describe("learning router", () => {
   it("records every verified field on a ticket against what triage proposed", async () => {

@@ -1,13 +1,13 @@
 import { and, count, desc, eq, isNotNull, sql } from "drizzle-orm";
 import { z } from "zod";
-import { corrections, encoderRuns, evalRuns, examples, importJobs, LIVE_SCOPE, tickets } from "@/db/schema";
+import { corrections, encoderRuns, evalRuns, examples, importJobs, LIVE_SCOPE } from "@/db/schema";
 import { AppError } from "@/server/errors";
-import { activeEncoder } from "@/server/feedback/encoders";
-import { LEARNED_FIELDS, VERIFIED_FIELDS } from "@/server/feedback/labels";
-import { startFinetuneJob } from "@/server/feedback/start-finetune-job";
-import { startImportJob } from "@/server/feedback/start-import-job";
-import { verifyField } from "@/server/tickets/verify-field";
-import { getLatestTriage } from "@/server/triage/get-latest-triage";
+import { activeEncoder } from "@/server/learning/encoders";
+import { LEARNED_FIELDS, VERIFIED_FIELDS } from "@/server/learning/labels";
+import { startFinetuneJob } from "@/server/learning/start-finetune-job";
+import { startImportJob } from "@/server/learning/start-import-job";
+import { getLatestTriage } from "@/server/tickets/get-latest-triage";
+import { verifyField } from "@/server/learning/verify-field";
 import { adminProcedure, agentProcedure, managerProcedure, router } from "../init";
 
 const field = z.enum(LEARNED_FIELDS);

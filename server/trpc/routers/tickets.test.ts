@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { callerFor, makeUser } from "@/db/test/fixtures";
+import { callerFor, makeUser } from "@/test/db/fixtures";
 
 describe("tickets router", () => {
   it("rejects anonymous callers", async () => {

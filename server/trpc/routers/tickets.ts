@@ -2,11 +2,11 @@ import { z } from "zod";
 import { ticketChannel, ticketPriority, ticketStatus } from "@/db/schema";
 import { addAgentMessage } from "@/server/tickets/add-agent-message";
 import { getTicket } from "@/server/tickets/get-ticket";
-import { bulkUpdateTickets } from "@/server/tickets/bulk-update";
+import { bulkUpdateTickets } from "@/server/learning/bulk-update-tickets";
 import { countViews } from "@/server/tickets/count-views";
 import { listTickets, TICKET_SORTS, TICKET_VIEWS } from "@/server/tickets/list-tickets";
 import { receiveMessage } from "@/server/tickets/receive-message";
-import { updateTicket } from "@/server/tickets/update-ticket";
+import { updateTicket } from "@/server/learning/update-ticket";
 import { agentProcedure, router } from "../init";
 
 const status = z.enum(ticketStatus.enumValues);

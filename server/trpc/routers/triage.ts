@@ -1,7 +1,7 @@
 import { z } from "zod";
 import type { LiveEvent } from "@/server/realtime/events";
 import { subscribe } from "@/server/realtime/subscribe";
-import { getLatestTriage } from "@/server/triage/get-latest-triage";
+import { getLatestTriage } from "@/server/tickets/get-latest-triage";
 import { retryTriage } from "@/server/triage/retry-triage";
 import { agentProcedure, router } from "../init";
 

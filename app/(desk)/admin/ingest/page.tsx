@@ -1,5 +1,5 @@
 import type { Metadata } from "next";
-import { getQueryClient, HydrateClient, trpcServer } from "@/components/layout/trpc-server";
+import { getQueryClient, HydrateClient, trpcServer } from "@/server/trpc/rsc";
 import { requireUser } from "@/server/auth/session";
 import { InboundLog } from "./inbound-log";
 import { WebhookSources } from "./webhook-sources";

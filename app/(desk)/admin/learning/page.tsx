@@ -1,5 +1,5 @@
 import type { Metadata } from "next";
-import { getQueryClient, HydrateClient, trpcServer } from "@/components/layout/trpc-server";
+import { getQueryClient, HydrateClient, trpcServer } from "@/server/trpc/rsc";
 import { requireUser } from "@/server/auth/session";
 import { EncoderCard } from "./encoder-card";
 import { EvalRunsTable } from "./eval-runs-table";

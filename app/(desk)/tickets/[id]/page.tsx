@@ -2,7 +2,7 @@ import { TRPCError } from "@trpc/server";
 import type { Metadata } from "next";
 import { notFound } from "next/navigation";
 import { z } from "zod";
-import { getQueryClient, HydrateClient, trpcServer } from "@/components/layout/trpc-server";
+import { getQueryClient, HydrateClient, trpcServer } from "@/server/trpc/rsc";
 import { requireUser } from "@/server/auth/session";
 import { TicketView } from "./ticket-view";
 

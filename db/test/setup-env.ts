@@ -1,4 +1,0 @@
-import { inject } from "vitest";
-
-// Runs before each test file's imports, so server/env.ts sees the test database.
-process.env.DATABASE_URL = inject("databaseUrl");

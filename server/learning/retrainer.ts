@@ -1,0 +1,147 @@
+/**
+ * Trains a field's linear model on a worker thread. ExampleClassifier.retrain() is synchronous and takes seconds
+ * (about 3 s for a 20k-row sample x 20 labels on this 2-core machine under load, see bench-learner.ts): on the
+ * worker's main thread it would freeze LISTEN, heartbeats and the SLM's token stream. The thread gets a copy of the
+ * index's int8 rows (transferred, not copied again), trains with the classifier's own SoftmaxRegression.train, and sends the
+ * weights back; the classifier keeps serving the old model and the neighbours meanwhile. What it trains on is the
+ * learner's choice (the whole index, or a sample for large fields: see Learner.trainingData).
+ *
+ * Adapter: server/learning/classifier.ts has no public way to install a model trained elsewhere, so install()
+ * sets its `linear`/`stale` fields, after checking they exist; if they do not (the class changed), it falls back
+ * to retrain() on this thread and says so once.
+ */
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { Worker } from "node:worker_threads";
+import { SoftmaxRegression, type ExampleClassifier } from "@/models/learning/classifier";
+import type { QuantizedRows } from "@/models/learning/vector-index";
+
+const THREAD = `
+const { parentPort, workerData } = require("node:worker_threads");
+new Promise((resolve) => resolve(require(workerData.tsxApi).require(workerData.classifierPath, workerData.parentPath))).then(({ SoftmaxRegression }) => {
+  parentPort.on("message", ({ id, vectors, labels, dims, options }) => {
+    try {
+      const m = SoftmaxRegression.train(vectors, labels, dims, options);
+      parentPort.postMessage({ id, state: { labels: m.labels, dims: m.dims, w: m.w, b: m.b } }, [m.w.buffer, m.b.buffer]);
+    } catch (err) {
+      parentPort.postMessage({ id, error: String((err && err.stack) || err) });
+    }
+  });
+  parentPort.postMessage({ ready: true });
+}, (err) => parentPort.postMessage({ fatal: String((err && err.stack) || err) }));
+`;
+
+interface ModelState {
+  labels: string[];
+  dims: number;
+  w: Float64Array;
+  b: Float64Array;
+}
+
+export interface TrainingData {
+  vectors: QuantizedRows;
+  labels: string[];
+  dims: number;
+}
+
+type Pending = { resolve: (s: ModelState) => void; reject: (e: Error) => void };
+
+export class Retrainer {
+  private worker: Worker | undefined;
+  private ready: Promise<void> | undefined;
+  private pending = new Map<number, Pending>();
+  private nextId = 0;
+  private warned = false;
+
+  constructor(private readonly log: (line: string) => void) {}
+
+  /**
+   * Retrains `classifier` on `data` (row-major vectors and their labels; its buffer is handed to the thread);
+   * resolves once the new model serves. `changedSince` says whether examples arrived while it trained, in which
+   * case the classifier stays marked for another retrain.
+   */
+  async retrain(classifier: ExampleClassifier, data: () => Promise<TrainingData>, changedSince: () => boolean): Promise<void> {
+    if (!installable(classifier)) {
+      if (!this.warned) this.log("[learner] classifier has no installable model; retraining on the main thread");
+      this.warned = true;
+      classifier.retrain();
+      return;
+    }
+    const { vectors, labels, dims } = await data();
+    const state = await this.train(vectors, labels, dims, classifier.options.training);
+    const target = classifier as unknown as Installable;
+    target.linear = Object.assign(Object.create(SoftmaxRegression.prototype) as SoftmaxRegression, state);
+    target.stale = changedSince();
+  }
+
+  async stop(): Promise<void> {
+    const w = this.worker;
+    this.worker = undefined;
+    this.ready = undefined;
+    for (const p of this.pending.values()) p.reject(new Error("learner stopped"));
+    this.pending.clear();
+    await w?.terminate();
+  }
+
+  private async train(vectors: QuantizedRows, labels: string[], dims: number, options: unknown): Promise<ModelState> {
+    await this.start();
+    const id = this.nextId++;
+    const result = new Promise<ModelState>((resolve, reject) => this.pending.set(id, { resolve, reject }));
+    this.worker!.postMessage({ id, vectors, labels, dims, options }, [vectors.data.buffer as ArrayBuffer, vectors.scale.buffer as ArrayBuffer]);
+    return result;
+  }
+
+  private start(): Promise<void> {
+    this.ready ??= new Promise<void>((resolve, reject) => {
+      const worker = new Worker(THREAD, {
+        eval: true,
+        // Not the parent's tsx flags: its loader hooks would run on one more thread, for nothing.
+        execArgv: [],
+        workerData: {
+          tsxApi: tsxCjsApiPath(),
+          classifierPath: fileURLToPath(new URL("../../models/learning/classifier.ts", import.meta.url)),
+          parentPath: fileURLToPath(import.meta.url),
+        },
+      });
+      worker.unref();
+      worker.on("message", (msg: { ready?: true; fatal?: string; id?: number; state?: ModelState; error?: string }) => {
+        if (msg.ready) return resolve();
+        if (msg.fatal) return reject(new Error(`retrain thread: ${msg.fatal}`));
+        const p = this.pending.get(msg.id!);
+        this.pending.delete(msg.id!);
+        if (msg.error) p?.reject(new Error(msg.error));
+        else p?.resolve(msg.state!);
+      });
+      worker.on("error", (err) => {
+        reject(err);
+        for (const p of this.pending.values()) p.reject(err);
+        this.pending.clear();
+        this.ready = undefined;
+        this.worker = undefined;
+      });
+      this.worker = worker;
+    });
+    return this.ready;
+  }
+}
+
+/**
+ * The thread is plain Node: it loads classifier.ts through tsx's CommonJS API, located from tsx's own export map so
+ * that neither the working directory nor the host's module runner (tsx, vitest) matters. Not the ESM API: that
+ * registers loader hooks, which Node 20 runs on one more thread, and the thread cost ~40 MB of RSS instead of ~10.
+ */
+function tsxCjsApiPath(): string {
+  const require = createRequire(import.meta.url);
+  const pkgPath = require.resolve("tsx/package.json");
+  const pkg = JSON.parse(readFileSync(pkgPath, "utf8")) as { exports: Record<string, { require: { default: string } }> };
+  return path.join(path.dirname(pkgPath), pkg.exports["./cjs/api"]!.require.default);
+}
+
+/** The fields install() writes, present only if ExampleClassifier still keeps its model there. */
+function installable(c: ExampleClassifier): boolean {
+  return "linear" in c && "stale" in c;
+}
+
+type Installable = { linear: SoftmaxRegression | null; stale: boolean };

@@ -1,0 +1,170 @@
+import { randomUUID } from "node:crypto";
+import { eq, inArray } from "drizzle-orm";
+import { describe, expect, it } from "vitest";
+import { getDb } from "@/db/client";
+import { categories, corrections, examples, messages, modelVersions, tickets, triageResults } from "@/db/schema";
+import { callerFor, makeUser } from "@/test/db/fixtures";
+import { autoApplyTriage } from "@/server/triage/auto-apply";
+import { updateTicket } from "@/server/learning/update-ticket";
+
+const db = getDb();
+const tag = () => randomUUID().slice(0, 8);
+
+async function triaged(api: ReturnType<typeof callerFor>, over: Partial<typeof triageResults.$inferInsert> = {}, subject = "Double charge") {
+  await db.insert(categories).values([{ key: "WS_BILLING", label: "Billing" }, { key: "WS_REFUND", label: "Refund" }]).onConflictDoNothing();
+  const email = `ws-${tag()}@example.com`;
+  const { ticketId } = await api.tickets.create({ customerEmail: email, customerName: "Ada Lovelace", subject, text: "You charged my card twice." });
+  const [msg] = await db.select().from(messages).where(eq(messages.ticketId, ticketId));
+  const version = `ws-slm@${tag()}`;
+  await db.insert(modelVersions).values({ id: version, modelId: "ws-slm", fileSha256: "0".repeat(64), backend: "cpu" });
+  const [triage] = await db
+    .insert(triageResults)
+    .values({
+      ticketId,
+      messageId: msg!.id,
+      modelVersion: version,
+      status: "done",
+      category: "WS_BILLING",
+      priority: "high",
+      sentiment: "negative",
+      language: "en",
+      summary: "Customer was charged twice.",
+      tags: ["billing", "refund"],
+      confidence: { category: 0.9, priority: 0.6, sentiment: 0.8, language: 1 },
+      ...over,
+    })
+    .returning();
+  return { ticketId, triage: triage!, version, email };
+}
+
+describe("one correction path", () => {
+  it("accepts and changes each AI field; every verification is a correction against the triage that proposed it", async () => {
+    const agent = await makeUser("agent");
+    const api = callerFor(agent);
+    const { ticketId, triage, version } = await triaged(api);
+
+    for (const field of ["category", "sentiment", "language", "summary", "tags"] as const) await api.learning.accept({ ticketId, field });
+    await api.learning.correct({ ticketId, field: "priority", value: "low" });
+    await api.learning.correct({ ticketId, field: "summary", value: "Charged twice for one order; wants a refund." });
+
+    const t = await api.tickets.get({ ticketId });
+    expect(t).toMatchObject({ category: "WS_BILLING", priority: "low", sentiment: "negative", language: "en", tags: ["billing", "refund"] });
+    expect(t.summary).toBe("Charged twice for one order; wants a refund.");
+
+    const rows = await db.select().from(corrections).where(eq(corrections.ticketId, ticketId));
+    expect(rows.map((r) => [r.field, r.aiValue, r.finalValue]).sort()).toEqual(
+      [
+        ["category", "WS_BILLING", "WS_BILLING"],
+        ["language", "en", "en"],
+        ["priority", "high", "low"],
+        ["sentiment", "negative", "negative"],
+        ["summary", "Customer was charged twice.", "Customer was charged twice."],
+        ["summary", "Customer was charged twice.", "Charged twice for one order; wants a refund."],
+        ["tags", "billing, refund", "billing, refund"],
+      ].sort(),
+    );
+    for (const r of rows) expect(r).toMatchObject({ source: "agent", userId: agent.id, modelVersion: version, triageResultId: triage.id });
+    // Labels become learner examples; free text (summary, tags) stays a correction (the SLM's training pair).
+    const exampleFields = await db
+      .select({ field: examples.field })
+      .from(examples)
+      .where(inArray(examples.correctionId, rows.map((r) => r.id)));
+    expect(exampleFields.map((e) => e.field).sort()).toEqual(["category", "language", "priority", "sentiment"]);
+  });
+
+  it("records the correction in the ticket change's transaction: a refused label leaves the ticket unchanged", async () => {
+    const agent = await makeUser("agent");
+    const { ticketId } = await triaged(callerFor(agent));
+    await expect(
+      updateTicket(db, { ticketId, actor: { kind: "user", userId: agent.id }, patch: { priority: "urgent", sentiment: "furious" } }),
+    ).rejects.toMatchObject({ code: "INVALID_INPUT" });
+    const [t] = await db.select().from(tickets).where(eq(tickets.id, ticketId));
+    expect(t).toMatchObject({ priority: "normal", sentiment: null });
+    expect(await db.select().from(corrections).where(eq(corrections.ticketId, ticketId))).toHaveLength(0);
+  });
+
+  it("teaches from the plain ticket update too, and clears needs-human once a person picks the category", async () => {
+    const agent = await makeUser("agent");
+    const api = callerFor(agent);
+    const { ticketId } = await triaged(api, { status: "needs_human", needsHuman: true });
+    await db.update(tickets).set({ needsHuman: true }).where(eq(tickets.id, ticketId));
+    const r = await api.tickets.update({ ticketId, category: "WS_REFUND", status: "open" });
+    expect(r.corrections).toEqual(["category"]);
+    const [t] = await db.select().from(tickets).where(eq(tickets.id, ticketId));
+    expect(t).toMatchObject({ category: "WS_REFUND", needsHuman: false, status: "open" });
+  });
+
+  it("a bulk category change records one correction per ticket, all or nothing", async () => {
+    const agent = await makeUser("agent");
+    const api = callerFor(agent);
+    const a = await triaged(api);
+    const b = await triaged(api);
+    const r = await api.tickets.bulkUpdate({ ticketIds: [a.ticketId, b.ticketId], patch: { category: "WS_REFUND", addTags: ["vip"] } });
+    expect(r).toMatchObject({ updated: 2, changed: 2, corrections: 4 });
+    const rows = await db.select().from(corrections).where(inArray(corrections.ticketId, [a.ticketId, b.ticketId]));
+    expect(rows.filter((c) => c.field === "category").map((c) => [c.aiValue, c.finalValue])).toEqual([
+      ["WS_BILLING", "WS_REFUND"],
+      ["WS_BILLING", "WS_REFUND"],
+    ]);
+    expect((await api.tickets.get({ ticketId: a.ticketId })).tags).toEqual(["vip"]);
+
+    await expect(api.tickets.bulkUpdate({ ticketIds: [a.ticketId, randomUUID()], patch: { category: "WS_BILLING" } })).rejects.toMatchObject({
+      code: "NOT_FOUND",
+    });
+    expect((await api.tickets.get({ ticketId: a.ticketId })).category).toBe("WS_REFUND");
+  });
+
+  it("writes nothing from triage unless the auto-apply policy allows the field above its threshold", async () => {
+    const api = callerFor(await makeUser("agent"));
+    const { ticketId, version } = await triaged(api);
+    const proposed = { category: "WS_BILLING", priority: "high" as const, confidence: { category: 0.9, priority: 0.6, sentiment: 0.8, language: 1 }, needsHuman: false };
+    const base = { ticketId, modelVersion: version, current: { category: null }, proposed };
+    expect(await autoApplyTriage(db, { ...base, policy: {} })).toEqual([]);
+    expect(await autoApplyTriage(db, { ...base, policy: { category: { minConfidence: 0.95 } } })).toEqual([]);
+    expect(await autoApplyTriage(db, { ...base, policy: { category: { minConfidence: 0.8 }, priority: { minConfidence: 0.8 } } })).toEqual(["category"]);
+    // Nobody verified it: no correction.
+    expect(await db.select().from(corrections).where(eq(corrections.ticketId, ticketId))).toHaveLength(0);
+  });
+});
+
+describe("queues and search", () => {
+  it("lists and counts the saved views, and finds tickets by body, note, customer and number as you type", async () => {
+    const agent = await makeUser("agent");
+    const api = callerFor(agent);
+    const word = `zq${tag()}`;
+    const mine = await triaged(api, {}, `Invoice ${word}`);
+    const flagged = await triaged(api);
+    await db.update(tickets).set({ flagged: true, needsHuman: true }).where(eq(tickets.id, flagged.ticketId));
+    await api.tickets.update({ ticketId: mine.ticketId, assigneeId: agent.id });
+    await api.tickets.addMessage({ ticketId: flagged.ticketId, kind: "note", text: `Escalated to finance ${word}note` });
+    const solved = await triaged(api);
+    await api.tickets.update({ ticketId: solved.ticketId, status: "solved" });
+
+    const ids = async (input: Parameters<typeof api.tickets.list>[0]) => (await api.tickets.list({ pageSize: 100, ...input })).items.map((i) => i.id);
+    expect(await ids({ view: "mine" })).toEqual([mine.ticketId]);
+    expect(await ids({ view: "flagged" })).toContain(flagged.ticketId);
+    expect(await ids({ view: "needs_human" })).toContain(flagged.ticketId);
+    expect(await ids({ view: "open" })).not.toContain(solved.ticketId);
+    // The last word is a prefix: the subject's word and the note's longer word both match.
+    expect((await ids({ view: "all", q: word })).sort()).toEqual([mine.ticketId, flagged.ticketId].sort());
+    expect(await ids({ q: `${word}no` })).toEqual([flagged.ticketId]); // a prefix of a word in a note
+    expect(await ids({ q: `charged my car` })).toEqual(expect.arrayContaining([mine.ticketId, flagged.ticketId]));
+    expect(await ids({ q: mine.email })).toEqual([mine.ticketId]);
+    const number = (await api.tickets.get({ ticketId: solved.ticketId })).number;
+    expect(await ids({ q: `#${number}` })).toEqual([solved.ticketId]);
+
+    // The SLA trigger keeps the next deadline: first reply while unanswered, none once solved.
+    const [open] = await db.select().from(tickets).where(eq(tickets.id, mine.ticketId));
+    const [done] = await db.select().from(tickets).where(eq(tickets.id, solved.ticketId));
+    expect(open!.slaDueAt).not.toBeNull();
+    expect(done!.slaDueAt).toBeNull();
+    await db.update(tickets).set({ createdAt: new Date(Date.now() - 7 * 86400_000) }).where(eq(tickets.id, mine.ticketId));
+    expect(await ids({ view: "sla_risk" })).toContain(mine.ticketId);
+
+    const counts = await api.tickets.viewCounts();
+    expect(counts.views.mine).toBe(1);
+    expect(counts.views.flagged).toBeGreaterThanOrEqual(1);
+    expect(counts.views.open).toBeGreaterThanOrEqual(2);
+    expect(counts.views.sla_risk).toBeGreaterThanOrEqual(1);
+  });
+});
