@@ -4,6 +4,8 @@ import { describe, expect, it } from "vitest";
 import { getDb } from "@/db/client";
 import { categories, corrections, examples, messages, modelVersions, tickets, triageResults } from "@/db/schema";
 import { callerFor, makeUser } from "@/test/db/fixtures";
+import { deliverReply } from "@/server/ingestion/email/deliver";
+import { editDistance } from "@/server/tickets/draft-metrics";
 import { autoApplyTriage } from "@/server/triage/auto-apply";
 import { updateTicket } from "@/server/learning/update-ticket";
 
@@ -166,5 +168,40 @@ describe("queues and search", () => {
     expect(counts.views.flagged).toBeGreaterThanOrEqual(1);
     expect(counts.views.open).toBeGreaterThanOrEqual(2);
     expect(counts.views.sla_risk).toBeGreaterThanOrEqual(1);
+  });
+});
+
+describe("drafts and delivery", () => {
+  it("keeps the draft→sent pair, and a reply that cannot be delivered leaves the ticket open with a resend", async () => {
+    const agent = await makeUser("agent");
+    const api = callerFor(agent);
+    const draft = "Hello Ada, sorry for the double charge. We have refunded the second payment.";
+    const { ticketId, triage } = await triaged(api, { draft });
+    const sent = "Hello Ada, sorry for the double charge! We refunded the second payment today.";
+    const { messageId } = await api.tickets.addMessage({ ticketId, kind: "reply", text: sent, draftTriageId: triage.id, solve: true });
+    const [m] = await db.select().from(messages).where(eq(messages.id, messageId));
+    expect(m).toMatchObject({ draftTriageId: triage.id, draftText: draft, draftEditDistance: editDistance(draft, sent) });
+    expect(m!.draftChrf).toBeGreaterThan(50);
+    expect(m!.draftChrf).toBeLessThan(100);
+    expect((await api.tickets.get({ ticketId })).status).toBe("solved");
+
+    // A reply from scratch carries no draft link; a draft from another ticket is refused.
+    const scratch = await api.tickets.addMessage({ ticketId, kind: "reply", text: "One more thing." });
+    const [s] = await db.select().from(messages).where(eq(messages.id, scratch.messageId));
+    expect(s!.draftTriageId).toBeNull();
+    const other = await triaged(api, { draft: "x" });
+    await expect(api.tickets.addMessage({ ticketId, kind: "reply", text: "y", draftTriageId: other.triage.id })).rejects.toMatchObject({ code: "BAD_REQUEST" });
+
+    // No relay configured: both replies fail for good; the customer got nothing, so the ticket is open again.
+    for (const id of [messageId, scratch.messageId]) await deliverReply(db, id, { relayUrl: undefined, from: "Support <s@x.test>" }, { attempt: 1, maxAttempts: 8 });
+    const after = await api.tickets.get({ ticketId });
+    expect(after).toMatchObject({ status: "open", firstResponseAt: null, resolvedAt: null });
+    expect(after.messages.find((x) => x.id === messageId)).toMatchObject({ deliveryStatus: "failed" });
+
+    await api.tickets.resend({ ticketId, messageId });
+    const resent = await api.tickets.get({ ticketId });
+    expect(resent.status).toBe("pending");
+    expect(resent.messages.find((x) => x.id === messageId)).toMatchObject({ deliveryStatus: "queued" });
+    await expect(api.tickets.resend({ ticketId, messageId })).rejects.toMatchObject({ code: "CONFLICT" });
   });
 });

@@ -22,6 +22,8 @@ export async function getTicket(db: Db, id: string) {
         createdAt: messages.createdAt,
         deliveryStatus: messages.deliveryStatus,
         deliveryError: messages.deliveryError,
+        draftTriageId: messages.draftTriageId,
+        draftChrf: messages.draftChrf,
         authorName: users.name,
       })
       .from(messages)

@@ -6,6 +6,7 @@ import { bulkUpdateTickets } from "@/server/learning/bulk-update-tickets";
 import { countViews } from "@/server/tickets/count-views";
 import { listTickets, TICKET_SORTS, TICKET_VIEWS } from "@/server/tickets/list-tickets";
 import { receiveMessage } from "@/server/tickets/receive-message";
+import { resendReply } from "@/server/tickets/resend-reply";
 import { updateTicket } from "@/server/learning/update-ticket";
 import { agentProcedure, router } from "../init";
 
@@ -109,10 +110,29 @@ export const ticketsRouter = router({
     .mutation(({ ctx, input }) => bulkUpdateTickets(ctx.db, { ticketIds: input.ticketIds, actor: { kind: "user", userId: ctx.user.id }, patch: input.patch })),
 
   addMessage: ticketProcedure
-    .input(z.object({ kind: z.enum(["reply", "note"]), text: z.string().max(50_000) }))
+    .input(
+      z.object({
+        kind: z.enum(["reply", "note"]),
+        text: z.string().max(50_000),
+        /** The triage result whose draft the reply started from (the draft→sent pair). */
+        draftTriageId: z.uuid().nullable().optional(),
+        /** Send and solve: the ticket goes to solved instead of pending. */
+        solve: z.boolean().optional(),
+      }),
+    )
+    .output(z.object({ messageId: z.uuid() }))
     .mutation(async ({ ctx, input }) => {
-      const m = await addAgentMessage(ctx.db, { ticketId: input.ticketId, userId: ctx.user.id, kind: input.kind, text: input.text });
+      const m = await addAgentMessage(ctx.db, { ...input, userId: ctx.user.id });
       return { messageId: m.id };
+    }),
+
+  /** Sends a reply whose delivery failed again. */
+  resend: ticketProcedure
+    .input(z.object({ messageId: z.uuid() }))
+    .output(z.object({ ok: z.literal(true) }))
+    .mutation(async ({ ctx, input }) => {
+      await resendReply(ctx.db, { ticketId: input.ticketId, messageId: input.messageId, userId: ctx.user.id });
+      return { ok: true as const };
     }),
 
   channels: agentProcedure.query(() => ticketChannel.enumValues),
