@@ -1,6 +1,7 @@
 import { DateTime } from "@/components/layout/relative-time";
 import { Badge } from "@/components/ui/badge";
 import { cn } from "@/components/ui/cn";
+import { ResendButton } from "./resend-button";
 import type { TicketDetail, TicketMessage } from "./types";
 
 const delivery = {
@@ -10,7 +11,7 @@ const delivery = {
   failed: { tone: "red", label: "Not delivered" },
 } as const;
 
-function MessageItem({ message, customerName }: { message: TicketMessage; customerName: string }) {
+function MessageItem({ message, customerName, ticketId }: { message: TicketMessage; customerName: string; ticketId: string }) {
   const kind = message.direction;
   const state = kind === "outbound" ? delivery[message.deliveryStatus] : null;
   return (
@@ -40,6 +41,11 @@ function MessageItem({ message, customerName }: { message: TicketMessage; custom
           {kind === "inbound" ? "wrote" : kind === "outbound" ? "replied" : "added an internal note"}
         </span>
         {kind === "note" && <Badge tone="amber">Internal · not sent to the customer</Badge>}
+        {message.draftTriageId && (
+          <Badge tone="violet" title={message.draftChrf !== null ? `chrF ${message.draftChrf.toFixed(0)} against the draft` : undefined}>
+            From AI draft{message.draftChrf !== null && message.draftChrf > 99.5 ? " · unchanged" : " · edited"}
+          </Badge>
+        )}
         {state && (
           <Badge tone={state.tone} data-testid="delivery-status" title={message.deliveryError ?? undefined}>
             {state.label}
@@ -48,8 +54,11 @@ function MessageItem({ message, customerName }: { message: TicketMessage; custom
         <DateTime date={message.createdAt} className="ml-auto text-zinc-400" />
       </header>
       <div className="px-4 pt-2 pb-3 text-sm leading-relaxed break-words whitespace-pre-wrap text-zinc-800">{message.bodyText}</div>
-      {kind === "outbound" && message.deliveryStatus === "failed" && message.deliveryError && (
-        <p className="border-t border-red-100 px-4 py-2 text-xs text-red-700">{message.deliveryError}</p>
+      {kind === "outbound" && message.deliveryStatus === "failed" && (
+        <div className="flex items-center justify-between gap-3 border-t border-red-100 px-4 py-2 text-xs text-red-700" role="alert">
+          <span>Not delivered{message.deliveryError ? `: ${message.deliveryError}` : ""}. The customer has not seen this reply.</span>
+          <ResendButton ticketId={ticketId} messageId={message.id} />
+        </div>
       )}
     </article>
   );
@@ -60,7 +69,7 @@ export function TicketThread({ ticket }: { ticket: TicketDetail }) {
   return (
     <section aria-label="Conversation" className="flex flex-col gap-3">
       {ticket.messages.map((m) => (
-        <MessageItem key={m.id} message={m} customerName={customerName} />
+        <MessageItem key={m.id} message={m} customerName={customerName} ticketId={ticket.id} />
       ))}
     </section>
   );

@@ -9,6 +9,8 @@ import { Alert } from "@/components/ui/alert";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
+import { useConfirm } from "@/components/ui/confirm";
+import { AiFields } from "./ai-field";
 import { sendDraftToComposer } from "./draft-bus";
 
 type Status = "queued" | "running" | "done" | "needs_human" | "failed";
@@ -22,7 +24,6 @@ const STATUS: Record<Status, { label: string; tone: "muted" | "blue" | "green" |
 };
 
 const WARN = "border-amber-200 bg-amber-50 text-amber-900";
-const pct = (x: number | undefined) => (x === undefined ? "" : `${Math.round(x * 100)}%`);
 
 /**
  * The AI side of a ticket: triage status, the labels with their confidence, flags, the summary and the draft reply,
@@ -34,6 +35,9 @@ export function TriagePanel({ ticketId }: { ticketId: string }) {
   const latest = useQuery(trpc.triage.latest.queryOptions({ ticketId }));
   const categories = useQuery(trpc.taxonomy.categories.queryOptions());
   const labels = useMemo(() => new Map((categories.data ?? []).map((c) => [c.key, c.label])), [categories.data]);
+  const [confirm, confirmDialog] = useConfirm();
+  // A discarded draft stays hidden until triage writes a new one (another result id).
+  const [discarded, setDiscarded] = useState<string | null>(null);
   const [live, setLive] = useState<{ resultId: string; text: string; nextSeq: number; drafting: boolean } | null>(null);
 
   useSubscription(
@@ -95,32 +99,38 @@ export function TriagePanel({ ticketId }: { ticketId: string }) {
         </ul>
       ) : null}
 
-      {r?.category && (
-        <dl className="grid grid-cols-[auto_1fr_auto] items-baseline gap-x-3 gap-y-1">
-          <Field name="Category" value={labels.get(r.category) ?? r.category} confidence={r.confidence?.category} />
-          <Field name="Priority" value={r.priority} confidence={r.confidence?.priority} />
-          <Field name="Sentiment" value={r.sentiment} confidence={r.confidence?.sentiment} />
-          <Field name="Language" value={r.language} confidence={r.confidence?.language} />
-        </dl>
-      )}
-      {r?.tags?.length ? (
-        <div className="flex flex-wrap gap-1">
-          {r.tags.map((t) => (
-            <Badge key={t} tone="violet">
-              {t}
-            </Badge>
-          ))}
-        </div>
-      ) : null}
-      {r?.summary && <p className="text-zinc-800">{r.summary}</p>}
+      {r && (r.status === "done" || r.status === "needs_human") && <AiFields ticketId={ticketId} ai={r} categoryLabels={labels} />}
 
-      {(draft || streaming) && (
+      {(draft || streaming) && discarded !== r?.id && (
         <div className="flex flex-col gap-2 border-t border-zinc-100 pt-2">
           <div className="flex items-center justify-between">
             <h3 className="text-xs font-medium tracking-wide text-zinc-500 uppercase">Draft reply{streaming?.drafting ? " (writing…)" : ""}</h3>
-            <Button size="sm" variant="secondary" disabled={!draft || !!streaming?.drafting} onClick={() => sendDraftToComposer(ticketId, draft.trim())}>
-              Use draft
-            </Button>
+            <div className="flex gap-1">
+              <Button size="sm" variant="ghost" disabled={!draft || !!streaming?.drafting} onClick={() => setDiscarded(r?.id ?? null)}>
+                Discard
+              </Button>
+              <Button
+                size="sm"
+                variant="secondary"
+                disabled={!draft || !!streaming?.drafting}
+                onClick={async () => {
+                  // A ticket that tried to instruct the model may have steered its draft too.
+                  if (
+                    r?.injection &&
+                    !(await confirm({
+                      title: "Use a draft from a flagged ticket?",
+                      body: "This ticket looks like it tries to give the AI instructions, so the draft may say what the sender wanted. Read it closely before sending.",
+                      confirm: "Use the draft anyway",
+                      danger: true,
+                    }))
+                  )
+                    return;
+                  if (r) sendDraftToComposer(ticketId, draft.trim(), r.id);
+                }}
+              >
+                Use draft
+              </Button>
+            </div>
           </div>
           <p className="whitespace-pre-wrap rounded-md bg-zinc-50 p-2 text-zinc-800" aria-live="polite" data-testid="triage-draft">
             {draft}
@@ -138,18 +148,7 @@ export function TriagePanel({ ticketId }: { ticketId: string }) {
         </Button>
       </div>
       {retry.error && <Alert tone="error">{formError(retry.error)}</Alert>}
+      {confirmDialog}
     </Card>
-  );
-}
-
-function Field({ name, value, confidence }: { name: string; value: string | null; confidence?: number }) {
-  return (
-    <>
-      <dt className="text-xs text-zinc-500">{name}</dt>
-      <dd className="font-medium text-zinc-900">{value ?? "—"}</dd>
-      <dd className="text-right text-xs text-zinc-400 tabular-nums" title="The model's own confidence">
-        {pct(confidence)}
-      </dd>
-    </>
   );
 }

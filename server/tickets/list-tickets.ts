@@ -20,6 +20,7 @@ export interface ListTicketsParams {
   assignee?: string;
   teamId?: string;
   category?: string;
+  customerId?: string;
   q?: string;
   sort?: TicketSort;
   dir?: "asc" | "desc";
@@ -95,6 +96,7 @@ export async function listTickets(db: DbOrTx, p: ListTicketsParams) {
   else if (p.assignee) where.push(eq(tickets.assigneeId, p.assignee));
   if (p.teamId) where.push(eq(tickets.teamId, p.teamId));
   if (p.category) where.push(eq(tickets.category, p.category));
+  if (p.customerId) where.push(eq(tickets.customerId, p.customerId));
   if (p.q?.trim()) where.push(searchCondition(p.q));
   const sort = p.sort ?? "updated";
   // Each sort's natural direction; the caller may flip it. Ties broken by number so pages never overlap.

@@ -28,6 +28,7 @@ export const ticketsRouter = router({
         assignee: z.union([z.uuid(), z.literal("unassigned")]).optional(),
         teamId: z.uuid().optional(),
         category: z.string().optional(),
+        customerId: z.uuid().optional(),
         q: z.string().max(200).optional(),
         sort: z.enum(TICKET_SORTS).optional(),
         dir: z.enum(["asc", "desc"]).optional(),
