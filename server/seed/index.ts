@@ -101,6 +101,8 @@ export async function seedDemo(db: Db, opts: { tickets?: number; log?: (l: strin
       source: "demo",
       externalId: `bitext-${i}`,
       actor: { kind: "system", label: "demo seed" },
+      // The demo's open half queues for triage behind anything that arrives live.
+      triagePriority: 10,
     });
     // Spread over two weeks; the older half is history (worked and labelled), the newer half waits in the inbox.
     const age = ((take.length - i) / take.length) * 14 * 24 * 3600_000;

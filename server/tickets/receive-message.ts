@@ -24,6 +24,8 @@ export interface InboundMessage {
   rawInboundId?: string;
   attachments?: { filename: string; contentType: string; content: Buffer }[];
   teamId?: string | null;
+  /** graphile-worker priority of its triage (lower runs first): a bulk backlog passes a higher number than live mail. */
+  triagePriority?: number;
   actor: Actor;
 }
 
@@ -107,7 +109,7 @@ export async function receiveMessage(db: Db, input: InboundMessage): Promise<Rec
         input.attachments.map((a) => ({ messageId: message!.id, filename: a.filename, contentType: a.contentType, size: a.content.length, content: a.content })),
       );
     }
-    await enqueue(tx, "triage", { ticketId: ticket!.id, messageId: message!.id }, { jobKey: `triage:${message!.id}` });
+    await enqueue(tx, "triage", { ticketId: ticket!.id, messageId: message!.id }, { jobKey: `triage:${message!.id}`, priority: input.triagePriority });
     await publish(tx, { type: "ticket", ticketId: ticket!.id, reason: createdTicket ? "new" : "message" });
     return { ticketId: ticket!.id, ticketNumber: ticket!.number, messageId: message!.id, createdTicket, duplicate: false };
   });

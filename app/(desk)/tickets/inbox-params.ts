@@ -82,7 +82,8 @@ export function inboxSearch(p: InboxParams): string {
 /** The tickets.list input; the server and the browser build the same one, so prefetched data is reused. */
 export function listInput(p: InboxParams, meId: string) {
   return {
-    view: p.view,
+    // A search from the default view looks through every ticket (solved ones too); from another view, within it.
+    view: p.q.trim() && p.view === "open" ? ("all" as const) : p.view,
     status: p.status.length ? p.status : undefined,
     assignee: p.assignee === "me" ? meId : p.assignee || undefined,
     teamId: p.team || undefined,

@@ -136,7 +136,7 @@ export function Inbox({ meId }: { meId: string }) {
       <div className="flex min-w-0 flex-col gap-3">
         <div className="flex items-center justify-between gap-3">
           <h1 className="text-lg font-semibold tracking-tight">
-            {VIEWS.find((v) => v.value === params.view)?.label ?? "Inbox"}
+            {params.q && params.view === "open" ? "Search: all tickets" : (VIEWS.find((v) => v.value === params.view)?.label ?? "Inbox")}
             {params.team && <span className="text-zinc-500"> · {counts.data?.byTeam.find((t) => t.id === params.team)?.name}</span>}
             {params.category && <span className="text-zinc-500"> · {categoryLabels.get(params.category) ?? params.category}</span>}
           </h1>
