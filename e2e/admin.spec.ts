@@ -36,6 +36,8 @@ test("an admin adds a user, who can sign in until deactivated", async ({ page, s
   expect(await apiSignIn(fresh, email, password)).toBeNull();
 
   await row.getByRole("button", { name: "Deactivate" }).click();
+  await expect(page.getByRole("dialog", { name: /^Deactivate/ })).toBeVisible();
+  await page.getByRole("dialog").getByRole("button", { name: "Deactivate" }).click();
   await expect(row).toContainText("Deactivated");
   await expect(row.getByRole("button", { name: "Reactivate" })).toBeVisible();
   // Deactivation ends the open session at its next request, and blocks new sign-ins.

@@ -167,3 +167,25 @@ test("saved views show live counts; columns sort", async ({ page, signInAs }) =>
   await expect(page.getByRole("columnheader", { name: "SLA" })).toHaveAttribute("aria-sort", "ascending");
   await screenshot(page, "workspace-inbox");
 });
+
+test("a deep link survives sign-in, and a page above your role says so", async ({ page, signInAs }) => {
+  await signInAs("agent");
+  const { ticketId } = await trpcMutation<{ ticketId: string }>(page.request, "tickets.create", {
+    customerEmail: uniqueEmail("deep"),
+    subject: `Deep link ${randomUUID().slice(0, 8)}`,
+    text: "Link me.",
+  });
+  await page.context().clearCookies();
+  await page.goto(`/tickets/${ticketId}`);
+  await expect(page).toHaveURL(/\/signin\?callbackUrl=/);
+  await page.getByLabel("Email").fill("agent@deskling.local");
+  await page.getByLabel("Password").fill("deskling-demo");
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page).toHaveURL(new RegExp(`/tickets/${ticketId}$`));
+
+  await page.goto("/admin/users");
+  await expect(page).toHaveURL(/\/forbidden\?need=admin/);
+  await expect(page.getByRole("heading", { name: "You don’t have access to this page" })).toBeVisible();
+  await expect(page.getByText("needs an admin account")).toBeVisible();
+  await screenshot(page, "workspace-forbidden");
+});
