@@ -11,10 +11,11 @@ import { Button } from "@/components/ui/button";
 import { useConfirm } from "@/components/ui/confirm";
 import { cn } from "@/components/ui/cn";
 import { Textarea } from "@/components/ui/input";
+import { MacroPicker } from "./macro-picker";
 
 type Kind = "reply" | "note";
 
-export function TicketComposer({ ticketId, customerEmail }: { ticketId: string; customerEmail: string | null }) {
+export function TicketComposer({ ticketId, customerEmail, category }: { ticketId: string; customerEmail: string | null; category: string | null }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const [kind, setKind] = useState<Kind>("reply");
@@ -136,6 +137,15 @@ export function TicketComposer({ ticketId, customerEmail }: { ticketId: string; 
             <kbd className="rounded border border-zinc-200 bg-zinc-50 px-1 font-mono text-[10px]">Enter</kbd>
           </span>
           <div className="flex gap-2">
+            <MacroPicker
+              ticketId={ticketId}
+              category={category}
+              onInsert={(macro) => {
+                // Appended, never replacing what is typed; a macro is the agent's own text, not the AI draft's.
+                setText((cur) => (cur.trim() ? `${cur.trimEnd()}\n\n${macro}` : macro));
+                area.current?.focus();
+              }}
+            />
             {!note && (
               <Button variant="secondary" disabled={send.isPending || !text.trim()} onClick={() => submit(undefined, true)} title="Ctrl+Shift+Enter">
                 Send and solve

@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { eq, inArray } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { getDb } from "@/db/client";
-import { categories, corrections, examples, messages, modelVersions, tickets, triageResults } from "@/db/schema";
+import { categories, corrections, examples, messages, modelVersions, teams, tickets, triageResults } from "@/db/schema";
 import { callerFor, makeUser } from "@/test/db/fixtures";
 import { deliverReply } from "@/server/ingestion/email/deliver";
 import { editDistance } from "@/server/tickets/draft-metrics";
@@ -203,5 +203,29 @@ describe("drafts and delivery", () => {
     expect(resent.status).toBe("pending");
     expect(resent.messages.find((x) => x.id === messageId)).toMatchObject({ deliveryStatus: "queued" });
     await expect(api.tickets.resend({ ticketId, messageId })).rejects.toMatchObject({ code: "CONFLICT" });
+  });
+});
+
+describe("macros", () => {
+  it("fills {{variables}} for the ticket, counts uses, and shows a team's macros to that team only", async () => {
+    const manager = callerFor(await makeUser("manager"));
+    const agent = await makeUser("agent");
+    const api = callerFor(agent);
+    const [team] = await db.insert(teams).values({ name: `WS team ${tag()}` }).returning();
+    const shared = await manager.macros.save({
+      macro: { name: `Refund ${tag()}`, body: "Hi {{customer.first_name}}, ticket #{{ticket.number}} is refunded. {{unknown.var}}", teamId: null, category: null },
+    });
+    const other = await manager.macros.save({ macro: { name: `Team only ${tag()}`, body: "x", teamId: team!.id, category: null } });
+    const visible = (await api.macros.list()).map((m) => m.id);
+    expect(visible).toContain(shared.id);
+    expect(visible).not.toContain(other.id);
+    await expect(api.macros.fill({ macroId: other.id, ticketId: (await triaged(api)).ticketId })).rejects.toMatchObject({ code: "NOT_FOUND" });
+
+    const { ticketId } = await triaged(api);
+    const number = (await api.tickets.get({ ticketId })).number;
+    const { text } = await api.macros.fill({ macroId: shared.id, ticketId });
+    expect(text).toBe(`Hi Ada, ticket #${number} is refunded. {{unknown.var}}`);
+    expect((await api.macros.list()).find((m) => m.id === shared.id)?.usageCount).toBe(1);
+    await expect(api.macros.save({ macro: { name: "no", body: "no", teamId: null, category: null } })).rejects.toMatchObject({ code: "FORBIDDEN" });
   });
 });

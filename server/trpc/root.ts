@@ -1,6 +1,7 @@
 import { createCallerFactory, router } from "./init";
 import { ingestRouter } from "./routers/ingest";
 import { learningRouter } from "./routers/learning";
+import { macrosRouter } from "./routers/macros";
 import { taxonomyRouter } from "./routers/taxonomy";
 import { ticketsRouter } from "./routers/tickets";
 import { triageRouter } from "./routers/triage";
@@ -13,6 +14,7 @@ export const appRouter = router({
   taxonomy: taxonomyRouter,
   triage: triageRouter,
   learning: learningRouter,
+  macros: macrosRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -79,7 +79,7 @@ export function TicketView({ ticketId }: { ticketId: string }) {
       <div className="grid items-start gap-4 lg:grid-cols-[minmax(0,1fr)_320px]">
         <div className="flex min-w-0 flex-col gap-4">
           <TicketThread ticket={t} />
-          <TicketComposer ticketId={t.id} customerEmail={t.customer?.email ?? null} />
+          <TicketComposer ticketId={t.id} customerEmail={t.customer?.email ?? null} category={t.category} />
         </div>
         <TicketSidePanel ticket={t} />
       </div>
