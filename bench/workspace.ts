@@ -70,12 +70,12 @@ async function seed(db: ReturnType<typeof getDb>) {
          cu as (select array_agg(id) a from customers where email like 'customer%@example.com')
     insert into tickets (subject, status, priority, category, channel, customer_id, assignee_id, team_id, created_at, last_message_at, updated_at, first_response_at, needs_human, flagged)
     select
-      (select t from bench_texts where i = (g * 7919) % ${texts.length}),
+      (select t from bench_texts where i = (g::bigint * 7919) % ${texts.length}),
       (array['new','open','pending','solved','solved','closed','solved','closed','solved','open'])[1 + g % 10]::ticket_status,
       (array['low','normal','normal','high','urgent'])[1 + (g * 31) % 5]::ticket_priority,
       'CAT_' || (1 + (g * 13) % 12),
       'email',
-      cu.a[1 + (g * 104729) % array_length(cu.a, 1)],
+      cu.a[1 + (g::bigint * 104729) % array_length(cu.a, 1)],
       case when g % 3 = 0 then null else u.a[1 + g % array_length(u.a, 1)] end,
       tm.a[1 + g % array_length(tm.a, 1)],
       now() - ((${N} - g) * interval '5 minutes'),

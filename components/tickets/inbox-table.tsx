@@ -107,7 +107,7 @@ export function InboxTable({
           return (
             <tr
               key={t.id}
-              className={cn("group hover:bg-zinc-50", current && "bg-indigo-50/70 shadow-[inset_3px_0_0_var(--color-indigo-500)] hover:bg-indigo-50")}
+              className={cn("group hover:bg-zinc-50", current && "bg-zinc-50 shadow-[inset_3px_0_0_var(--color-indigo-500)]")}
               data-testid="ticket-row"
               data-current={current || undefined}
               aria-current={current || undefined}

@@ -53,7 +53,31 @@ function MessageItem({ message, customerName, ticketId }: { message: TicketMessa
         )}
         <DateTime date={message.createdAt} className="ml-auto text-zinc-400" />
       </header>
-      <div className="px-4 pt-2 pb-3 text-sm leading-relaxed break-words whitespace-pre-wrap text-zinc-800">{message.bodyText}</div>
+      <div className="px-4 pt-2 pb-3 text-sm leading-relaxed break-words whitespace-pre-wrap text-zinc-800">
+        {/* The email parser stores "(no text)" for a message whose content is all in its attachments. */}
+        {message.bodyText.trim() && !(message.bodyText === "(no text)" && message.attachments.length) ? (
+          message.bodyText
+        ) : (
+          <span className="text-zinc-500 italic">{message.attachments.length ? "No text: the message is in its attachments." : "(no text)"}</span>
+        )}
+      </div>
+      {message.attachments.length > 0 && (
+        <ul aria-label="Attachments" className="flex flex-wrap gap-2 px-4 pb-3">
+          {message.attachments.map((a) => (
+            <li key={a.id}>
+              <a
+                href={`/api/attachments/${a.id}`}
+                download={a.filename}
+                className="inline-flex items-center gap-1.5 rounded-md border border-zinc-200 bg-white px-2 py-1 text-xs text-zinc-800 hover:border-indigo-300 hover:text-indigo-700"
+              >
+                <span aria-hidden>📎</span>
+                {a.filename}
+                <span className="text-zinc-500">{a.size < 1024 ? `${a.size} B` : a.size < 1048576 ? `${Math.round(a.size / 1024)} KB` : `${(a.size / 1048576).toFixed(1)} MB`}</span>
+              </a>
+            </li>
+          ))}
+        </ul>
+      )}
       {kind === "outbound" && message.deliveryStatus === "failed" && (
         <div className="flex items-center justify-between gap-3 border-t border-red-100 px-4 py-2 text-xs text-red-700" role="alert">
           <span>Not delivered{message.deliveryError ? `: ${message.deliveryError}` : ""}. The customer has not seen this reply.</span>

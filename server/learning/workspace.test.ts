@@ -2,10 +2,11 @@ import { randomUUID } from "node:crypto";
 import { eq, inArray } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { getDb } from "@/db/client";
-import { categories, corrections, examples, messages, modelVersions, teams, tickets, triageResults } from "@/db/schema";
+import { attachments, categories, corrections, examples, messages, modelVersions, teams, tickets, triageResults } from "@/db/schema";
 import { callerFor, makeUser } from "@/test/db/fixtures";
 import { deliverReply } from "@/server/ingestion/email/deliver";
 import { editDistance } from "@/server/tickets/draft-metrics";
+import { getAttachment } from "@/server/tickets/get-attachment";
 import { autoApplyTriage } from "@/server/triage/auto-apply";
 import { updateTicket } from "@/server/learning/update-ticket";
 
@@ -227,5 +228,18 @@ describe("macros", () => {
     expect(text).toBe(`Hi Ada, ticket #${number} is refunded. {{unknown.var}}`);
     expect((await api.macros.list()).find((m) => m.id === shared.id)?.usageCount).toBe(1);
     await expect(api.macros.save({ macro: { name: "no", body: "no", teamId: null, category: null } })).rejects.toMatchObject({ code: "FORBIDDEN" });
+  });
+});
+
+describe("attachments", () => {
+  it("lists a message's attachments on the ticket, without their bytes", async () => {
+    const api = callerFor(await makeUser("agent"));
+    const { ticketId } = await triaged(api);
+    const [m] = await db.select().from(messages).where(eq(messages.ticketId, ticketId));
+    await db.insert(attachments).values({ messageId: m!.id, filename: "invoice.pdf", contentType: "application/pdf", size: 4, content: Buffer.from("%PDF") });
+    const t = await api.tickets.get({ ticketId });
+    expect(t.messages[0]!.attachments).toEqual([expect.objectContaining({ filename: "invoice.pdf", contentType: "application/pdf", size: 4 })]);
+    expect(t.messages[0]!.attachments[0]).not.toHaveProperty("content");
+    expect((await getAttachment(db, t.messages[0]!.attachments[0]!.id)).content.toString()).toBe("%PDF");
   });
 });

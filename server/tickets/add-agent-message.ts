@@ -6,6 +6,9 @@ import { AppError } from "@/server/errors";
 import { enqueue } from "@/server/jobs/enqueue";
 import { chrF, editDistance } from "./draft-metrics";
 
+/** A reply waits for the customer: it goes before triage jobs (priority 0, the demo backlog 10) in the one queue. */
+export const DELIVERY_PRIORITY = -10;
+
 /**
  * An agent's reply (sent to the customer by email when the ticket has one) or internal note.
  * A reply marks the first response and moves the ticket to pending (waiting for the customer), or to solved with
@@ -60,7 +63,7 @@ export async function addAgentMessage(
           updatedAt: sql`now()`,
         })
         .where(eq(tickets.id, ticket.id));
-      if (ticket.customerEmail) await enqueue(tx, "deliver-email", { messageId: message!.id }, { jobKey: `deliver:${message!.id}` });
+      if (ticket.customerEmail) await enqueue(tx, "deliver-email", { messageId: message!.id }, { jobKey: `deliver:${message!.id}`, priority: DELIVERY_PRIORITY });
     }
     await recordAudit(tx, {
       actor: { kind: "user", userId: input.userId },

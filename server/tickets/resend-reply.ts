@@ -4,6 +4,7 @@ import { messages, tickets } from "@/db/schema";
 import { recordAudit } from "@/server/audit/record-audit";
 import { AppError } from "@/server/errors";
 import { enqueue } from "@/server/jobs/enqueue";
+import { DELIVERY_PRIORITY } from "./add-agent-message";
 
 /** Sends a failed reply again: back to queued, a fresh delivery job, and the ticket waits for the customer again. */
 export async function resendReply(db: Db, input: { ticketId: string; messageId: string; userId: string }) {
@@ -25,7 +26,7 @@ export async function resendReply(db: Db, input: { ticketId: string; messageId: 
       })
       .where(eq(tickets.id, input.ticketId));
     // A new job key: the old job finished (it recorded the failure), so its key is free, but a distinct one is clearer.
-    await enqueue(tx, "deliver-email", { messageId: m.id }, { jobKey: `deliver:${m.id}:${m.attempts}` });
+    await enqueue(tx, "deliver-email", { messageId: m.id }, { jobKey: `deliver:${m.id}:${m.attempts}`, priority: DELIVERY_PRIORITY });
     await recordAudit(tx, { actor: { kind: "user", userId: input.userId }, entity: "ticket", entityId: input.ticketId, action: "resent reply" });
   });
 }
