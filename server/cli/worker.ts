@@ -15,7 +15,7 @@ import { disposeSharedLlama } from "@/models/runtime/llama";
 import { env } from "@/config/env";
 import { stopProcessLearner } from "@/server/learning/classify-for-triage";
 import { learnerHints } from "@/server/triage/learner-hints";
-import { createTaskList } from "./worker-tasks";
+import { createBackgroundTaskList, createTaskList } from "./worker-tasks";
 import { registerModelVersion, WorkerPresence } from "@/server/triage/worker-registry";
 
 const log = (line: string) => console.log(line);
@@ -67,6 +67,14 @@ async function main() {
       },
     }) as never,
   });
+  const background = await run({
+    connectionString: url,
+    concurrency: 1,
+    noHandleSignals: true,
+    pollInterval: 2000,
+    events,
+    taskList: createBackgroundTaskList(db) as never,
+  });
   const queueUtils = await makeWorkerUtils({ connectionString: url });
   const presence = await WorkerPresence.start({
     db,
@@ -87,7 +95,7 @@ async function main() {
     log(`[worker] ${signal}: finishing running jobs`);
     // Hard deadline: whatever is still running after it is given back to the queue by the other workers.
     setTimeout(() => process.exit(1), 30_000).unref();
-    await runner.stop().catch((err) => log(`[worker] stop: ${String(err)}`));
+    await Promise.all([runner.stop(), background.stop()]).catch((err) => log(`[worker] stop: ${String(err)}`));
     await presence.stop();
     await queueUtils.release();
     await engine.dispose();
@@ -100,7 +108,7 @@ async function main() {
   };
   process.on("SIGTERM", () => void shutdown("SIGTERM"));
   process.on("SIGINT", () => void shutdown("SIGINT"));
-  await runner.promise;
+  await Promise.all([runner.promise, background.promise]);
 }
 
 main().catch((err) => {

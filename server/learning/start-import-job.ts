@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { and, eq } from "drizzle-orm";
@@ -7,7 +8,8 @@ import { env } from "@/config/env";
 import { AppError } from "@/server/errors";
 import { isLearnedField, LEARNED_FIELDS } from "./labels";
 import { formatOf, ReadError } from "./read-rows";
-import { spawnCli } from "./spawn-cli";
+import { enqueue } from "@/server/jobs/enqueue";
+import { JOB_PRIORITY } from "@/server/jobs/jobs";
 
 export interface ImportUpload {
   fileName: string;
@@ -20,8 +22,9 @@ export interface ImportUpload {
 }
 
 /**
- * Runs an uploaded history file through `npm run import` in a child process: the embedding model and minutes of
- * CPU stay out of the web server, and the import_jobs row carries progress and the outcome to the admin page.
+ * Queues an uploaded history file for `npm run import`, which a worker runs in a child process (the
+ * `learning-import` job): the embedding model and minutes of CPU stay out of the web server, and the import_jobs
+ * row carries progress and the outcome to the admin page.
  */
 export async function startImportJob(db: Db, upload: ImportUpload) {
   if (!isLearnedField(upload.field)) throw new AppError("INVALID_INPUT", `Unknown field; use one of ${LEARNED_FIELDS.join(", ")}.`);
@@ -31,23 +34,23 @@ export async function startImportJob(db: Db, upload: ImportUpload) {
     if (err instanceof ReadError) throw new AppError("INVALID_INPUT", err.message, { file: err.message });
     throw err;
   }
-  const [job] = await db
-    .insert(importJobs)
-    .values({ fileName: upload.fileName, field: upload.field, userId: upload.userId })
-    .returning();
+  const id = randomUUID();
   const dir = path.resolve(env.DESKLING_DATA_DIR, "imports");
   await mkdir(dir, { recursive: true });
-  const file = path.join(dir, `${job!.id}${path.extname(upload.fileName).toLowerCase()}`);
+  const file = path.join(dir, `${id}${path.extname(upload.fileName).toLowerCase()}`);
   await writeFile(file, upload.content);
-  const args = ["server/cli/import.ts", "--job", job!.id, "--file", file, "--field", upload.field, "--text-col", upload.textCol];
-  if (upload.labelCol) args.push("--label-col", upload.labelCol);
-  if (upload.createLabels) args.push("--create-labels");
-  // A child that dies before importHistory() runs (bad install, killed) must not leave the job "running" forever.
-  spawnCli(args, `${file}.log`, (exit) =>
-    db
-      .update(importJobs)
-      .set({ status: "failed", phase: "done", error: `import process exited (${exit}); see ${file}.log`, finishedAt: new Date() })
-      .where(and(eq(importJobs.id, job!.id), eq(importJobs.status, "running"))),
-  );
-  return job!;
+  // Row and job commit together: a job never points at a missing row, and a row is never left without its job.
+  return db.transaction(async (tx) => {
+    const [job] = await tx
+      .insert(importJobs)
+      .values({ id, fileName: upload.fileName, field: upload.field, userId: upload.userId, phase: "queued" })
+      .returning();
+    await enqueue(
+      tx,
+      "learning-import",
+      { importJobId: id, file, field: upload.field, textCol: upload.textCol, labelCol: upload.labelCol, createLabels: upload.createLabels },
+      { jobKey: `import:${id}`, maxAttempts: 1, priority: JOB_PRIORITY.background },
+    );
+    return job!;
+  });
 }

@@ -1,5 +1,6 @@
+import { createSelectSchema } from "drizzle-zod";
 import { z } from "zod";
-import { rawInboundKind, rawInboundStatus, webhookKind } from "@/db/schema";
+import { apiKeys, rawInboundKind, rawInboundStatus, webhookKind, webhookSources } from "@/db/schema";
 import { API_SCOPES, createApiKey, listApiKeys, revokeApiKey } from "@/server/ingestion/api/keys";
 import { getInbound, listInbound } from "@/server/ingestion/list-inbound";
 import { replayRaw } from "@/server/ingestion/pipeline";
@@ -17,6 +18,9 @@ const result = z.object({
   reason: z.string().nullable(),
   repeated: z.boolean(),
 });
+
+const apiKey = createSelectSchema(apiKeys).pick({ id: true, name: true, prefix: true, scopes: true, createdAt: true, lastUsedAt: true, revokedAt: true });
+const webhookSource = createSelectSchema(webhookSources).pick({ id: true, name: true, kind: true, createdAt: true, disabledAt: true, writebackUrl: true });
 
 /** Admin: the inbound log (failed items and their replay), API keys and webhook sources. */
 export const ingestRouter = router({
@@ -47,7 +51,7 @@ export const ingestRouter = router({
       return r;
     }),
 
-  apiKeys: adminProcedure.query(({ ctx }) => listApiKeys(ctx.db)),
+  apiKeys: adminProcedure.output(z.array(apiKey)).query(({ ctx }) => listApiKeys(ctx.db)),
 
   createApiKey: adminProcedure
     .input(z.object({ name: z.string().max(100), scopes: z.array(z.enum(API_SCOPES)).max(API_SCOPES.length) }))
@@ -58,15 +62,19 @@ export const ingestRouter = router({
       return created;
     }),
 
-  revokeApiKey: adminProcedure.input(z.object({ id: z.uuid() })).mutation(async ({ ctx, input }) => {
+  revokeApiKey: adminProcedure
+    .input(z.object({ id: z.uuid() }))
+    .output(z.void())
+    .mutation(async ({ ctx, input }) => {
     await revokeApiKey(ctx.db, input.id);
     await recordAudit(ctx.db, { actor: { kind: "user", userId: ctx.user.id }, entity: "api_key", entityId: input.id, action: "revoked" });
   }),
 
-  webhookSources: adminProcedure.query(({ ctx }) => listWebhookSources(ctx.db)),
+  webhookSources: adminProcedure.output(z.array(webhookSource)).query(({ ctx }) => listWebhookSources(ctx.db)),
 
   createWebhookSource: adminProcedure
     .input(z.object({ name: z.string().max(63), kind: z.enum(webhookKind.enumValues) }))
+    .output(z.object({ id: z.uuid(), name: z.string(), kind: z.enum(webhookKind.enumValues), secret: z.string(), url: z.string() }))
     .mutation(async ({ ctx, input }) => {
       const created = await createWebhookSource(ctx.db, input);
       await recordAudit(ctx.db, { actor: { kind: "user", userId: ctx.user.id }, entity: "webhook_source", entityId: created.id, action: "created" });
@@ -76,6 +84,7 @@ export const ingestRouter = router({
   /** Where triage results are written back; the token is accepted here and never returned. `null` turns it off. */
   setWebhookWriteback: adminProcedure
     .input(z.object({ id: z.uuid(), target: z.object({ url: z.string().max(500), token: z.string().max(500) }).nullable() }))
+    .output(z.object({ id: z.uuid(), writebackUrl: z.string().nullable() }))
     .mutation(async ({ ctx, input }) => {
       const r = await setWebhookWriteback(ctx.db, input.id, input.target);
       await recordAudit(ctx.db, {
@@ -88,7 +97,10 @@ export const ingestRouter = router({
       return r;
     }),
 
-  disableWebhookSource: adminProcedure.input(z.object({ id: z.uuid() })).mutation(async ({ ctx, input }) => {
+  disableWebhookSource: adminProcedure
+    .input(z.object({ id: z.uuid() }))
+    .output(z.void())
+    .mutation(async ({ ctx, input }) => {
     await disableWebhookSource(ctx.db, input.id);
     await recordAudit(ctx.db, { actor: { kind: "user", userId: ctx.user.id }, entity: "webhook_source", entityId: input.id, action: "disabled" });
   }),

@@ -1,10 +1,12 @@
 import { randomUUID } from "node:crypto";
 import { and, eq, inArray } from "drizzle-orm";
+import { run } from "graphile-worker";
 import { describe, expect, it, vi } from "vitest";
 import { getDb } from "@/db/client";
 import { categories, corrections, encoderRuns, examples, LIVE_SCOPE, messages, modelVersions, triageResults } from "@/db/schema";
 import { callerFor, makeUser } from "@/test/db/fixtures";
 import { env } from "@/config/env";
+import { createLearningTasks } from "@/server/learning/learning-tasks";
 import { learningText } from "@/server/learning/ticket-text";
 import { textHash } from "@/server/learning/vectors";
 
@@ -89,8 +91,21 @@ describe("learning router", () => {
       labelCol: "topic",
       createLabels: true,
     });
-    // The import runs in a child process (`npm run import -- --job`), which loads the embedding model first.
-    await vi.waitFor(async () => expect((await admin.learning.importJob({ jobId })).status).not.toBe("running"), { timeout: 120_000, interval: 250 });
+    expect(await admin.learning.importJob({ jobId })).toMatchObject({ status: "running", phase: "queued" });
+    // A worker's background runner takes the queued job (as `npm run worker` does) and runs the import in a child
+    // process (`npm run import -- --job`), which loads the embedding model first.
+    const runner = await run({
+      connectionString: env.DATABASE_URL,
+      concurrency: 1,
+      noHandleSignals: true,
+      pollInterval: 250,
+      taskList: createLearningTasks(getDb()) as never,
+    });
+    try {
+      await vi.waitFor(async () => expect((await admin.learning.importJob({ jobId })).status).not.toBe("running"), { timeout: 120_000, interval: 250 });
+    } finally {
+      await runner.stop();
+    }
     const job = await admin.learning.importJob({ jobId });
     expect(job).toMatchObject({ status: "succeeded", imported: 2, total: 3, problems: [{ line: 3, reason: "empty text" }] });
     const labels = await getDb().select().from(categories).where(inArray(categories.key, ["ADMIN_IMPORT_SHIPPING", "ADMIN_IMPORT_BILLING"]));

@@ -1,6 +1,7 @@
 import { and, count, desc, eq, isNotNull, sql } from "drizzle-orm";
+import { createSelectSchema } from "drizzle-zod";
 import { z } from "zod";
-import { corrections, encoderRuns, evalRuns, examples, importJobs, LIVE_SCOPE } from "@/db/schema";
+import { correctionSource, corrections, encoderRuns, evalRuns, examples, importJobs, LIVE_SCOPE, triageResults } from "@/db/schema";
 import { AppError } from "@/server/errors";
 import { activeEncoder } from "@/server/learning/encoders";
 import { LEARNED_FIELDS, VERIFIED_FIELDS } from "@/server/learning/labels";
@@ -41,6 +42,31 @@ const encodersOutput = z.object({
   runs: z.array(encoderRun),
 });
 
+const importJob = createSelectSchema(importJobs);
+const triageRow = createSelectSchema(triageResults);
+const feedbackOutput = z.object({
+  ai: triageRow
+    .pick({ modelVersion: true, status: true, category: true, priority: true, confidence: true, classifier: true })
+    .extend({ triageResultId: z.uuid() })
+    .nullable(),
+  verified: z.array(
+    z.object({
+      field: z.string(),
+      aiValue: z.string().nullable(),
+      finalValue: z.string(),
+      source: z.enum(correctionSource.enumValues),
+      createdAt: z.date(),
+    }),
+  ),
+});
+const overviewOutput = z.object({
+  labels: z.array(z.object({ field: z.string(), label: z.string(), examples: z.number() })),
+  agreement: z.array(z.object({ field: z.string(), total: z.number(), agreed: z.number() })),
+  bySource: z.array(z.object({ source: z.enum(correctionSource.enumValues), corrections: z.number() })),
+  evalRuns: z.array(createSelectSchema(evalRuns)),
+  imports: z.array(importJob),
+});
+
 export const learningRouter = router({
   /**
    * An agent changes one AI field on the ticket page: the ticket changes and the verified value teaches the learner,
@@ -64,7 +90,10 @@ export const learningRouter = router({
     }),
 
   /** What triage proposed for a ticket and what has been verified since, for the ticket page. */
-  ticketFeedback: agentProcedure.input(z.object({ ticketId: z.uuid() })).query(async ({ ctx, input }) => {
+  ticketFeedback: agentProcedure
+    .input(z.object({ ticketId: z.uuid() }))
+    .output(feedbackOutput)
+    .query(async ({ ctx, input }) => {
     const [triage, verified] = await Promise.all([
       getLatestTriage(ctx.db, input.ticketId),
       ctx.db
@@ -96,7 +125,7 @@ export const learningRouter = router({
   }),
 
   /** The learning page: what the learner knows, how often agents agree with it, imports and evaluations. */
-  overview: managerProcedure.query(async ({ ctx }) => {
+  overview: managerProcedure.output(overviewOutput).query(async ({ ctx }) => {
     const live = eq(examples.scope, LIVE_SCOPE);
     const [labels, agreement, bySource, runs, imports] = await Promise.all([
       ctx.db
@@ -172,7 +201,10 @@ export const learningRouter = router({
       return { runId: run.id };
     }),
 
-  importJob: adminProcedure.input(z.object({ jobId: z.uuid() })).query(async ({ ctx, input }) => {
+  importJob: adminProcedure
+    .input(z.object({ jobId: z.uuid() }))
+    .output(importJob)
+    .query(async ({ ctx, input }) => {
     const [job] = await ctx.db.select().from(importJobs).where(eq(importJobs.id, input.jobId));
     if (!job) throw new AppError("NOT_FOUND", "Import not found.");
     return job;

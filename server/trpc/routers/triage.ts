@@ -1,4 +1,6 @@
+import { createSelectSchema } from "drizzle-zod";
 import { z } from "zod";
+import { triageResults } from "@/db/schema";
 import type { LiveEvent } from "@/server/realtime/events";
 import { subscribe } from "@/server/realtime/subscribe";
 import { getLatestTriage } from "@/server/tickets/get-latest-triage";
@@ -9,7 +11,10 @@ const ticketInput = z.object({ ticketId: z.uuid() });
 
 export const triageRouter = router({
   /** The newest triage result of a ticket, or null. */
-  latest: agentProcedure.input(ticketInput).query(({ ctx, input }) => getLatestTriage(ctx.db, input.ticketId)),
+  latest: agentProcedure
+    .input(ticketInput)
+    .output(createSelectSchema(triageResults).nullable())
+    .query(({ ctx, input }) => getLatestTriage(ctx.db, input.ticketId)),
 
   retry: agentProcedure
     .input(ticketInput)

@@ -1,4 +1,5 @@
 import { asc, eq } from "drizzle-orm";
+import { createSelectSchema } from "drizzle-zod";
 import { z } from "zod";
 import { teams, userRole, users } from "@/db/schema";
 import { createUser } from "@/server/users/create-user";
@@ -6,17 +7,23 @@ import { setUserActive } from "@/server/users/set-user-active";
 import { updateUser } from "@/server/users/update-user";
 import { adminProcedure, agentProcedure, router } from "../init";
 
+const user = createSelectSchema(users);
+const me = user.pick({ id: true, email: true, name: true, role: true });
+const named = z.object({ id: z.uuid(), name: z.string() });
+
 export const usersRouter = router({
-  me: agentProcedure.query(({ ctx }) => ctx.user),
+  me: agentProcedure.output(me).query(({ ctx }) => ctx.user),
 
   /** Active users, for the assignee picker. */
-  assignable: agentProcedure.query(({ ctx }) =>
+  assignable: agentProcedure.output(z.array(named)).query(({ ctx }) =>
     ctx.db.select({ id: users.id, name: users.name }).from(users).where(eq(users.active, true)).orderBy(asc(users.name)),
   ),
 
-  teams: agentProcedure.query(({ ctx }) => ctx.db.select({ id: teams.id, name: teams.name }).from(teams).orderBy(asc(teams.name))),
+  teams: agentProcedure.output(z.array(named)).query(({ ctx }) => ctx.db.select({ id: teams.id, name: teams.name }).from(teams).orderBy(asc(teams.name))),
 
-  list: adminProcedure.query(({ ctx }) =>
+  list: adminProcedure
+    .output(z.array(user.pick({ id: true, email: true, name: true, role: true, teamId: true, active: true, createdAt: true })))
+    .query(({ ctx }) =>
     ctx.db
       .select({ id: users.id, email: users.email, name: users.name, role: users.role, teamId: users.teamId, active: users.active, createdAt: users.createdAt })
       .from(users)
@@ -33,6 +40,7 @@ export const usersRouter = router({
         teamId: z.uuid().nullable().optional(),
       }),
     )
+    .output(me)
     .mutation(({ ctx, input }) => createUser(ctx.db, { ...input, createdBy: ctx.user.id })),
 
   /** Edit name, role and team, or reset the password (the admin passes the new one on). */
@@ -51,5 +59,6 @@ export const usersRouter = router({
 
   setActive: adminProcedure
     .input(z.object({ userId: z.uuid(), active: z.boolean() }))
+    .output(z.object({ id: z.uuid(), active: z.boolean() }))
     .mutation(({ ctx, input }) => setUserActive(ctx.db, { ...input, actorId: ctx.user.id })),
 });
