@@ -22,6 +22,8 @@ CREATE INDEX "customers_fts_idx" ON "customers" USING gin (to_tsvector('simple',
 CREATE INDEX "messages_body_fts_idx" ON "messages" USING gin (to_tsvector('simple', "body_text"));--> statement-breakpoint
 CREATE INDEX "tickets_subject_fts_idx" ON "tickets" USING gin (to_tsvector('simple', "subject"));--> statement-breakpoint
 CREATE INDEX "tickets_open_updated_idx" ON "tickets" USING btree ("last_message_at") WHERE "tickets"."status" not in ('solved', 'closed');--> statement-breakpoint
+CREATE INDEX "tickets_last_message_idx" ON "tickets" USING btree ("last_message_at");--> statement-breakpoint
+CREATE INDEX "tickets_open_priority_idx" ON "tickets" USING btree ("priority","number") WHERE "tickets"."status" not in ('solved', 'closed');--> statement-breakpoint
 CREATE INDEX "tickets_open_sla_idx" ON "tickets" USING btree ("sla_due_at") WHERE "tickets"."status" not in ('solved', 'closed');--> statement-breakpoint
 -- Backfill: the queues read needs-human and flagged from the ticket; existing tickets take their latest triage's.
 UPDATE "tickets" t SET "needs_human" = tr."needs_human", "flagged" = tr."injection"
