@@ -89,7 +89,8 @@ test("an agent works a ticket from sign-in to sign-out", async ({ page }) => {
   await page.getByRole("button", { name: "Sign out" }).click();
   await expect(page).toHaveURL(/\/signin$/);
   await page.goto("/tickets/new");
-  await expect(page).toHaveURL(/\/signin$/);
+  // Signed out, a deep link goes to sign-in and remembers where it was going.
+  await expect(page).toHaveURL(/\/signin\?callbackUrl=%2Ftickets%2Fnew$/);
 });
 
 test("inbox filters, sort and pages live in the URL", async ({ page, signInAs }) => {

@@ -124,12 +124,12 @@ export function InboxTable({
                 </Td>
               )}
               <Td className="font-mono text-xs text-zinc-500 tabular-nums">{t.number}</Td>
-              <Td className="max-w-[26rem]">
+              <Td className="max-w-[22rem]">
                 <Link href={`/tickets/${t.id}`} className="block truncate font-medium text-zinc-900 group-hover:text-indigo-700 hover:underline">
                   {t.subject}
                 </Link>
               </Td>
-              <Td className="max-w-[13rem]">
+              <Td className="max-w-[11rem]">
                 <div className="truncate text-zinc-800">{t.customerName ?? t.customerEmail ?? "—"}</div>
                 {t.customerName && t.customerEmail && <div className="truncate text-xs text-zinc-500">{t.customerEmail}</div>}
               </Td>

@@ -24,11 +24,11 @@ export function SlaTimer({ dueAt, firstResponseAt, className }: { dueAt: Date | 
   // Rendered on the server without a clock of its own: show the deadline's kind only until the browser ticks.
   if (now === null) return <span className={cn("text-zinc-400", className)}>…</span>;
   const left = due - now;
-  const what = firstResponseAt ? "resolve" : "reply";
+  const what = firstResponseAt ? "Resolve" : "Reply";
   const tone = left < 0 ? "text-red-700 font-medium" : left < 3600_000 ? "text-amber-700 font-medium" : "text-zinc-600";
   return (
-    <span className={cn("whitespace-nowrap tabular-nums", tone, className)} title={`${what === "reply" ? "First reply" : "Resolution"} due ${new Date(due).toLocaleString()}`}>
-      {left < 0 ? `${what} overdue ${span(left)}` : `${what} in ${span(left)}`}
+    <span className={cn("whitespace-nowrap tabular-nums", tone, className)} title={`${what === "Reply" ? "First reply" : "Resolution"} due ${new Date(due).toLocaleString()}`}>
+      {left < 0 ? `${what} late ${span(left)}` : `${what} ${span(left)}`}
     </span>
   );
 }

@@ -51,7 +51,7 @@ function MessageItem({ message, customerName, ticketId }: { message: TicketMessa
             {state.label}
           </Badge>
         )}
-        <DateTime date={message.createdAt} className="ml-auto text-zinc-400" />
+        <DateTime date={message.createdAt} className="ml-auto text-zinc-500" />
       </header>
       <div className="px-4 pt-2 pb-3 text-sm leading-relaxed break-words whitespace-pre-wrap text-zinc-800">
         {/* The email parser stores "(no text)" for a message whose content is all in its attachments. */}

@@ -154,25 +154,52 @@ function AiFieldRow({
   const changed = isVerified && current !== proposed;
   const long = field === "summary";
   const save = () => value.trim() && correct.mutate({ ticketId, field, value: value.trim() });
+  const actions = (
+    <span className="flex shrink-0 items-center gap-1">
+      {isVerified ? (
+        <span className={cn("text-xs", changed ? "text-indigo-700" : "text-emerald-700")}>{changed ? "Corrected" : "✓ Accepted"}</span>
+      ) : (
+        <Button size="sm" variant="secondary" disabled={busy} onClick={() => accept.mutate({ ticketId, field })} aria-label={`Accept ${label.toLowerCase()}`}>
+          Accept
+        </Button>
+      )}
+      <Button
+        size="sm"
+        variant="ghost"
+        disabled={busy}
+        onClick={() => {
+          setValue(current ?? proposed);
+          setEditing(true);
+        }}
+        aria-label={`Change ${label.toLowerCase()}`}
+      >
+        Change
+      </Button>
+    </span>
+  );
 
   return (
     <li className="flex flex-col gap-1 py-1.5" data-testid={`ai-field-${field}`} data-state={isVerified ? (changed ? "changed" : "accepted") : "proposed"}>
-      <div className={cn("flex gap-2", long ? "flex-col" : "items-baseline")}>
-        <span className="w-20 shrink-0 text-xs text-zinc-500">{label}</span>
+      <div className={cn("flex gap-2", long ? "flex-col" : "items-center")}>
+        <span className="w-16 shrink-0 text-xs text-zinc-500">{label}</span>
         <span className={cn("min-w-0 flex-1 text-zinc-900", long ? "text-sm leading-snug" : "truncate font-medium")}>
           {changed ? (
             <>
-              {show(current!)} <s className="font-normal text-zinc-400" title="What the AI proposed">{show(proposed)}</s>
+              {show(current!)} <s className="font-normal text-zinc-500" title="What the AI proposed">{show(proposed)}</s>
             </>
           ) : (
             show(isVerified ? current! : proposed)
           )}
+          {!isVerified && current !== null && current !== proposed && !long && (
+            <span className="block truncate text-xs font-normal text-zinc-500">Ticket: {show(current)}</span>
+          )}
         </span>
         {!long && confidence !== undefined && !isVerified && (
-          <span className="shrink-0 text-right text-xs text-zinc-400 tabular-nums" title="The model's own confidence">
+          <span className="shrink-0 text-right text-xs text-zinc-500 tabular-nums" title="The model's own confidence">
             {pct(confidence)}
           </span>
         )}
+        {!long && !editing && actions}
       </div>
       {editing ? (
         <form
@@ -218,30 +245,7 @@ function AiFieldRow({
           </div>
         </form>
       ) : (
-        <div className="flex items-center justify-end gap-1">
-          {isVerified ? (
-            <span className={cn("mr-auto text-xs", changed ? "text-indigo-700" : "text-emerald-700")}>{changed ? "Corrected" : "✓ Accepted"}</span>
-          ) : current !== null && current !== proposed ? (
-            <span className="mr-auto truncate text-xs text-zinc-500">Ticket: {show(current)}</span>
-          ) : null}
-          {!isVerified && (
-            <Button size="sm" variant="secondary" disabled={busy} onClick={() => accept.mutate({ ticketId, field })} aria-label={`Accept ${label.toLowerCase()}`}>
-              Accept
-            </Button>
-          )}
-          <Button
-            size="sm"
-            variant="ghost"
-            disabled={busy}
-            onClick={() => {
-              setValue(current ?? proposed);
-              setEditing(true);
-            }}
-            aria-label={`Change ${label.toLowerCase()}`}
-          >
-            Change
-          </Button>
-        </div>
+        long && <div className="flex items-center justify-end gap-1">{actions}</div>
       )}
       {error && <p className="text-xs text-red-700">{error}</p>}
     </li>

@@ -24,6 +24,8 @@ CREATE INDEX "tickets_subject_fts_idx" ON "tickets" USING gin (to_tsvector('simp
 CREATE INDEX "tickets_open_updated_idx" ON "tickets" USING btree ("last_message_at") WHERE "tickets"."status" not in ('solved', 'closed');--> statement-breakpoint
 CREATE INDEX "tickets_last_message_idx" ON "tickets" USING btree ("last_message_at");--> statement-breakpoint
 CREATE INDEX "tickets_open_priority_idx" ON "tickets" USING btree ("priority","number") WHERE "tickets"."status" not in ('solved', 'closed');--> statement-breakpoint
+CREATE INDEX "tickets_open_needs_human_idx" ON "tickets" USING btree ("last_message_at") WHERE "tickets"."needs_human" and "tickets"."status" not in ('solved', 'closed');--> statement-breakpoint
+CREATE INDEX "tickets_open_flagged_idx" ON "tickets" USING btree ("last_message_at") WHERE "tickets"."flagged" and "tickets"."status" not in ('solved', 'closed');--> statement-breakpoint
 CREATE INDEX "tickets_open_sla_idx" ON "tickets" USING btree ("sla_due_at") WHERE "tickets"."status" not in ('solved', 'closed');--> statement-breakpoint
 -- Backfill: the queues read needs-human and flagged from the ticket; existing tickets take their latest triage's.
 UPDATE "tickets" t SET "needs_human" = tr."needs_human", "flagged" = tr."injection"
@@ -32,7 +34,7 @@ WHERE tr."ticket_id" = t."id";
 --> statement-breakpoint
 -- The next SLA deadline of a ticket, kept by the database so every path that creates or changes a ticket (the app,
 -- the seed, an import) agrees: the first-reply target until an agent answered, then the resolution target; none
--- once solved or closed. An admin changing a policy re-touches the open tickets (server/sla/update-sla-policy.ts).
+-- once solved or closed. Whoever changes a policy re-touches the open tickets (UPDATE tickets SET priority = priority).
 CREATE FUNCTION "tickets_sla_due"() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
   IF NEW."status" IN ('solved', 'closed') THEN

@@ -55,6 +55,9 @@ export const tickets = pgTable(
     // The "all tickets" view and its priority sort read these in order instead of sorting every ticket.
     index("tickets_last_message_idx").on(t.lastMessageAt),
     index("tickets_open_priority_idx").on(t.priority, t.number).where(sql`${t.status} not in ('solved', 'closed')`),
+    // The needs-human and flagged queues are a few percent of open work: their own small indexes.
+    index("tickets_open_needs_human_idx").on(t.lastMessageAt).where(sql`${t.needsHuman} and ${t.status} not in ('solved', 'closed')`),
+    index("tickets_open_flagged_idx").on(t.lastMessageAt).where(sql`${t.flagged} and ${t.status} not in ('solved', 'closed')`),
     // sla_due_at is kept by a trigger from sla_policies (migration 0008); the "SLA at risk" queue reads it.
     index("tickets_open_sla_idx").on(t.slaDueAt).where(sql`${t.status} not in ('solved', 'closed')`),
     uniqueIndex("tickets_source_external_key").on(t.source, t.externalId).where(sql`${t.externalId} is not null`),

@@ -1,14 +1,14 @@
-import { count, notInArray, sql } from "drizzle-orm";
+import { count, sql } from "drizzle-orm";
 import type { DbOrTx } from "@/db/client";
 import { categories, teams, tickets } from "@/db/schema";
-import { TICKET_VIEWS, viewCondition, type TicketView } from "./list-tickets";
+import { OPEN_TICKET, TICKET_VIEWS, viewCondition, type TicketView } from "./list-tickets";
 
 /**
  * The inbox's live counts: each saved view, and open work by team and by category. One pass over the open tickets
  * for the views (a filtered count per view, the same conditions the list uses) and one grouped count for each split.
  */
 export async function countViews(db: DbOrTx, input: { userId: string }) {
-  const open = notInArray(tickets.status, ["solved", "closed"]);
+  const open = OPEN_TICKET;
   const views = TICKET_VIEWS.filter((v) => v !== "all");
   const [row] = await db
     .select(Object.fromEntries(views.map((v) => [v, sql<number>`count(*) filter (where ${viewCondition(v, input.userId)})`.mapWith(Number)])))

@@ -111,7 +111,7 @@ export function Inbox({ meId }: { meId: string }) {
   const dir = params.dir || NATURAL[params.sort];
 
   return (
-    <div className="grid items-start gap-4 lg:grid-cols-[13rem_minmax(0,1fr)]">
+    <div className="grid items-start gap-4 lg:grid-cols-[11rem_minmax(0,1fr)]">
       <nav aria-label="Views" className="flex flex-col gap-3 text-sm lg:sticky lg:top-16">
         <ViewList
           items={VIEWS.map((v) => ({ key: v.value, label: v.label, n: viewCount(v.value), on: params.view === v.value && !params.team && !params.category }))}
@@ -380,7 +380,11 @@ function SearchBox({ initial, onSearch }: { initial: string; onSearch: (q: strin
         value={q}
         onChange={(e) => setQ(e.target.value)}
         onKeyDown={(e) => {
-          if (e.key === "Escape") (e.target as HTMLInputElement).blur();
+          // Escape leaves the box for the list (j/k, Enter) and keeps the search; Chrome would clear a search field.
+          if (e.key === "Escape") {
+            e.preventDefault();
+            (e.target as HTMLInputElement).blur();
+          }
         }}
       />
     </div>

@@ -57,7 +57,7 @@ export function TicketView({ ticketId }: { ticketId: string }) {
           ← Inbox
         </Link>
         <h1 className="text-lg leading-snug font-semibold tracking-tight">
-          <span className="mr-2 font-mono text-base font-normal text-zinc-400">#{t.number}</span>
+          <span className="mr-2 font-mono text-base font-normal text-zinc-500">#{t.number}</span>
           {t.subject}
         </h1>
         <div className="flex flex-wrap items-center gap-2 text-xs text-zinc-500">
