@@ -127,9 +127,11 @@ test("the whole loop by keyboard: search, open, note, solve, cheat sheet, palett
   await page.keyboard.press("Enter");
   await expect(page).toHaveURL(/view=needs_human/);
   await page.goto(`/tickets/${ticketId}`);
-  await page.keyboard.press("g");
-  await page.keyboard.press("i");
-  await expect(page).toHaveURL(/\/tickets$/);
+  await expect(async () => {
+    await page.keyboard.press("g");
+    await page.keyboard.press("i");
+    await expect(page).toHaveURL(/\/tickets$/, { timeout: 1000 });
+  }).toPass({ timeout: 30_000 });
 });
 
 test("a bulk category change from the inbox records a correction per ticket", async ({ page, signInAs }) => {

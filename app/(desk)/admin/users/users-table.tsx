@@ -60,7 +60,7 @@ export function UsersTable({ meId }: { meId: string }) {
             <tr key={u.id} data-testid="user-row" className={cn(!u.active && "text-zinc-400")}>
               <Td className="font-medium whitespace-nowrap">
                 {u.name}
-                {u.id === meId && <span className="ml-1.5 text-xs font-normal text-zinc-400">(you)</span>}
+                {u.id === meId && <span className="ml-1.5 text-xs font-normal text-zinc-500">(you)</span>}
               </Td>
               <Td>{u.email}</Td>
               <Td>
