@@ -155,9 +155,9 @@ function AiFieldRow({
   const long = field === "summary";
   const save = () => value.trim() && correct.mutate({ ticketId, field, value: value.trim() });
   const actions = (
-    <span className="flex shrink-0 items-center gap-1">
+    <span className="flex w-full items-center justify-end gap-1">
       {isVerified ? (
-        <span className={cn("text-xs", changed ? "text-indigo-700" : "text-emerald-700")}>{changed ? "Corrected" : "✓ Accepted"}</span>
+        <span className={cn("mr-auto text-xs", changed ? "text-indigo-700" : "text-emerald-700")}>{changed ? "Corrected" : "✓ Accepted"}</span>
       ) : (
         <Button size="sm" variant="secondary" disabled={busy} onClick={() => accept.mutate({ ticketId, field })} aria-label={`Accept ${label.toLowerCase()}`}>
           Accept
@@ -180,9 +180,9 @@ function AiFieldRow({
 
   return (
     <li className="flex flex-col gap-1 py-1.5" data-testid={`ai-field-${field}`} data-state={isVerified ? (changed ? "changed" : "accepted") : "proposed"}>
-      <div className={cn("flex gap-2", long ? "flex-col" : "items-center")}>
-        <span className="w-16 shrink-0 text-xs text-zinc-500">{label}</span>
-        <span className={cn("min-w-0 flex-1 text-zinc-900", long ? "text-sm leading-snug" : "truncate font-medium")}>
+      <div className={cn("flex gap-2", long ? "flex-col" : "items-baseline")}>
+        <span className="w-20 shrink-0 text-xs text-zinc-500">{label}</span>
+        <span className={cn("min-w-0 flex-1 text-zinc-900 [overflow-wrap:anywhere]", long ? "text-sm leading-snug" : "font-medium")}>
           {changed ? (
             <>
               {show(current!)} <s className="font-normal text-zinc-500" title="What the AI proposed">{show(proposed)}</s>
@@ -199,7 +199,6 @@ function AiFieldRow({
             {pct(confidence)}
           </span>
         )}
-        {!long && !editing && actions}
       </div>
       {editing ? (
         <form
@@ -245,7 +244,7 @@ function AiFieldRow({
           </div>
         </form>
       ) : (
-        long && <div className="flex items-center justify-end gap-1">{actions}</div>
+        <div className="flex items-center justify-end gap-1">{actions}</div>
       )}
       {error && <p className="text-xs text-red-700">{error}</p>}
     </li>
