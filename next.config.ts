@@ -18,6 +18,8 @@ const nextConfig: NextConfig = {
   poweredByHeader: false,
   // The floating dev badge covers the page corner in screenshots and demos.
   devIndicators: false,
+  // forbidden(): a page for another role answers 403 with its own page instead of redirecting (app/(desk)/forbidden.tsx).
+  experimental: { authInterrupts: true },
 };
 
 export default nextConfig;

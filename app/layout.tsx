@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import type { ReactNode } from "react";
+import { ServiceBanner } from "@/components/layout/service-banner";
 import { TRPCReactProvider } from "@/components/layout/trpc-provider";
 import "./globals.css";
 
@@ -12,6 +13,7 @@ export default function RootLayout({ children }: { children: ReactNode }) {
   return (
     <html lang="en">
       <body className="min-h-screen font-sans">
+        <ServiceBanner />
         <TRPCReactProvider>{children}</TRPCReactProvider>
       </body>
     </html>

@@ -18,6 +18,12 @@ export const env = createEnv({
     DESKLING_DATA_DIR: z.string().default(".data"),
     EMBEDDED_PG_PORT: z.coerce.number().int().min(1).max(65535).default(54329),
     PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+    // Interface the web server listens on: loopback unless told otherwise (put a TLS proxy in front, or set 0.0.0.0).
+    HOST: z.string().default("127.0.0.1"),
+    // Seconds a new database connection may take before requests fail with 503 (SMTP 451) instead of hanging.
+    DB_CONNECT_TIMEOUT_SECONDS: z.coerce.number().min(0.5).max(60).default(3),
+    // How often `npm start` restarts an embedded Postgres that stopped (back-off 1, 2, 4… s) before it gives up.
+    DB_MAX_RESTARTS: z.coerce.number().int().min(0).default(5),
     NEXTAUTH_URL: z.url().optional(),
     // Required by the web server; `npm start` generates one into the data folder when unset.
     NEXTAUTH_SECRET: z.string().min(32).optional(),
@@ -52,10 +58,27 @@ export const env = createEnv({
     IMAP_URL: z.string().optional(),
     IMAP_POLL_SECONDS: z.coerce.number().int().min(5).default(60),
     INGEST_MAX_BYTES: z.coerce.number().int().min(1024).default(10 * 1024 * 1024),
+    // Request bodies of tRPC calls and REST JSON updates (ticket text is capped at 50,000 characters).
+    JSON_MAX_BYTES: z.coerce.number().int().min(1024).default(1024 * 1024),
+    // A history file uploaded at Admin → Learning (the one large tRPC call; only an admin's session may send it).
+    IMPORT_MAX_BYTES: z.coerce.number().int().min(1024).default(64 * 1024 * 1024),
+    // Request bodies of /api/auth (a sign-in form is a few hundred bytes).
+    AUTH_MAX_BYTES: z.coerce.number().int().min(1024).default(16 * 1024),
     // Attachments stored per inbound email beyond which the rest stay only in the raw message.
     INGEST_MAX_ATTACHMENTS: z.coerce.number().int().min(0).default(20),
+    // Accepted items the mail process parses into tickets at once (its inbound runner; no model involved).
+    INGEST_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
     // Comma-separated mailboxes the IMAP poller reads (IMAP_URL gives server and credentials).
     IMAP_MAILBOXES: z.string().default("INBOX"),
+
+    // Cost comparison on the analytics page (USD). Defaults are public list prices as published in June 2026, looked
+    // up on 2026-11-27 through price summaries (no live price page was reachable from here): server: AWS EC2
+    // m7g.large (2 vCPU, 8 GB) on demand, Linux, us-east-1, $0.0816 an hour; cloud: OpenAI gpt-4o-mini standard tier,
+    // $0.15 per million input and $0.60 per million output tokens (openai.com/api/pricing). Set your own.
+    ANALYTICS_SERVER_COST_PER_HOUR: z.coerce.number().min(0).default(0.0816),
+    ANALYTICS_CLOUD_MODEL: z.string().default("OpenAI gpt-4o-mini"),
+    ANALYTICS_CLOUD_INPUT_PER_1K: z.coerce.number().min(0).default(0.00015),
+    ANALYTICS_CLOUD_OUTPUT_PER_1K: z.coerce.number().min(0).default(0.0006),
   },
   client: {},
   experimental__runtimeEnv: {},

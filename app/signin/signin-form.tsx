@@ -19,6 +19,7 @@ function describeError(code: string) {
       : `Too many attempts, locked until ${formatDateTime(until)}.`;
   }
   if (code === "invalid" || code === "CredentialsSignin") return "Wrong email or password.";
+  if (code === "unavailable") return "Sign-in is unavailable for a moment (the database is not answering). Try again shortly.";
   return "Sign-in failed. Try again.";
 }
 

@@ -20,6 +20,7 @@ export function AppHeader({ user }: { user: SessionUser }) {
             Inbox
           </NavLink>
           <NavLink href="/tickets/new">New ticket</NavLink>
+          {hasRole(user, "manager") && <NavLink href="/analytics">Analytics</NavLink>}
           {hasRole(user, "admin") && (
             <NavLink href="/admin/users" section="/admin" except={["/admin/learning"]}>
               Admin

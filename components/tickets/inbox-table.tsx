@@ -6,6 +6,7 @@ import { cn } from "@/components/ui/cn";
 import { Table, Td, Th } from "@/components/ui/table";
 import type { TicketSort } from "@/server/tickets/list-tickets";
 import { SlaTimer } from "./sla-timer";
+import { formatWait, queuePlaceText } from "@/components/triage/queue-place";
 import { PriorityBadge, StatusBadge } from "./ticket-badges";
 import type { InboxTicket } from "./types";
 
@@ -19,6 +20,16 @@ const AI_STATE = {
 
 /** The ticket's latest triage state; a possible prompt injection is called out whatever the state. */
 function TriageState({ ticket }: { ticket: InboxTicket }) {
+  if (!ticket.ai && ticket.queue) {
+    return (
+      <span className="whitespace-nowrap" data-testid="ai-state" title={queuePlaceText(ticket.queue)}>
+        <Badge tone="muted">{ticket.queue.state === "running" ? "Triaging…" : `Queued${ticket.queue.position ? ` #${ticket.queue.position}` : ""}`}</Badge>
+        {ticket.queue.expectedWaitSeconds !== null && ticket.queue.state === "queued" && (
+          <span className="ml-1 text-xs text-zinc-500">{formatWait(ticket.queue.expectedWaitSeconds)}</span>
+        )}
+      </span>
+    );
+  }
   if (!ticket.ai) return <span className="text-zinc-300">—</span>;
   const state = AI_STATE[ticket.ai.status];
   return (

@@ -12,6 +12,7 @@ import { Card } from "@/components/ui/card";
 import { useConfirm } from "@/components/ui/confirm";
 import { AiFields } from "./ai-field";
 import { sendDraftToComposer } from "./draft-bus";
+import { queuePlaceText } from "./queue-place";
 
 type Status = "queued" | "running" | "done" | "needs_human" | "failed";
 
@@ -33,6 +34,9 @@ export function TriagePanel({ ticketId }: { ticketId: string }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const latest = useQuery(trpc.triage.latest.queryOptions({ ticketId }));
+  const waiting = !latest.data || latest.data.status === "queued";
+  // The place moves as others finish: refreshed while this ticket waits.
+  const queue = useQuery({ ...trpc.triage.queue.queryOptions({ ticketId }), enabled: latest.isSuccess && waiting, refetchInterval: 10_000 });
   const categories = useQuery(trpc.taxonomy.categories.queryOptions());
   const labels = useMemo(() => new Map((categories.data ?? []).map((c) => [c.key, c.label])), [categories.data]);
   const [confirm, confirmDialog] = useConfirm();
@@ -56,6 +60,7 @@ export function TriagePanel({ ticketId }: { ticketId: string }) {
           } else if (e.type === "triage") {
             if (e.phase === "draft" && e.status !== "queued") setLive((cur) => (cur?.resultId === e.resultId ? cur : { resultId: e.resultId, text: "", nextSeq: 0, drafting: true }));
             void queryClient.invalidateQueries(trpc.triage.latest.queryFilter({ ticketId }));
+            void queryClient.invalidateQueries(trpc.triage.queue.queryFilter({ ticketId }));
             if (e.status === "done" || e.status === "needs_human") void queryClient.invalidateQueries(trpc.tickets.get.queryFilter({ ticketId }));
           }
         },
@@ -67,6 +72,7 @@ export function TriagePanel({ ticketId }: { ticketId: string }) {
     trpc.triage.retry.mutationOptions({
       onSuccess: () => {
         setLive(null);
+        void queryClient.invalidateQueries(trpc.triage.queue.queryFilter({ ticketId }));
         return queryClient.invalidateQueries(trpc.triage.latest.queryFilter({ ticketId }));
       },
     }),
@@ -76,14 +82,25 @@ export function TriagePanel({ ticketId }: { ticketId: string }) {
   const status = (r?.status ?? null) as Status | null;
   const streaming = live && r && live.resultId === r.id && (live.drafting || !r.draft) ? live : null;
   const draft = streaming?.text ?? r?.draft ?? "";
-  const canRetry = status === null || status === "done" || status === "needs_human" || status === "failed";
+  const place = waiting ? (queue.data ?? null) : null;
+  const canRetry = status !== "running" && place?.state !== "running";
 
   return (
     <Card aria-label="AI triage" className="flex flex-col gap-3 p-3 text-sm">
       <div className="flex items-center justify-between gap-2">
         <h2 className="font-semibold">AI triage</h2>
-        {status ? <Badge tone={STATUS[status].tone}>{STATUS[status].label}</Badge> : <Badge tone="muted">Not triaged</Badge>}
+        {status ? (
+          <Badge tone={STATUS[status].tone}>{STATUS[status].label}</Badge>
+        ) : (
+          <Badge tone="muted">{place ? "Queued" : "Not triaged"}</Badge>
+        )}
       </div>
+      {place && (
+        <p className="text-xs text-zinc-600" data-testid="queue-place">
+          {queuePlaceText(place)}
+          {place.priority < 0 ? " · moved to the front" : ""}
+        </p>
+      )}
 
       {r?.error && (
         <Alert tone={status === "failed" ? "error" : "info"} className={status === "failed" ? undefined : WARN}>
@@ -144,7 +161,7 @@ export function TriagePanel({ ticketId }: { ticketId: string }) {
           {r ? `${r.modelVersion}${r.totalMs ? ` · ${(r.totalMs / 1000).toFixed(1)} s` : ""}${r.tokensPerSecond ? ` · ${r.tokensPerSecond.toFixed(0)} tok/s` : ""}` : ""}
         </span>
         <Button size="sm" variant="ghost" disabled={!canRetry || retry.isPending} onClick={() => retry.mutate({ ticketId })}>
-          {status ? "Retry triage" : "Triage now"}
+          {status && status !== "queued" ? "Retry triage" : "Triage now"}
         </Button>
       </div>
       {retry.error && <Alert tone="error">{formError(retry.error)}</Alert>}

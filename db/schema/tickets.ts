@@ -58,8 +58,11 @@ export const tickets = pgTable(
     // The needs-human and flagged queues are a few percent of open work: their own small indexes.
     index("tickets_open_needs_human_idx").on(t.lastMessageAt).where(sql`${t.needsHuman} and ${t.status} not in ('solved', 'closed')`),
     index("tickets_open_flagged_idx").on(t.lastMessageAt).where(sql`${t.flagged} and ${t.status} not in ('solved', 'closed')`),
-    // sla_due_at is kept by a trigger from sla_policies (migration 0008); the "SLA at risk" queue reads it.
+    // sla_due_at is kept by a trigger from sla_policies (migration 0009); the "SLA at risk" queue reads it.
     index("tickets_open_sla_idx").on(t.slaDueAt).where(sql`${t.status} not in ('solved', 'closed')`),
+    // Analytics: every dashboard query selects tickets by creation or solve time (server/analytics/).
+    index("tickets_created_idx").on(t.createdAt),
+    index("tickets_resolved_idx").on(t.resolvedAt).where(sql`${t.resolvedAt} is not null`),
     uniqueIndex("tickets_source_external_key").on(t.source, t.externalId).where(sql`${t.externalId} is not null`),
   ],
 );

@@ -102,6 +102,8 @@ export const triageResults = pgTable(
     uniqueIndex("triage_results_message_version_key").on(t.messageId, t.modelVersion),
     index("triage_results_ticket_idx").on(t.ticketId, t.createdAt),
     index("triage_results_status_idx").on(t.status, t.updatedAt),
+    // Analytics: model operations and cost select triage results by when they ran.
+    index("triage_results_created_idx").on(t.createdAt),
   ],
 );
 

@@ -1,13 +1,16 @@
 /**
- * The mail process (`tsx server/cli/mail.ts`, spawned by `npm start`): the SMTP receiver and the IMAP poller.
- * Needs only DATABASE_URL (or the embedded Postgres). Also finishes items a crash left stored but unprocessed.
+ * The mail process (`tsx server/cli/mail.ts`, spawned by `npm start`): the SMTP receiver, the IMAP poller and the
+ * inbound runner that turns accepted items (SMTP, REST with `Prefer: respond-async`) into tickets. Needs only
+ * DATABASE_URL (or the embedded Postgres). Also finishes items a crash left stored but unprocessed.
  */
 import fs from "node:fs";
 import { closeDb, getDb } from "@/db/client";
 import { connectDatabase } from "@/db/connect";
+import { reportError } from "@/server/errors";
 import { env } from "@/config/env";
 import { createImapPoller, imapConfig } from "@/server/ingestion/email/imap-poller";
 import { createSmtpReceiver } from "@/server/ingestion/email/smtp-receiver";
+import { startInboundRunner } from "@/server/ingestion/inbound-runner";
 import { processStuck } from "@/server/ingestion/pipeline";
 
 const log = (line: string) => console.log(`[mail] ${line}`);
@@ -23,20 +26,27 @@ async function main() {
     log(`${signal}: stopping`);
     setTimeout(() => process.exit(1), 30_000).unref();
     // Receivers first, so nothing new arrives while the database closes.
-    for (const stop of stopping.reverse()) await stop().catch((e: Error) => log(`stop failed: ${e.message}`));
-    await closeDb();
+    for (const stop of stopping.reverse()) await stop().catch((e: Error) => log(`stop failed: ${e.name}`));
+    // Bounded: with the database down, closing its pool must not hold the shutdown.
+    await Promise.race([closeDb(), new Promise((r) => setTimeout(r, 3000).unref())]);
     if (embedded?.owned) await embedded.stop();
     process.exit(0);
   };
   process.on("SIGTERM", () => void shutdown("SIGTERM"));
   process.on("SIGINT", () => void shutdown("SIGINT"));
 
-  ({ embedded } = await connectDatabase({ log }));
+  const { url, embedded: started } = await connectDatabase({ log });
+  embedded = started;
   const db = getDb();
+
+  // Before the receivers: what they accept is parsed into tickets here, queued jobs from before a restart first.
+  const inbound = await startInboundRunner({ url, concurrency: env.INGEST_CONCURRENCY, log: (l) => log(`inbound: ${l}`) });
+  stopping.push(() => inbound.stop());
+  log(`inbound runner: ${env.INGEST_CONCURRENCY} at a time`);
 
   const recovered = await processStuck(db);
   if (recovered) log(`processed ${recovered} item(s) stored before a restart`);
-  const sweep = setInterval(() => void processStuck(db).catch((e: Error) => log(`sweep failed: ${e.message}`)), 60_000);
+  const sweep = setInterval(() => void processStuck(db).catch((e: unknown) => reportError("mail sweep", e, log)), 60_000);
   stopping.push(async () => clearInterval(sweep));
 
   if (env.SMTP_PORT === 0) {

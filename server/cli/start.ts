@@ -10,6 +10,7 @@ import net from "node:net";
 import path from "node:path";
 import { closeDb, getDb } from "@/db/client";
 import { connectDatabase } from "@/db/connect";
+import { startEmbeddedPostgres, type EmbeddedDatabase } from "@/db/embedded";
 import { migrateDatabase } from "@/db/migrate";
 import { seedDemo } from "@/server/seed";
 import { env } from "@/config/env";
@@ -73,9 +74,10 @@ function newestMtime(dir: string): number {
 /** Builds the web app when there is no build or a source file is newer than it. */
 function buildIfStale() {
   const buildId = path.join(root, ".next", "BUILD_ID");
-  const sources = ["app", "components", "server", "db", "models", "config"].map((d) => path.join(root, d)).filter((d) => fs.existsSync(d));
+  const sources = ["app", "components", "server", "db", "models", "config", "instrumentation.ts"].map((d) => path.join(root, d)).filter((d) => fs.existsSync(d));
   const built = fs.existsSync(buildId) ? fs.statSync(buildId).mtimeMs : 0;
-  if (built && sources.every((d) => newestMtime(d) < built)) return;
+  const mtime = (p: string) => (fs.statSync(p).isDirectory() ? newestMtime(p) : fs.statSync(p).mtimeMs);
+  if (built && sources.every((d) => mtime(d) < built)) return;
   log("building the web app (next build)…");
   const r = spawnSync(bin("next"), ["build"], { cwd: root, stdio: "inherit", env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" } });
   if (r.status !== 0) fail("next build failed: see the output above.");
@@ -90,7 +92,8 @@ async function main() {
   await ensureModelFile(env.SLM_MODEL, { log });
   await ensureModelFile(env.EMBED_MODEL, { log });
 
-  const { url, embedded } = await connectDatabase({ takeOver: true, log }).catch((e: Error) => fail(e.message));
+  const { url, embedded: firstDb } = await connectDatabase({ takeOver: true, log }).catch((e: Error) => fail(e.message));
+  let embedded: EmbeddedDatabase | undefined = firstDb;
   log(env.DATABASE_URL ? "database: DATABASE_URL" : `database: embedded Postgres in ${path.join(dataDir, "pg")} (port ${env.EMBEDDED_PG_PORT})`);
   await migrateDatabase(url);
   if (env.DEMO_SEED) await seedDemo(getDb(), { tickets: env.DEMO_TICKETS, log });
@@ -128,33 +131,76 @@ async function main() {
     });
   };
 
+  /**
+   * The embedded Postgres is supervised like the children: when it stops unexpectedly it is restarted on the same
+   * port, with back-off, at most DB_MAX_RESTARTS times in 10 minutes. The web, worker and mail processes keep
+   * running meanwhile (requests answer 503, SMTP 451) and reconnect by themselves once it is back.
+   */
+  const dbRestarts: number[] = [];
+  const superviseDatabase = (db: EmbeddedDatabase) => {
+    void db.exited.then(async ({ code, signal }) => {
+      if (stopping || db !== embedded) return;
+      log(`embedded Postgres stopped unexpectedly (${signal ?? `exit code ${code}`})`);
+      for (;;) {
+        const now = Date.now();
+        while (dbRestarts.length && dbRestarts[0]! < now - 10 * 60_000) dbRestarts.shift();
+        if (dbRestarts.length >= env.DB_MAX_RESTARTS) {
+          log(`embedded Postgres stopped ${dbRestarts.length + 1} times in 10 minutes; not restarting it again`);
+          embedded = undefined;
+          return void shutdown(1);
+        }
+        const delay = 1000 * 2 ** dbRestarts.length;
+        dbRestarts.push(now);
+        log(`restarting embedded Postgres in ${delay / 1000} s (restart ${dbRestarts.length} of at most ${env.DB_MAX_RESTARTS} in 10 minutes)`);
+        await new Promise((r) => setTimeout(r, delay));
+        if (stopping) return;
+        const t = Date.now();
+        try {
+          embedded = await startEmbeddedPostgres({ dataDir: env.DESKLING_DATA_DIR, port: env.EMBEDDED_PG_PORT, takeOver: true, log });
+          log(`embedded Postgres is back after ${((Date.now() - t + delay) / 1000).toFixed(1)} s; web, worker and mail reconnect on their next query`);
+          return superviseDatabase(embedded);
+        } catch (err) {
+          log(`embedded Postgres did not start: ${err instanceof Error ? err.message : String(err)}`);
+        }
+      }
+    });
+  };
+  if (embedded) superviseDatabase(embedded);
+
+  // Bounded in every state (database down, a child hung): children get SIGTERM then SIGKILL, Postgres is stopped
+  // unless already gone, and the lock is released and "stopped" logged whatever failed on the way.
   const shutdown = async (code: number) => {
     if (stopping) return;
     stopping = true;
     log("shutting down…");
-    await Promise.all(
-      [...children.values()].map(
-        (c) =>
-          new Promise<void>((resolve) => {
-            const timer = setTimeout(() => c.kill("SIGKILL"), 15_000);
-            c.once("exit", () => (clearTimeout(timer), resolve()));
-            c.kill("SIGTERM");
-          }),
-      ),
-    );
-    await embedded?.stop();
-    releaseLock();
-    log("stopped");
-    process.exit(code);
+    try {
+      await Promise.all(
+        [...children.values()].map(
+          (c) =>
+            new Promise<void>((resolve) => {
+              const timer = setTimeout(() => c.kill("SIGKILL"), 10_000);
+              c.once("exit", () => (clearTimeout(timer), resolve()));
+              c.kill("SIGTERM");
+            }),
+        ),
+      );
+      await embedded?.stop();
+    } catch (err) {
+      log(`shutdown: ${err instanceof Error ? err.message : String(err)}`);
+    } finally {
+      releaseLock();
+      log("stopped");
+      process.exit(code);
+    }
   };
   process.on("SIGINT", () => void shutdown(0));
   process.on("SIGTERM", () => void shutdown(0));
 
-  run("web", bin("next"), ["start", "-p", String(env.PORT)]);
+  run("web", bin("next"), ["start", "-p", String(env.PORT), "-H", env.HOST]);
   // node with tsx as a loader (not the tsx CLI, which adds a process in between that a SIGKILL would orphan).
   run("worker", process.execPath, ["--import", "tsx", path.join(root, "server/cli/worker.ts")]);
   run("mail", process.execPath, ["--import", "tsx", path.join(root, "server/cli/mail.ts")]);
-  log(`Deskling is starting at http://localhost:${env.PORT} (ready in ${((Date.now() - t0) / 1000).toFixed(1)} s before the web server)`);
+  log(`Deskling is starting at http://${env.HOST === "0.0.0.0" ? "localhost" : env.HOST}:${env.PORT} (listening on ${env.HOST}; ready in ${((Date.now() - t0) / 1000).toFixed(1)} s before the web server)`);
 }
 
 main().catch((err) => fail(err instanceof Error ? err.message : String(err)));

@@ -13,6 +13,7 @@ import { ensureModelFile, sha256File } from "@/models/fetch";
 import { SlmEngine } from "@/models/runtime/engine";
 import { disposeSharedLlama } from "@/models/runtime/llama";
 import { env } from "@/config/env";
+import { isDatabaseError, reportError } from "@/server/errors";
 import { stopProcessLearner } from "@/server/learning/classify-for-triage";
 import { learnerHints } from "@/server/triage/learner-hints";
 import { createBackgroundTaskList, createTaskList } from "./worker-tasks";
@@ -95,13 +96,19 @@ async function main() {
     log(`[worker] ${signal}: finishing running jobs`);
     // Hard deadline: whatever is still running after it is given back to the queue by the other workers.
     setTimeout(() => process.exit(1), 30_000).unref();
-    await Promise.all([runner.stop(), background.stop()]).catch((err) => log(`[worker] stop: ${String(err)}`));
-    await presence.stop();
-    await queueUtils.release();
-    await engine.dispose();
-    await stopProcessLearner();
-    await disposeSharedLlama();
-    await closeDb();
+    // Each step bounded: with the database down a step that needs it fails or times out, and the rest still runs.
+    const step = (name: string, p: () => unknown, ms = 10_000) =>
+      Promise.race([Promise.resolve().then(p), new Promise((_, reject) => setTimeout(() => reject(new Error("timed out")), ms).unref())]).catch((err: Error) =>
+        log(`[worker] stop ${name}: ${err.name === "Error" ? err.message : err.name}`),
+      );
+    // Under `npm start`'s 10 s kill deadline: a job still running after this goes back to the queue (presence reaper).
+    await step("runners", () => Promise.all([runner.stop(), background.stop()]), 6000);
+    await step("presence", () => presence.stop(), 3000);
+    await step("queue", () => queueUtils.release(), 3000);
+    await step("engine", () => engine.dispose());
+    await step("learner", () => stopProcessLearner(), 3000);
+    await step("llama", () => disposeSharedLlama());
+    await step("database", () => closeDb(), 3000);
     if (embedded?.owned) await embedded.stop();
     log("[worker] stopped");
     process.exit(0);
@@ -112,6 +119,8 @@ async function main() {
 }
 
 main().catch((err) => {
-  console.error(`[worker] ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+  // A start-up problem (no model, no database) is worth its message; a failed query's message quotes its values.
+  if (isDatabaseError(err)) reportError("worker", err);
+  else console.error(`[worker] ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
   process.exit(1);
 });

@@ -14,7 +14,12 @@ export type ProcessOutcome =
  */
 export interface IngestAdapter {
   kind: RawInboundKind;
-  process(db: Db, raw: RawInbound): Promise<ProcessOutcome>;
+  process(db: Db, raw: RawInbound, ctx: ProcessContext): Promise<ProcessOutcome>;
+}
+
+export interface ProcessContext {
+  /** graphile-worker priority for the triage a new message gets: live, or lower for a replay. */
+  triagePriority: number;
 }
 
 /** A failure replaying cannot fix (the input itself is wrong); shown as the reason in the failed list. */

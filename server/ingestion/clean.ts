@@ -1,7 +1,8 @@
+import { cleanText } from "@/server/clean-input";
 import type { InboundMessage } from "@/server/tickets/receive-message";
 
-/** Postgres text and jsonb cannot hold U+0000; hostile or broken input carries it. The raw bytes keep it. */
-export const stripNul = (s: string) => s.replace(/\u0000/g, "");
+/** Hostile or broken input carries NUL and other characters Postgres or a reader cannot use; the raw bytes keep them. */
+const stripNul = cleanText;
 
 /** Every string field of an inbound message made storable; applied by each adapter before receiveMessage. */
 export function storable(m: InboundMessage): InboundMessage {

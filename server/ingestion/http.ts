@@ -1,5 +1,6 @@
 import { ZodError, z } from "zod";
-import { AppError } from "@/server/errors";
+import { cleanDeep } from "@/server/clean-input";
+import { AppError, publicMessage, reportError } from "@/server/errors";
 
 /**
  * Reads a request body up to `max` bytes. Refuses early on a declared Content-Length, and stops reading a
@@ -29,22 +30,42 @@ export function json(status: number, body: unknown, headers: Record<string, stri
   return new Response(JSON.stringify(body), { status, headers: { "content-type": "application/json", ...headers } });
 }
 
-/** Typed errors become their HTTP status; anything else is logged and answered generically. */
+/**
+ * The error boundary of every HTTP route: typed errors become their status; anything else is logged by kind and id
+ * only (never its message: a driver error quotes the query and its values) and answered generically with that id.
+ * An unreachable database is a 503 with Retry-After, so clients retry instead of giving up.
+ */
 export function errorResponse(err: unknown, where: string) {
-  if (err instanceof AppError) {
+  if (err instanceof AppError && err.code !== "INTERNAL" && err.code !== "UNAVAILABLE") {
     return json(err.httpStatus, { error: { code: err.code, message: err.message, fields: err.fields ?? null } });
   }
   if (err instanceof ZodError) {
     return json(400, { error: { code: "INVALID_INPUT", message: z.prettifyError(err), fields: null } });
   }
-  console.error(`[http] ${where}:`, err);
-  return json(500, { error: { code: "INTERNAL", message: "Something went wrong; it has been logged.", fields: null } });
+  const r = reportError(`http ${where}`, err);
+  const status = r.code === "UNAVAILABLE" ? 503 : 500;
+  return json(status, { error: { code: r.code, message: publicMessage(r), errorId: r.id, fields: null } }, status === 503 ? { "retry-after": "5" } : {});
 }
 
+/** A JSON body, with every string cleaned (see server/clean-input.ts). */
 export function parseJson(buf: Buffer): unknown {
   try {
-    return JSON.parse(buf.toString("utf8"));
+    return cleanDeep(JSON.parse(buf.toString("utf8")));
   } catch {
     throw new AppError("INVALID_INPUT", "The body is not valid JSON.");
+  }
+}
+
+/**
+ * For handlers that read the body themselves (tRPC, next-auth): a 413 response when the body is over `max`,
+ * else the request with its body read (at most `max` bytes held) so the handler cannot read more.
+ */
+export async function limitRequest(req: Request, max: number): Promise<Request | Response> {
+  if (req.method === "GET" || req.method === "HEAD") return req;
+  try {
+    const body = await readBodyLimited(req, max);
+    return new Request(req.url, { method: req.method, headers: req.headers, body: new Uint8Array(body), signal: req.signal });
+  } catch (err) {
+    return errorResponse(err, "body");
   }
 }

@@ -1,15 +1,23 @@
-import { and, count, desc, eq, type SQL } from "drizzle-orm";
+import { and, count, desc, eq, ilike, sql, type SQL } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { rawInbound, type RawInboundKind, type RawInboundStatus } from "@/db/schema";
 import { AppError } from "@/server/errors";
+import { summarizeInbound } from "./inbound-summary";
 
-/** The inbound log for admins: newest first, the failed ones being the list to act on. */
-export async function listInbound(db: Db, p: { status?: RawInboundStatus; kind?: RawInboundKind; page?: number; pageSize?: number }) {
+/**
+ * The inbound log for admins: newest first, the failed ones being the list to act on; filtered by status, channel
+ * (kind) and reason (a part of it, e.g. "bounce" or a rule id such as "daemon-from"), a page at a time.
+ */
+export async function listInbound(
+  db: Db,
+  p: { status?: RawInboundStatus; kind?: RawInboundKind; reason?: string; page?: number; pageSize?: number },
+) {
   const page = Math.max(1, p.page ?? 1);
   const pageSize = Math.min(100, Math.max(1, p.pageSize ?? 50));
   const where: SQL[] = [];
   if (p.status) where.push(eq(rawInbound.status, p.status));
   if (p.kind) where.push(eq(rawInbound.kind, p.kind));
+  if (p.reason?.trim()) where.push(ilike(rawInbound.error, `%${p.reason.trim().replace(/[%_\\]/g, "\\$&")}%`));
   const cond = where.length ? and(...where) : undefined;
   const [items, [total], byStatus] = await Promise.all([
     db
@@ -23,6 +31,8 @@ export async function listInbound(db: Db, p: { status?: RawInboundStatus; kind?:
         error: rawInbound.error,
         attempts: rawInbound.attempts,
         ticketId: rawInbound.ticketId,
+        // Enough of the bytes for the headers (or a JSON body's first fields): sender and subject for the list.
+        head: sql<Buffer>`substring(${rawInbound.bytes} from 1 for 16384)`,
       })
       .from(rawInbound)
       .where(cond)
@@ -33,7 +43,7 @@ export async function listInbound(db: Db, p: { status?: RawInboundStatus; kind?:
     db.select({ status: rawInbound.status, n: count() }).from(rawInbound).groupBy(rawInbound.status),
   ]);
   return {
-    items,
+    items: items.map(({ head, ...item }) => ({ ...item, ...summarizeInbound(item.kind, head) })),
     total: total?.n ?? 0,
     page,
     pageSize,

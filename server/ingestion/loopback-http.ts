@@ -53,6 +53,8 @@ export async function startLoopbackHttp() {
     // An unread oversized body must not keep the socket busy.
     req.resume();
   });
+  // Longer than a client's idle keep-alive: otherwise the server may close a socket the client is about to reuse.
+  server.keepAliveTimeout = 60_000;
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return { url: base, close: () => new Promise<void>((r) => server.close(() => r())) };

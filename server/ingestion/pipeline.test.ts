@@ -3,7 +3,8 @@ import { eq, inArray, sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { getDb } from "@/db/client";
 import { messages, rawInbound } from "@/db/schema";
-import { ingest, processStuck, storeRaw } from "./pipeline";
+import { JOB_PRIORITY } from "@/server/jobs/jobs";
+import { accept, ingest, processQueued, processStuck, replayRaw, storeRaw } from "./pipeline";
 
 const db = getDb();
 const mail = (id: string) => Buffer.from(`From: p-${id}@example.com\r\nSubject: race\r\nMessage-ID: <${id}@example.com>\r\n\r\nsame message\r\n`);
@@ -36,5 +37,30 @@ describe("ingest pipeline", () => {
     expect(b.rawId).toBe(a.rawId);
     expect(b.ticketNumber).toBe(a.ticketNumber);
     expect(await db.select().from(rawInbound).where(inArray(rawInbound.dedupeKey, [dedupeKey]))).toHaveLength(1);
+  });
+
+  it("accepts like an MTA: stored and queued in one commit, parsed by the job once, and a stuck-sweep leaves it to the job", async () => {
+    const id = randomUUID();
+    const r = await accept(db, { kind: "email", source: "test:accept", bytes: mail(id) });
+    expect(r.status).toBe("received");
+    const job = await db.execute<{ n: number }>(sql`select count(*)::int as n from graphile_worker.jobs where key = ${`inbound:${r.rawId}`}`);
+    expect(job[0]!.n).toBe(1);
+    // Old enough for the sweep, but its job owns it: the sweep must not process it a second time.
+    await db.update(rawInbound).set({ receivedAt: sql`now() - interval '5 minutes'` }).where(eq(rawInbound.id, r.rawId));
+    await processStuck(db, 60);
+    expect((await db.select().from(rawInbound).where(eq(rawInbound.id, r.rawId)))[0]!.status).toBe("received");
+
+    expect((await processQueued(db, r.rawId))?.status).toBe("processed");
+    expect(await processQueued(db, r.rawId)).toBeNull();
+    expect(await db.select().from(messages).where(eq(messages.messageIdHeader, `<${id}@example.com>`))).toHaveLength(1);
+    await db.execute(sql`select graphile_worker.remove_job(${`inbound:${r.rawId}`})`);
+  });
+
+  it("gives a replayed item's triage a lower priority than live mail", async () => {
+    const id = randomUUID();
+    const { row } = await storeRaw(db, { kind: "email", source: "test:replay", bytes: mail(id) });
+    const r = await replayRaw(db, row.id);
+    const job = await db.execute<{ priority: number }>(sql`select priority from graphile_worker.jobs where key = ${`triage:${r.messageId}`}`);
+    expect(job[0]!.priority).toBe(JOB_PRIORITY.background);
   });
 });

@@ -1,9 +1,11 @@
 import { and, eq, lt, sql } from "drizzle-orm";
 import type { Db, DbOrTx } from "@/db/client";
 import { rawInbound, tickets, type RawInbound, type RawInboundKind, type RawInboundStatus } from "@/db/schema";
-import { AppError } from "@/server/errors";
-import type { IngestAdapter, ProcessOutcome } from "./adapter";
-import { stripNul } from "./clean";
+import { cleanDeep, cleanText } from "@/server/clean-input";
+import { AppError, describeError, reportError } from "@/server/errors";
+import { enqueue } from "@/server/jobs/enqueue";
+import { JOB_PRIORITY } from "@/server/jobs/jobs";
+import { RejectedInput, type IngestAdapter, type ProcessContext, type ProcessOutcome } from "./adapter";
 import { apiAdapter } from "./api/adapter";
 import { emailAdapter } from "./email/adapter";
 import { webhookAdapter } from "./webhooks/adapter";
@@ -43,7 +45,7 @@ export async function storeRaw(db: DbOrTx, item: RawItem): Promise<{ row: RawInb
       bytes: item.bytes,
       size: item.bytes.length,
       contentType: item.contentType ?? null,
-      meta: item.meta ?? {},
+      meta: cleanDeep(item.meta ?? {}),
       dedupeKey: item.dedupeKey ?? null,
     })
     .onConflictDoNothing()
@@ -64,24 +66,30 @@ function isUniqueViolation(err: unknown) {
   return typeof e === "object" && e !== null && (e as { code?: string }).code === "23505";
 }
 
+/**
+ * The reason stored on a failed item, shown to admins. Adapters throw our own errors (a missing field, an unknown
+ * ticket): their message is the reason. Anything else (a driver error quotes the statement and its values) is
+ * described by kind only, with the id of the log line.
+ */
 function describe(err: unknown) {
   const e = rootCause(err);
-  const text = e instanceof Error ? `${e.name === "Error" ? "" : `${e.name}: `}${e.message}` : String(e);
-  return stripNul(text).slice(0, 2000);
+  if (e instanceof AppError || e instanceof RejectedInput || (e instanceof Error && e.name === "ZodError")) return cleanText(e.message).slice(0, 2000);
+  const r = describeError(err);
+  return `${r.code}: ${r.detail} (error id ${r.id})`;
 }
 
 /**
  * Runs the adapter for a stored item and records the outcome on it. Never throws for a bad item: the failure
  * is written to the row (status failed, reason) where admins see it and can replay it.
  */
-export async function processRaw(db: Db, row: RawInbound): Promise<IngestResult> {
+export async function processRaw(db: Db, row: RawInbound, ctx: ProcessContext = { triagePriority: JOB_PRIORITY.live }): Promise<IngestResult> {
   const adapter = adapters[row.kind];
   let outcome: ProcessOutcome | undefined;
   let failure: string | undefined;
   // Two copies of one message arriving at once race on the Message-ID unique index: the loser, run again, sees a duplicate.
   for (let attempt = 0; attempt < 2 && !outcome; attempt++) {
     try {
-      outcome = await adapter.process(db, row);
+      outcome = await adapter.process(db, row, ctx);
       failure = undefined;
     } catch (err) {
       failure = describe(err);
@@ -93,7 +101,7 @@ export async function processRaw(db: Db, row: RawInbound): Promise<IngestResult>
       .update(rawInbound)
       .set({ status: "failed", error: failure ?? "unknown error", attempts: sql`${rawInbound.attempts} + 1`, processedAt: sql`now()` })
       .where(eq(rawInbound.id, row.id));
-    console.warn(`[ingest] ${row.kind} ${row.id} from ${row.source} failed: ${failure}`);
+    console.warn(`[ingest] ${row.kind} ${row.id} from ${row.source} failed (reason stored on the item)`);
     return { rawId: row.id, status: "failed", ticketId: null, ticketNumber: null, messageId: null, createdTicket: false, reason: failure ?? "unknown error", repeated: false };
   }
   await db
@@ -120,8 +128,8 @@ export async function ingest(db: Db, item: RawItem): Promise<IngestResult> {
       return { ...(await processRaw(db, row)), repeated };
     } catch (err) {
       // Stored is accepted: the sender must not retry. The sweep in the mail process finishes it later.
-      console.error(`[ingest] ${row.id} stored, processing deferred:`, err);
-      const reason = `processing deferred: ${describe(err)}`;
+      const r = reportError(`ingest ${row.id} stored, processing deferred`, err);
+      const reason = `processing deferred: ${r.code} (error id ${r.id})`;
       return { rawId: row.id, status: "received", ticketId: null, ticketNumber: null, messageId: null, createdTicket: false, reason, repeated };
     }
   }
@@ -139,6 +147,38 @@ export async function ingest(db: Db, item: RawItem): Promise<IngestResult> {
   };
 }
 
+/**
+ * Store and queue, the way an MTA accepts mail: the raw row and its `process-inbound` job commit together, so once
+ * this returns the item is durable and will be processed (by the mail process's inbound runner), and the caller may
+ * answer 250 / 202 without waiting for parsing, threading and the ticket. A repeated dedupe key queues nothing new.
+ */
+export async function accept(db: Db, item: RawItem): Promise<{ rawId: string; status: RawInboundStatus; repeated: boolean }> {
+  // One statement (so one round trip and one implicit transaction): under load every round trip waits for a core.
+  const [row] = await db.execute<{ id: string; status: RawInboundStatus }>(sql`
+    with stored as (
+      insert into raw_inbound (kind, source, bytes, size, content_type, meta, dedupe_key)
+      values (${item.kind}, ${item.source}, ${item.bytes}, ${item.bytes.length}, ${item.contentType ?? null},
+              ${JSON.stringify(cleanDeep(item.meta ?? {}))}::jsonb, ${item.dedupeKey ?? null})
+      on conflict do nothing
+      returning id, status
+    ), queued as (
+      select graphile_worker.add_job('process-inbound', json_build_object('rawId', id), job_key => 'inbound:' || id::text, max_attempts => 8)
+      from stored
+    )
+    select stored.id::text as id, stored.status from stored, (select count(*) from queued) q`);
+  if (row) return { rawId: row.id, status: row.status, repeated: false };
+  // The same transport key again (a helpdesk re-delivering): the row stored the first time answers.
+  const { row: existing } = await storeRaw(db, item);
+  return { rawId: existing.id, status: existing.status, repeated: true };
+}
+
+/** The `process-inbound` job: idempotent, an item already settled (e.g. by a replay) is left alone. */
+export async function processQueued(db: Db, rawId: string) {
+  const [row] = await db.select().from(rawInbound).where(eq(rawInbound.id, rawId));
+  if (!row || row.status !== "received") return null;
+  return processRaw(db, row);
+}
+
 /** Processes a failed (or stuck) item again, e.g. after a parser fix. */
 export async function replayRaw(db: Db, id: string) {
   const [row] = await db.select().from(rawInbound).where(eq(rawInbound.id, id));
@@ -146,15 +186,26 @@ export async function replayRaw(db: Db, id: string) {
   if (row.status !== "failed" && row.status !== "received") {
     throw new AppError("CONFLICT", `This item was already ${row.status}; only failed items are replayed.`);
   }
-  return processRaw(db, row);
+  // Behind live mail: a replay is an admin fixing the past, no customer is waiting on this second.
+  return processRaw(db, row, { triagePriority: JOB_PRIORITY.background });
 }
 
-/** Items stored but never processed (the process died in between): picked up when the mail process starts. */
+/**
+ * Items stored but never processed and with no job left to do it (the process died between storing and processing
+ * an item taken synchronously): picked up when the mail process starts. Items with a queued job are the job's, or
+ * two runs of one API create would make two tickets.
+ */
 export async function processStuck(db: Db, olderThanSeconds = 60) {
   const rows = await db
     .select()
     .from(rawInbound)
-    .where(and(eq(rawInbound.status, "received"), lt(rawInbound.receivedAt, sql`now() - make_interval(secs => ${olderThanSeconds})`)))
+    .where(
+      and(
+        eq(rawInbound.status, "received"),
+        lt(rawInbound.receivedAt, sql`now() - make_interval(secs => ${olderThanSeconds})`),
+        sql`not exists (select 1 from graphile_worker.jobs j where j.key = 'inbound:' || ${rawInbound.id}::text)`,
+      ),
+    )
     .limit(500);
   for (const row of rows) await processRaw(db, row);
   return rows.length;

@@ -8,6 +8,8 @@ import { z } from "zod";
 export const jobPayloads = {
   /** Triage one inbound customer message (and its ticket). Job key: the message id. */
   triage: z.object({ ticketId: z.uuid(), messageId: z.uuid(), reason: z.enum(["new", "retry", "taxonomy"]).default("new") }),
+  /** Parse one stored inbound item (raw_inbound row, the queue file) into a ticket message. Job key: `inbound:<rawId>`. */
+  "process-inbound": z.object({ rawId: z.uuid() }),
   /** Send one outbound agent reply by email. Job key: the message id. */
   "deliver-email": z.object({ messageId: z.uuid() }),
   /** Write one triage result back to the helpdesk its ticket came from. Job key: `writeback:<triageResultId>`. */
@@ -26,10 +28,29 @@ export const jobPayloads = {
 } as const;
 
 /**
- * graphile-worker runs lower numbers first. Live mail outranks everything; imports and fine-tunes, which take
- * minutes of CPU, wait behind it.
+ * graphile-worker runs lower numbers first (then older run_at). On CPU the queue drains a few tickets a minute, so the
+ * order is the product: a customer writing now must not wait behind a backlog nobody is waiting for.
  */
-export const JOB_PRIORITY = { live: 0, background: 10 } as const;
+export const JOB_PRIORITY = {
+  /** An agent pressed "Triage now": to the front. */
+  now: -10,
+  /** Mail, webhooks, API and agent-created tickets as they arrive. */
+  live: 0,
+  /** Replayed inbound items, re-triage, history imports and fine-tunes (minutes of CPU each). */
+  background: 10,
+  /** The demo seed: run when nothing else waits. */
+  backfill: 20,
+} as const;
+
+export type PriorityClass = keyof typeof JOB_PRIORITY;
+
+/** The class a stored priority falls in, for the admin's queue view. */
+export function priorityClass(p: number): PriorityClass {
+  if (p <= JOB_PRIORITY.now) return "now";
+  if (p <= JOB_PRIORITY.live) return "live";
+  if (p <= JOB_PRIORITY.background) return "background";
+  return "backfill";
+}
 
 export type JobName = keyof typeof jobPayloads;
 export type JobPayload<N extends JobName> = z.input<(typeof jobPayloads)[N]>;

@@ -44,7 +44,9 @@ export async function classifyForTriage(text: string, opts: { db?: DbOrTx; learn
     if (field === "category" || learner.size(field) === 0) continue;
     fields[field] = learner.classifyVector(field, vector, { allowedLabels: await allowedLabels(db, field, { forTriage: true }) });
   }
-  const ids = category.neighbours.map((n) => n.exampleId);
+  // Category names and descriptions count as examples too ("taxonomy:<KEY>"), but they are no rows: querying the
+  // uuid column with them failed the whole lookup, so on a fresh install triage ran without any hints.
+  const ids = category.neighbours.map((n) => n.exampleId).filter((id) => !id.startsWith("taxonomy:"));
   const texts = ids.length
     ? new Map((await db.select({ id: examples.id, text: examples.text }).from(examples).where(inArray(examples.id, ids))).map((r) => [r.id, r.text]))
     : new Map<string, string>();

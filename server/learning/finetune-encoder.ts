@@ -53,6 +53,9 @@ export interface FinetuneOptions {
   log?: (line: string) => void;
 }
 
+/** What `npm run finetune` does unless told otherwise (bench/learner-vs-lr.ts replays it). */
+export const FINETUNE_DEFAULTS = { epochs: 1, pairs: 4, seed: 0, hardNegatives: true, holdout: 0.2, minGain: 0.005 } as const;
+
 const MIN_HOLDOUT = 10;
 /** Share of right answers the needs-human check may send to a human: the 2 points the CLINC150 target allows. */
 const NEEDS_HUMAN_BUDGET = 0.02;
@@ -82,8 +85,11 @@ export function splitForFinetune(rows: readonly Row[], share: number, seed: numb
   return { train, holdout };
 }
 
-/** Accuracy on the held-out rows of the example classifier trained on `train`, with this encoder's vectors. */
-async function score(embed: (texts: string[]) => Promise<Float32Array[]>, dims: number, train: Row[], holdout: Row[]) {
+/**
+ * Accuracy on the held-out rows of the example classifier trained on `train`, with this encoder's vectors, and the
+ * needs-human similarity threshold those rows calibrate. (bench/learner-vs-lr.ts scores a fine-tune the same way.)
+ */
+export async function scoreOnHoldout(embed: (texts: string[]) => Promise<Float32Array[]>, dims: number, train: readonly Row[], holdout: readonly Row[]) {
   const [trainVectors, holdoutVectors] = [await embed(train.map((r) => r.text)), await embed(holdout.map((r) => r.text))];
   const index = new VectorIndex(dims, train.length);
   train.forEach((r, i) => index.add(`t${i}`, r.label, trainVectors[i]!));
@@ -104,12 +110,12 @@ export async function finetuneEncoder(opts: FinetuneOptions): Promise<EncoderRun
   const params = {
     field,
     scope,
-    epochs: opts.epochs ?? 1,
-    pairs: opts.pairs ?? 4,
-    seed: opts.seed ?? 0,
-    hardNegatives: opts.hardNegatives ?? true,
-    holdout: opts.holdout ?? 0.2,
-    minGain: opts.minGain ?? 0.005,
+    epochs: opts.epochs ?? FINETUNE_DEFAULTS.epochs,
+    pairs: opts.pairs ?? FINETUNE_DEFAULTS.pairs,
+    seed: opts.seed ?? FINETUNE_DEFAULTS.seed,
+    hardNegatives: opts.hardNegatives ?? FINETUNE_DEFAULTS.hardNegatives,
+    holdout: opts.holdout ?? FINETUNE_DEFAULTS.holdout,
+    minGain: opts.minGain ?? FINETUNE_DEFAULTS.minGain,
     promote: opts.promote ?? true,
   };
   const base = env.EMBED_MODEL;
@@ -147,7 +153,7 @@ export async function finetuneEncoder(opts: FinetuneOptions): Promise<EncoderRun
     const modelId = `${base}+ft-${trained.sha256.slice(0, 12)}`;
 
     baseline = await Embedder.create({ model: current.model, id: current.id, base: current.base, threads, llama: opts.llama });
-    const before = await score(async (texts) => (await embedWithCache(db, baseline!, texts)).vectors, baseline.dimensions, train, holdout);
+    const before = await scoreOnHoldout(async (texts) => (await embedWithCache(db, baseline!, texts)).vectors, baseline.dimensions, train, holdout);
     await baseline.dispose();
     baseline = undefined;
     candidate = await Embedder.create({ model: file, id: modelId, base, threads, llama: opts.llama });
@@ -158,7 +164,7 @@ export async function finetuneEncoder(opts: FinetuneOptions): Promise<EncoderRun
       (await candidate!.embedMany(todo)).forEach((v, i) => candidateVectors.set(todo[i]!, v));
       return texts.map((t) => candidateVectors.get(t)!);
     };
-    const after = await score(embedCandidate, candidate.dimensions, train, holdout);
+    const after = await scoreOnHoldout(embedCandidate, candidate.dimensions, train, holdout);
     const gain = after.accuracy - before.accuracy;
     const promote = params.promote && gain >= params.minGain;
     const metrics = { trainExamples: train.length, holdout: holdout.length, baseline: { model: current.id, ...before }, candidate: after, gain, training: trained.stats };

@@ -8,6 +8,7 @@ import { randomUUID } from "node:crypto";
 import { and, eq, inArray, sql } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { embeddings, examples, LIVE_SCOPE } from "@/db/schema";
+import { reportError } from "@/server/errors";
 import { combine, ExampleClassifier, type ClassifierOptions, type LabelScore, type Prediction } from "@/models/learning/classifier";
 import type { Embedder } from "@/models/learning/embedder";
 import { seededRandom } from "@/models/learning/random";
@@ -112,7 +113,7 @@ export class Learner {
     this.log = opts.log ?? (() => {});
     this.retrainDelayMs = opts.retrainDelayMs ?? 250;
     this.classifierOptions = opts.classifierOptions ?? {};
-    this.retrainer = new Retrainer(this.log);
+    this.retrainer = new Retrainer();
     this.trainCap = opts.trainCap ?? TRAIN_CAP;
     this.taxonomyExamples = opts.taxonomyExamples ?? false;
   }
@@ -131,7 +132,14 @@ export class Learner {
       },
     );
     learner.unlisten = unlisten;
-    await firstLoad;
+    try {
+      await firstLoad;
+    } catch (err) {
+      // The caller disposes the embedder on failure: without this the LISTEN stayed, and after the database came
+      // back every reconnect reloaded into a disposed model ("Object is disposed"), for good.
+      await learner.stop();
+      throw err;
+    }
     return learner;
   }
 
@@ -228,7 +236,7 @@ export class Learner {
   /** Notices are applied one at a time, in commit order: that is what makes barrier() meaningful. */
   private enqueue(task: () => Promise<void>): Promise<void> {
     const next = this.queue.then(task, task);
-    this.queue = next.catch((err) => this.log(`[learner] ${(err as Error).stack ?? err}`));
+    this.queue = next.catch((err) => void reportError(`learner ${this.scope}`, err, this.log));
     return next;
   }
 
@@ -402,7 +410,7 @@ export class Learner {
       })
       .catch((err: unknown) => {
         failed = true;
-        if (!this.stopped) this.log(`[learner] ${this.scope}/${field}: retrain failed: ${(err as Error).message}`);
+        if (!this.stopped) reportError(`learner ${this.scope}/${field} retrain`, err, this.log);
       })
       .finally(() => {
         model.training = null;

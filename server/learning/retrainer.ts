@@ -1,30 +1,27 @@
 /**
  * Trains a field's linear model on a worker thread. ExampleClassifier.retrain() is synchronous and takes seconds
- * (about 3 s for a 20k-row sample x 20 labels on this 2-core machine under load, see bench-learner.ts): on the
+ * (about 3 s for a 20k-row sample x 20 labels on this 2-core machine under load, see bench/learner-memory.ts): on the
  * worker's main thread it would freeze LISTEN, heartbeats and the SLM's token stream. The thread gets a copy of the
- * index's int8 rows (transferred, not copied again), trains with the classifier's own SoftmaxRegression.train, and sends the
- * weights back; the classifier keeps serving the old model and the neighbours meanwhile. What it trains on is the
- * learner's choice (the whole index, or a sample for large fields: see Learner.trainingData).
- *
- * Adapter: server/learning/classifier.ts has no public way to install a model trained elsewhere, so install()
- * sets its `linear`/`stale` fields, after checking they exist; if they do not (the class changed), it falls back
- * to retrain() on this thread and says so once.
+ * index's int8 rows (transferred, not copied again) and the current weights as a warm start, fits with the classifier's
+ * own SoftmaxRegression.train (L-BFGS to convergence), and sends the weights back; the classifier keeps serving the
+ * old model and the neighbours meanwhile. What it trains on is the learner's choice (the whole index, or a sample for
+ * large fields: see Learner.trainingData).
  */
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
-import { SoftmaxRegression, type ExampleClassifier } from "@/models/learning/classifier";
+import { SoftmaxRegression, type ExampleClassifier, type SoftmaxState } from "@/models/learning/classifier";
 import type { QuantizedRows } from "@/models/learning/vector-index";
 
 const THREAD = `
 const { parentPort, workerData } = require("node:worker_threads");
 new Promise((resolve) => resolve(require(workerData.tsxApi).require(workerData.classifierPath, workerData.parentPath))).then(({ SoftmaxRegression }) => {
-  parentPort.on("message", ({ id, vectors, labels, dims, options }) => {
+  parentPort.on("message", ({ id, vectors, labels, dims, options, warmStart }) => {
     try {
-      const m = SoftmaxRegression.train(vectors, labels, dims, options);
-      parentPort.postMessage({ id, state: { labels: m.labels, dims: m.dims, w: m.w, b: m.b } }, [m.w.buffer, m.b.buffer]);
+      const m = SoftmaxRegression.train(vectors, labels, dims, options, warmStart);
+      parentPort.postMessage({ id, state: m.state }, [m.w.buffer, m.b.buffer]);
     } catch (err) {
       parentPort.postMessage({ id, error: String((err && err.stack) || err) });
     }
@@ -33,29 +30,19 @@ new Promise((resolve) => resolve(require(workerData.tsxApi).require(workerData.c
 }, (err) => parentPort.postMessage({ fatal: String((err && err.stack) || err) }));
 `;
 
-interface ModelState {
-  labels: string[];
-  dims: number;
-  w: Float64Array;
-  b: Float64Array;
-}
-
 export interface TrainingData {
   vectors: QuantizedRows;
   labels: string[];
   dims: number;
 }
 
-type Pending = { resolve: (s: ModelState) => void; reject: (e: Error) => void };
+type Pending = { resolve: (s: SoftmaxState) => void; reject: (e: Error) => void };
 
 export class Retrainer {
   private worker: Worker | undefined;
   private ready: Promise<void> | undefined;
   private pending = new Map<number, Pending>();
   private nextId = 0;
-  private warned = false;
-
-  constructor(private readonly log: (line: string) => void) {}
 
   /**
    * Retrains `classifier` on `data` (row-major vectors and their labels; its buffer is handed to the thread);
@@ -63,17 +50,12 @@ export class Retrainer {
    * case the classifier stays marked for another retrain.
    */
   async retrain(classifier: ExampleClassifier, data: () => Promise<TrainingData>, changedSince: () => boolean): Promise<void> {
-    if (!installable(classifier)) {
-      if (!this.warned) this.log("[learner] classifier has no installable model; retraining on the main thread");
-      this.warned = true;
-      classifier.retrain();
-      return;
-    }
     const { vectors, labels, dims } = await data();
-    const state = await this.train(vectors, labels, dims, classifier.options.training);
-    const target = classifier as unknown as Installable;
-    target.linear = Object.assign(Object.create(SoftmaxRegression.prototype) as SoftmaxRegression, state);
-    target.stale = changedSince();
+    // A copy: the serving model's arrays must stay where they are while the thread works.
+    const current = classifier.linearModel?.state;
+    const warmStart = current ? { ...current, w: current.w.slice(), b: current.b.slice() } : null;
+    const state = await this.train(vectors, labels, dims, classifier.options.training, warmStart);
+    classifier.install(SoftmaxRegression.fromState(state), changedSince());
   }
 
   async stop(): Promise<void> {
@@ -85,11 +67,13 @@ export class Retrainer {
     await w?.terminate();
   }
 
-  private async train(vectors: QuantizedRows, labels: string[], dims: number, options: unknown): Promise<ModelState> {
+  private async train(vectors: QuantizedRows, labels: string[], dims: number, options: unknown, warmStart: SoftmaxState | null): Promise<SoftmaxState> {
     await this.start();
     const id = this.nextId++;
-    const result = new Promise<ModelState>((resolve, reject) => this.pending.set(id, { resolve, reject }));
-    this.worker!.postMessage({ id, vectors, labels, dims, options }, [vectors.data.buffer as ArrayBuffer, vectors.scale.buffer as ArrayBuffer]);
+    const result = new Promise<SoftmaxState>((resolve, reject) => this.pending.set(id, { resolve, reject }));
+    const transfer = [vectors.data.buffer as ArrayBuffer, vectors.scale.buffer as ArrayBuffer];
+    if (warmStart) transfer.push(warmStart.w.buffer as ArrayBuffer, warmStart.b.buffer as ArrayBuffer);
+    this.worker!.postMessage({ id, vectors, labels, dims, options, warmStart }, transfer);
     return result;
   }
 
@@ -106,7 +90,7 @@ export class Retrainer {
         },
       });
       worker.unref();
-      worker.on("message", (msg: { ready?: true; fatal?: string; id?: number; state?: ModelState; error?: string }) => {
+      worker.on("message", (msg: { ready?: true; fatal?: string; id?: number; state?: SoftmaxState; error?: string }) => {
         if (msg.ready) return resolve();
         if (msg.fatal) return reject(new Error(`retrain thread: ${msg.fatal}`));
         const p = this.pending.get(msg.id!);
@@ -138,10 +122,3 @@ function tsxCjsApiPath(): string {
   const pkg = JSON.parse(readFileSync(pkgPath, "utf8")) as { exports: Record<string, { require: { default: string } }> };
   return path.join(path.dirname(pkgPath), pkg.exports["./cjs/api"]!.require.default);
 }
-
-/** The fields install() writes, present only if ExampleClassifier still keeps its model there. */
-function installable(c: ExampleClassifier): boolean {
-  return "linear" in c && "stale" in c;
-}
-
-type Installable = { linear: SoftmaxRegression | null; stale: boolean };

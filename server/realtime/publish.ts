@@ -1,5 +1,6 @@
 import { sql } from "drizzle-orm";
 import type { DbOrTx } from "@/db/client";
+import { reportError } from "@/server/errors";
 import { MAX_TEXT_BYTES, REALTIME_CHANNEL, type LiveEvent } from "./events";
 
 /**
@@ -53,7 +54,7 @@ export class DraftStreamPublisher {
       const event: LiveEvent = { type: "draft", ...this.ids, seq: this.seq++, text, done: done && i === pieces.length - 1 };
       // A lost live update must not fail the job: the stored draft is the source of truth.
       this.chain = this.chain.then(() => publish(this.db, event)).catch((err) => {
-        if (!this.failed) console.warn(`[realtime] draft stream for ${this.ids.resultId} lost an update:`, err);
+        if (!this.failed) reportError(`realtime draft stream ${this.ids.resultId} lost an update`, err, console.warn);
         this.failed = true;
       });
     });

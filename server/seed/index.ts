@@ -7,6 +7,7 @@ import { env } from "@/config/env";
 import { recordCorrections } from "@/server/learning/record-correction";
 import { learningText } from "@/server/learning/ticket-text";
 import { receiveMessage } from "@/server/tickets/receive-message";
+import { JOB_PRIORITY } from "@/server/jobs/jobs";
 import { createUser } from "@/server/users/create-user";
 
 export const DEMO_PASSWORD = "deskling-demo";
@@ -100,9 +101,9 @@ export async function seedDemo(db: Db, opts: { tickets?: number; log?: (l: strin
       text: row.text,
       source: "demo",
       externalId: `bitext-${i}`,
+      // Behind anything live: a fresh start triages the demo in the background.
+      triagePriority: JOB_PRIORITY.backfill,
       actor: { kind: "system", label: "demo seed" },
-      // The demo's open half queues for triage behind anything that arrives live.
-      triagePriority: 10,
     });
     // Spread over two weeks; the older half is history (worked and labelled), the newer half waits in the inbox.
     const age = ((take.length - i) / take.length) * 14 * 24 * 3600_000;

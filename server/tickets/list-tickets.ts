@@ -1,6 +1,7 @@
 import { and, asc, count, desc, eq, inArray, isNull, lt, sql, type SQL } from "drizzle-orm";
 import type { DbOrTx } from "@/db/client";
 import { customers, messages, teams, tickets, triageResults, users, type TicketStatus, type TriageStatus } from "@/db/schema";
+import { triageQueuePlaces } from "@/server/jobs/triage-queue";
 
 /** The saved views of the inbox; every one but "all" is open work (not solved or closed). */
 export const TICKET_VIEWS = ["open", "mine", "unassigned", "needs_human", "flagged", "sla_risk", "all"] as const;
@@ -29,7 +30,7 @@ export interface ListTicketsParams {
 }
 
 /**
- * Open work, written as the partial indexes' predicate (migration 0008) with literals, not parameters: a generic plan
+ * Open work, written as the partial indexes' predicate (migration 0009) with literals, not parameters: a generic plan
  * can only use a partial index whose predicate it can prove from the query text.
  */
 export const OPEN_TICKET = sql`${tickets.status} not in ('solved', 'closed')`;
@@ -81,7 +82,7 @@ function searchCondition(q: string): SQL | undefined {
   const parts: SQL[] = [];
   if (number) parts.push(sql`select ${tickets.id} from ${tickets} where ${tickets.number} = ${Number(number[1])}`);
   if (tsq) {
-    // Each expression matches a GIN index (migration 0008); keep them identical to the index definitions.
+    // Each expression matches a GIN index (migration 0009); keep them identical to the index definitions.
     const query = sql`to_tsquery('simple', ${tsq})`;
     parts.push(sql`select ${tickets.id} from ${tickets} where to_tsvector('simple', ${tickets.subject}) @@ ${query}`);
     parts.push(sql`select ${messages.ticketId} from ${messages} where to_tsvector('simple', ${messages.bodyText}) @@ ${query}`);
@@ -169,5 +170,7 @@ export async function listTickets(db: DbOrTx, p: ListTicketsParams) {
       .offset((page - 1) * pageSize),
     db.select({ n: count() }).from(tickets).where(cond),
   ]);
-  return { items, total: total?.n ?? 0, page, pageSize };
+  // Tickets whose triage waits: their place in the queue, for the AI column.
+  const places = await triageQueuePlaces(db, items.filter((i) => !i.ai || i.ai.status === "queued").map((i) => i.id));
+  return { items: items.map((i) => ({ ...i, queue: places.get(i.id) ?? null })), total: total?.n ?? 0, page, pageSize };
 }

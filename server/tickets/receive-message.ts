@@ -5,6 +5,7 @@ import { recordAudit, type Actor } from "@/server/audit/record-audit";
 import { upsertCustomer } from "@/server/customers/upsert-customer";
 import { enqueue } from "@/server/jobs/enqueue";
 import { publish } from "@/server/realtime/publish";
+import { JOB_PRIORITY } from "@/server/jobs/jobs";
 
 export interface InboundMessage {
   channel: TicketChannel;
@@ -24,7 +25,7 @@ export interface InboundMessage {
   rawInboundId?: string;
   attachments?: { filename: string; contentType: string; content: Buffer }[];
   teamId?: string | null;
-  /** graphile-worker priority of its triage (lower runs first): a bulk backlog passes a higher number than live mail. */
+  /** graphile-worker priority of its triage job; live by default (see server/triage/priority.ts). */
   triagePriority?: number;
   actor: Actor;
 }
@@ -86,6 +87,8 @@ export async function receiveMessage(db: Db, input: InboundMessage): Promise<Rec
           lastMessageAt: sql`now()`,
           updatedAt: sql`now()`,
           status: sql`case when ${tickets.status} in ('pending', 'solved') then 'open'::ticket_status else ${tickets.status} end`,
+          // Reopened: its solve is no longer final (analytics measures resolution to the final solve).
+          resolvedAt: sql`case when ${tickets.status} = 'solved' then null else ${tickets.resolvedAt} end`,
         })
         .where(eq(tickets.id, ticket.id));
     }
@@ -109,7 +112,10 @@ export async function receiveMessage(db: Db, input: InboundMessage): Promise<Rec
         input.attachments.map((a) => ({ messageId: message!.id, filename: a.filename, contentType: a.contentType, size: a.content.length, content: a.content })),
       );
     }
-    await enqueue(tx, "triage", { ticketId: ticket!.id, messageId: message!.id }, { jobKey: `triage:${message!.id}`, priority: input.triagePriority });
+    await enqueue(tx, "triage", { ticketId: ticket!.id, messageId: message!.id }, {
+      jobKey: `triage:${message!.id}`,
+      priority: input.triagePriority ?? JOB_PRIORITY.live,
+    });
     await publish(tx, { type: "ticket", ticketId: ticket!.id, reason: createdTicket ? "new" : "message" });
     return { ticketId: ticket!.id, ticketNumber: ticket!.number, messageId: message!.id, createdTicket, duplicate: false };
   });

@@ -6,6 +6,7 @@ import { DEFAULT_TONE, draftReply, type DraftTone } from "@/models/tasks/draft";
 import { triageTicket, TriageOutputError, type TriageCategory } from "@/models/tasks/triage";
 import { enqueueWriteback } from "@/server/ingestion/webhooks/writeback";
 import { DraftStreamPublisher, publish } from "@/server/realtime/publish";
+import { safeMessage } from "@/server/errors";
 import { AUTO_APPLY_OFF, autoApplyTriage, type AutoApplyPolicy } from "./auto-apply";
 
 /** What the learner knows about a ticket before the SLM sees it (server/learning/classify-for-triage.ts). */
@@ -129,7 +130,7 @@ export async function runTriage(deps: TriageDeps, payload: { ticketId: string; m
 
   const hints = await deps.hints?.({ ticketId: msg.ticketId, subject: msg.subject, text: msg.text }).catch((err) => {
     // The classifier helps; triage must not depend on it.
-    log(`[triage] hints unavailable: ${err instanceof Error ? err.message : String(err)}`);
+    log(`[triage] hints unavailable: ${safeMessage(err)}`);
     return null;
   });
 
@@ -184,7 +185,7 @@ export async function runTriage(deps: TriageDeps, payload: { ticketId: string; m
       await publish(db, { type: "triage", ticketId: msg.ticketId, resultId, status: "queued" });
       throw new TriageAttemptError(err.message, { cause: err });
     } else {
-      const message = err instanceof Error ? err.message : String(err);
+      const message = safeMessage(err);
       const last = job.attempts >= job.maxAttempts;
       await finish("failed", { needsHuman: true, error: last ? `${message} (gave up after ${job.attempts} attempts)` : `${message} (attempt ${job.attempts} of ${job.maxAttempts}; retrying)` });
       throw new TriageAttemptError(message, { cause: err });
@@ -280,7 +281,7 @@ async function writeDraft(
   } catch (err) {
     await stream.end();
     // The triage itself is stored; a missing draft only means the agent writes the reply.
-    const message = err instanceof Error ? err.message : String(err);
+    const message = safeMessage(err);
     await db.update(triageResults).set({ draftError: message, updatedAt: new Date() }).where(eq(triageResults.id, t.resultId));
     deps.log?.(`[triage] draft for ${t.ticketId} failed: ${message}`);
   }

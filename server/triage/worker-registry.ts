@@ -3,6 +3,7 @@ import { sql } from "drizzle-orm";
 import postgres from "postgres";
 import type { Db } from "@/db/client";
 import { inferenceWorkers, modelVersions } from "@/db/schema";
+import { reportError } from "@/server/errors";
 
 /** Records the model version this worker runs (once per version, shared by every worker). */
 export async function registerModelVersion(db: Db, v: { id: string; modelId: string; fileSha256: string; backend: string }) {
@@ -34,7 +35,7 @@ export class WorkerPresence {
     intervalMs?: number;
     log?: (line: string) => void;
   }) {
-    const conn = postgres(opts.url, { max: 1, idle_timeout: 0, onnotice: () => {} });
+    const conn = postgres(opts.url, { max: 1, idle_timeout: 0, connect_timeout: 5, onnotice: () => {} });
     // Registered on that connection, in SQL: backend_start keeps its microseconds (a JS Date would round them off).
     await conn`
       insert into inference_workers (id, queue_worker_ids, host, pid, backend_pid, backend_start, model_version, sequences)
@@ -51,7 +52,11 @@ export class WorkerPresence {
   /** Heartbeat, then reap: dead workers' rows go, and their locked jobs go back to the queue. */
   async tick() {
     try {
-      await this.conn`update inference_workers set heartbeat_at = now() where id = ${this.id}`;
+      // The backend too: after a database restart this connection is a new backend, and a row naming the old one
+      // would look dead to the other workers, which would hand this worker's running jobs out again.
+      await this.conn`
+        update inference_workers w set heartbeat_at = now(), backend_pid = a.pid, backend_start = a.backend_start
+        from pg_stat_activity a where a.pid = pg_backend_pid() and w.id = ${this.id}`;
       const dead = await this.db.execute<{ id: string; queue_worker_ids: string[] }>(sql`
         delete from inference_workers w
         where w.id <> ${this.id}
@@ -63,7 +68,7 @@ export class WorkerPresence {
         this.log(`[worker] released the jobs of ${dead.length} worker(s) that stopped without shutting down: ${dead.map((r) => r.id).join(", ")}`);
       }
     } catch (err) {
-      this.log(`[worker] presence check failed: ${err instanceof Error ? err.message : String(err)}`);
+      reportError("worker presence check", err, this.log);
     }
   }
 

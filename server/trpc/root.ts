@@ -1,7 +1,9 @@
 import { createCallerFactory, router } from "./init";
+import { analyticsRouter } from "./routers/analytics";
 import { ingestRouter } from "./routers/ingest";
 import { learningRouter } from "./routers/learning";
 import { macrosRouter } from "./routers/macros";
+import { queueRouter } from "./routers/queue";
 import { taxonomyRouter } from "./routers/taxonomy";
 import { ticketsRouter } from "./routers/tickets";
 import { triageRouter } from "./routers/triage";
@@ -15,6 +17,9 @@ export const appRouter = router({
   triage: triageRouter,
   learning: learningRouter,
   macros: macrosRouter,
+  analytics: analyticsRouter,
+
+  queue: queueRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -17,6 +17,9 @@ export default async function AdminLayout({ children }: { children: ReactNode })
         <NavLink href="/admin/ingest" variant="tab">
           Inbound
         </NavLink>
+        <NavLink href="/admin/queue" variant="tab">
+          Queue
+        </NavLink>
         <NavLink href="/admin/api-keys" variant="tab">
           API keys
         </NavLink>

@@ -45,7 +45,7 @@ const mid = (...parts: string[]) => `<${parts.map(encodeURIComponent).join(".")}
 /** REST API v1 writes (new ticket, new customer message) → receiveMessage, like every other channel. */
 export const apiAdapter: IngestAdapter = {
   kind: "api",
-  async process(db, raw) {
+  async process(db, raw, ctx) {
     const meta = raw.meta as unknown as ApiIngestMeta;
     const actor = { kind: "api" as const, label: `key:${meta.keyName} (${meta.keyPrefix})` };
     if (meta.op === "create-ticket") {
@@ -61,6 +61,7 @@ export const apiAdapter: IngestAdapter = {
         messageIdHeader: b.externalId ? mid("ticket", b.externalId) : null,
         rawInboundId: raw.id,
         actor,
+        triagePriority: ctx.triagePriority,
       }));
       return { status: r.duplicate ? "duplicate" : "processed", ...r };
     }
@@ -75,6 +76,7 @@ export const apiAdapter: IngestAdapter = {
       messageIdHeader: b.externalId ? mid("message", meta.ticketId, b.externalId) : null,
       rawInboundId: raw.id,
       actor,
+      triagePriority: ctx.triagePriority,
     }));
     return { status: r.duplicate ? "duplicate" : "processed", ...r };
   },

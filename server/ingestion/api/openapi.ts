@@ -31,6 +31,15 @@ const ticketRef = { name: "id", in: "path", required: true, schema: { type: "str
 const json = (s: unknown) => ({ required: true, content: { "application/json": { schema: s } } });
 
 /** The OpenAPI 3.1 document served at /api/v1/openapi.json; request schemas come from the zod schemas the handlers use. */
+/** RFC 7240: answer once stored (202), the ticket follows from the inbound runner. */
+const prefer = {
+  name: "Prefer",
+  in: "header",
+  schema: { type: "string", example: "respond-async" },
+  description: "respond-async: answer 202 as soon as the item is stored; the ticket appears moments later (an invalid body is then listed as failed at Admin → Inbound).",
+};
+const accepted202 = { description: "Stored and queued (Prefer: respond-async): { inboundId, status: \"received\" }" };
+
 export function openApiDocument(serverUrl = "/") {
   return {
     openapi: "3.1.0",
@@ -64,8 +73,10 @@ export function openApiDocument(serverUrl = "/") {
         post: {
           summary: "Create a ticket from a customer message",
           description: "Scope tickets:write. Idempotent by externalId.",
+          parameters: [prefer],
           requestBody: json(schema(createTicketBody)),
           responses: {
+            "202": accepted202,
             "201": { description: "Created", content: { "application/json": { schema: ingestResult } } },
             "200": { description: "Already created with this externalId", content: { "application/json": { schema: ingestResult } } },
             "400": err("Invalid body (kept in the failed-ingest list)"),
@@ -89,8 +100,10 @@ export function openApiDocument(serverUrl = "/") {
         post: {
           summary: "Add a customer message to a ticket",
           description: "Scope tickets:write. Idempotent by externalId.",
+          parameters: [prefer],
           requestBody: json(schema(addMessageBody)),
           responses: {
+            "202": accepted202,
             "201": { description: "Added", content: { "application/json": { schema: ingestResult } } },
             "400": err("Invalid body"),
             "404": err("Not found"),

@@ -1,10 +1,11 @@
 import { randomUUID } from "node:crypto";
-import { eq } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { getDb } from "@/db/client";
 import { apiKeys, corrections, messages, rawInbound } from "@/db/schema";
 import { makeUser } from "@/test/db/fixtures";
 import { startLoopbackHttp } from "../loopback-http";
+import { processQueued } from "../pipeline";
 import { createApiKey, revokeApiKey } from "./keys";
 
 const db = getDb();
@@ -120,5 +121,23 @@ describe("REST API v1 over HTTP on 127.0.0.1", () => {
     expect(Object.keys(doc.paths)).toEqual(
       expect.arrayContaining(["/api/v1/tickets", "/api/v1/tickets/{id}", "/api/v1/tickets/{id}/messages", "/api/ingest/email", "/api/ingest/webhooks/{source}"]),
     );
+  });
+
+  it("with Prefer: respond-async answers 202 once stored, and the queued job makes the ticket exactly once", async () => {
+    const externalId = `async-${randomUUID()}`;
+    const body = JSON.stringify({ subject: "Async", text: "Queued, not waited for.", from: { email: `${externalId}@example.com` }, externalId });
+    const res = await call("/api/v1/tickets", writer, { method: "POST", body, headers: { prefer: "respond-async" } });
+    expect(res.status).toBe(202);
+    expect(res.headers.get("preference-applied")).toBe("respond-async");
+    const { inboundId, ticketId } = (await res.json()) as { inboundId: string; ticketId: string | null };
+    expect(ticketId).toBeNull();
+    const [row] = await db.select().from(rawInbound).where(eq(rawInbound.id, inboundId));
+    expect(row!.status).toBe("received");
+
+    expect((await processQueued(db, inboundId))?.status).toBe("processed");
+    expect(await processQueued(db, inboundId)).toBeNull();
+    const stored = await db.select().from(messages).where(eq(messages.messageIdHeader, `<ticket.${externalId}@api.deskling.invalid>`));
+    expect(stored).toHaveLength(1);
+    await db.execute(sql`select graphile_worker.remove_job(${`inbound:${inboundId}`})`);
   });
 });

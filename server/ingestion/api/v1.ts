@@ -2,13 +2,14 @@ import { eq } from "drizzle-orm";
 import { z } from "zod";
 import { getDb } from "@/db/client";
 import { customers, ticketPriority, tickets, ticketStatus } from "@/db/schema";
+import { cleanDeep } from "@/server/clean-input";
 import { env } from "@/config/env";
 import { AppError } from "@/server/errors";
 import { getTicket } from "@/server/tickets/get-ticket";
 import { listTickets } from "@/server/tickets/list-tickets";
 import { updateTicket } from "@/server/learning/update-ticket";
 import { errorResponse, json, parseJson, readBodyLimited } from "../http";
-import { ingest, type IngestResult } from "../pipeline";
+import { accept, ingest, type IngestResult } from "../pipeline";
 import { addMessageBody, createTicketBody, type ApiIngestMeta } from "./adapter";
 import { verifyApiKey, type ApiScope } from "./keys";
 
@@ -53,6 +54,14 @@ function ingestResponse(r: IngestResult, created: number) {
   });
 }
 
+/** RFC 7240 `Prefer: respond-async`: the client takes a 202 once the item is durable, and the ticket follows. */
+const wantsAsync = (req: Request) => /(^|[\s,;])respond-async\b/i.test(req.headers.get("prefer") ?? "");
+
+/** Stored and queued: the inbound id names it (Admin → Inbound); the ticket appears once the inbound runner took it. */
+function acceptedResponse(r: Awaited<ReturnType<typeof accept>>) {
+  return json(202, { inboundId: r.rawId, status: r.status, ticketId: null, ticketNumber: null, messageId: null, duplicate: false }, { "preference-applied": "respond-async" });
+}
+
 const listQuery = z.object({
   status: z
     .string()
@@ -67,7 +76,7 @@ const listQuery = z.object({
 });
 
 export const listTicketsV1 = endpoint("tickets:read", "list tickets", async (req) => {
-  const q = listQuery.parse(Object.fromEntries(new URL(req.url).searchParams));
+  const q = listQuery.parse(cleanDeep(Object.fromEntries(new URL(req.url).searchParams)));
   return json(200, await listTickets(getDb(), q));
 });
 
@@ -79,7 +88,9 @@ export const getTicketV1 = endpoint("tickets:read", "get ticket", async (_req, _
 export const createTicketV1 = endpoint("tickets:write", "create ticket", async (req, key) => {
   const bytes = await readBodyLimited(req, env.INGEST_MAX_BYTES);
   const meta: ApiIngestMeta = { op: "create-ticket", keyPrefix: key.prefix, keyName: key.name };
-  return ingestResponse(await ingest(getDb(), { kind: "api", source: `api:${key.prefix}`, bytes, contentType: req.headers.get("content-type"), meta }), 201);
+  const item = { kind: "api", source: `api:${key.prefix}`, bytes, contentType: req.headers.get("content-type"), meta } as const;
+  if (wantsAsync(req)) return acceptedResponse(await accept(getDb(), item));
+  return ingestResponse(await ingest(getDb(), item), 201);
 });
 
 export const addMessageV1 = endpoint("tickets:write", "add message", async (req, key, params) => {
@@ -92,7 +103,9 @@ export const addMessageV1 = endpoint("tickets:write", "add message", async (req,
     ticketId: t.id,
     customer: { email: t.email ?? "", name: t.name },
   };
-  return ingestResponse(await ingest(getDb(), { kind: "api", source: `api:${key.prefix}`, bytes, contentType: req.headers.get("content-type"), meta }), 201);
+  const item = { kind: "api", source: `api:${key.prefix}`, bytes, contentType: req.headers.get("content-type"), meta } as const;
+  if (wantsAsync(req)) return acceptedResponse(await accept(getDb(), item));
+  return ingestResponse(await ingest(getDb(), item), 201);
 });
 
 export const updateTicketBody = z
@@ -106,7 +119,7 @@ export const updateTicketBody = z
 
 export const updateTicketV1 = endpoint("tickets:write", "update ticket", async (req, key, params) => {
   const t = await resolveTicket(params.id ?? "");
-  const patch = updateTicketBody.parse(parseJson(await readBodyLimited(req, 64 * 1024)));
+  const patch = updateTicketBody.parse(parseJson(await readBodyLimited(req, env.JSON_MAX_BYTES)));
   // An integration setting priority or category states a verified label, as an agent's edit does.
   const r = await updateTicket(getDb(), { ticketId: t.id, actor: { kind: "api", label: `key:${key.name} (${key.prefix})` }, patch });
   return json(200, { changed: r.changed, fields: Object.keys(r.changes) });

@@ -7,7 +7,7 @@ import { resolveThread, ticketToken } from "./thread";
 /** Raw RFC 822 mail (SMTP, IMAP or HTTP upload) → a ticket message, unless a machine wrote it. */
 export const emailAdapter: IngestAdapter = {
   kind: "email",
-  async process(db, raw) {
+  async process(db, raw, ctx) {
     const envelopeFrom = typeof raw.meta.envelopeFrom === "string" ? raw.meta.envelopeFrom : undefined;
     const mail = await parseEmail(raw.bytes, { envelopeFrom });
     if (mail.automated) return { status: "ignored", reason: `${mail.automated.kind}: ${mail.automated.reason}` };
@@ -35,6 +35,7 @@ export const emailAdapter: IngestAdapter = {
       headers,
       rawInboundId: raw.id,
       attachments: mail.attachments,
+      triagePriority: ctx.triagePriority,
       actor: { kind: "system", label: raw.source },
     }));
     return { status: r.duplicate ? "duplicate" : "processed", ...r };

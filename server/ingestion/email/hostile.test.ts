@@ -1,25 +1,30 @@
 import { randomUUID } from "node:crypto";
 import { eq } from "drizzle-orm";
 import fc from "fast-check";
+import type { Runner } from "graphile-worker";
 import nodemailer from "nodemailer";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { getDb } from "@/db/client";
 import { messages, rawInbound } from "@/db/schema";
 import { ingest } from "../pipeline";
+import { settledRow, startTestInboundRunner } from "@/test/inbound";
 import { hostileCorpus } from "@/test/email/corpus";
 import { createSmtpReceiver } from "./smtp-receiver";
 
 const db = getDb();
 let receiver: ReturnType<typeof createSmtpReceiver>;
 let port: number;
+let runner: Runner;
 const settled = ["processed", "duplicate", "ignored", "failed"];
 
 beforeAll(async () => {
+  runner = await startTestInboundRunner();
   receiver = createSmtpReceiver({ db, host: "127.0.0.1", port: 0, maxBytes: 2 * 1024 * 1024, allowedDomains: [], log: () => {} });
   port = await receiver.listen();
 });
 afterAll(async () => {
   await receiver.close();
+  await runner.stop();
 });
 
 const transport = () => nodemailer.createTransport({ host: "127.0.0.1", port, secure: false, ignoreTLS: true });
@@ -54,9 +59,11 @@ describe("hostile MIME never crashes the receiver and is always kept raw", () =>
       expect(id, c.name).toBeDefined();
       const row = await rawRow(id!);
       expect(row.bytes.equals(smtpForm(c.raw)), c.name).toBe(true);
+      expect(settled, c.name).toContain((await settledRow(db, id!)).status);
     }
     const ok = await transport().sendMail({ from: `ok-${randomUUID()}@example.com`, to: "help@deskling.test", subject: "still alive", text: "yes" });
-    expect(ok.response).toMatch(/processed/);
+    const id = /Accepted as ([0-9a-f-]{36})/.exec(ok.response)![1]!;
+    expect((await settledRow(db, id)).status).toBe("processed");
   });
 
   it("property: arbitrary bytes and mutated MIME are stored byte-for-byte and settle to a status", async () => {

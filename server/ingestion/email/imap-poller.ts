@@ -1,6 +1,7 @@
 import { eq, sql } from "drizzle-orm";
 import { ImapFlow } from "imapflow";
 import type { Db } from "@/db/client";
+import { reportError } from "@/server/errors";
 import { imapState, rawInbound } from "@/db/schema";
 import { processRaw, storeRaw } from "../pipeline";
 
@@ -109,7 +110,7 @@ export function createImapPoller(opts: ImapPollerOptions) {
       // Plain imap:// to a non-local server would send the password in clear; STARTTLS is used when offered.
       doSTARTTLS: cfg.secure ? undefined : ["127.0.0.1", "localhost", "::1"].includes(cfg.host) ? undefined : true,
     });
-    client.on("error", (err: Error) => log(`connection error: ${err.message}`));
+    client.on("error", (err: Error & { code?: string }) => log(`connection error: ${err.code ?? err.name}`));
     await client.connect();
     let total = 0;
     try {
@@ -131,7 +132,8 @@ export function createImapPoller(opts: ImapPollerOptions) {
         if (stopped) return;
         running = pollOnce().then(
           (n) => n && log(`stored ${n} new message(s)`),
-          (err: Error) => log(`poll failed: ${err.message}`),
+          // By kind and id only: a failed insert's message quotes the whole e-mail.
+          (err: unknown) => void reportError("imap poll", err, log),
         );
         await running;
         if (!stopped) timer = setTimeout(tick, seconds * 1000);

@@ -1,41 +1,97 @@
 /**
- * Recognizes mail that no human wrote: auto-replies, bounces and bulk mail. Such mail must never open a
- * ticket nor be answered, or two auto-responders can mail each other forever (RFC 3834).
+ * Recognizes mail that no human wrote: bounces, delivery and feedback reports, auto-replies, bulk and notification
+ * mail. Such mail must never open a ticket nor be answered, or two auto-responders can mail each other forever
+ * (RFC 3834). The rules are data (loop-rules.json) so they can be measured against a corpus and extended without code.
  */
-export type AutomatedKind = "auto-reply" | "bounce" | "bulk";
+import { z } from "zod";
+import rulesFile from "./loop-rules.json";
+
+export type AutomatedKind = "auto-reply" | "bounce" | "feedback-report" | "bulk" | "notification";
+
+const ruleSchema = z.object({
+  id: z.string(),
+  kind: z.enum(["auto-reply", "bounce", "feedback-report", "bulk", "notification"]),
+  field: z.string().regex(/^(envelope-from|from|from-header|return-path|sender|reply-to|content-type|part-types|subject|body|header:[a-z0-9-]+)$/),
+  pattern: z.string(),
+  weight: z.enum(["strong", "weak"]).default("strong"),
+  reason: z.string(),
+});
+
+const rules = z
+  .object({ rules: z.array(ruleSchema) })
+  .parse(rulesFile)
+  .rules.map((r) => ({ ...r, re: new RegExp(r.pattern, "i") }));
 
 export interface LoopFacts {
-  /** Lower-cased header name → value (first occurrence). */
+  /** Lower-cased header name → value (first occurrence, unfolded). */
   headers: Record<string, string>;
   /** SMTP MAIL FROM; "" for the null sender <>. Undefined when unknown (IMAP, HTTP). */
   envelopeFrom?: string;
+  /** Addresses, lower-case; a bare local part ("mailer-daemon") when the header has no domain. */
   fromAddress?: string;
-  contentType?: string;
+  returnPath?: string;
+  sender?: string;
+  replyTo?: string;
+  /** Content types of every MIME part below the top level. */
+  partTypes?: string[];
+  subject?: string;
+  /** The start of the text body. */
+  body?: string;
 }
 
-const DAEMON = /^(mailer-daemon|postmaster|mail-daemon|mailerdaemon)@/i;
-
-export function detectAutomated(f: LoopFacts): { kind: AutomatedKind; reason: string } | null {
+function field(f: LoopFacts, name: string): string | undefined {
   const h = f.headers;
-  const ct = (f.contentType ?? h["content-type"] ?? "").toLowerCase();
-  if (ct.startsWith("multipart/report") && /report-type\s*=\s*"?(delivery-status|disposition-notification)/.test(ct)) {
-    return { kind: "bounce", reason: "delivery or read report (multipart/report)" };
+  switch (name) {
+    case "envelope-from":
+      return f.envelopeFrom;
+    case "from":
+      return f.fromAddress;
+    case "from-header":
+      return h["from"];
+    case "return-path":
+      return f.returnPath ?? angleAddress(h["return-path"]);
+    case "sender":
+      return f.sender;
+    case "reply-to":
+      return f.replyTo;
+    case "content-type":
+      return h["content-type"];
+    case "part-types":
+      return f.partTypes?.join(" ");
+    case "subject":
+      return f.subject ?? h["subject"];
+    case "body":
+      return f.body?.slice(0, 4096);
+    default:
+      return h[name.slice("header:".length)];
   }
-  if (f.envelopeFrom === "" || /^\s*<\s*>\s*$/.test(h["return-path"] ?? "x")) {
-    return { kind: "bounce", reason: "null sender <>" };
+}
+
+/** "<MAILER-DAEMON@x>" → "mailer-daemon@x"; "<>" → "". */
+export function angleAddress(v: string | undefined) {
+  if (v === undefined) return undefined;
+  const m = /<([^<>]*)>/.exec(v);
+  return (m ? m[1]! : v).trim().toLowerCase();
+}
+
+export interface AutomatedVerdict {
+  kind: AutomatedKind;
+  /** Human-readable, shown at Admin → Inbound; starts with the rule ids that matched. */
+  reason: string;
+}
+
+/** The first strong rule that matches, else two different weak rules that agree; null for mail a person wrote. */
+export function detectAutomated(f: LoopFacts): AutomatedVerdict | null {
+  const weak: (typeof rules)[number][] = [];
+  for (const r of rules) {
+    const v = field(f, r.field);
+    if (v === undefined || !r.re.test(v)) continue;
+    if (r.weight === "strong") return { kind: r.kind, reason: `${r.reason} [${r.id}]` };
+    weak.push(r);
   }
-  if (f.fromAddress && DAEMON.test(f.fromAddress)) return { kind: "bounce", reason: `sent by ${f.fromAddress}` };
-  const autoSubmitted = h["auto-submitted"]?.trim().toLowerCase();
-  if (autoSubmitted && !autoSubmitted.startsWith("no")) return { kind: "auto-reply", reason: `Auto-Submitted: ${autoSubmitted}` };
-  if (h["x-autoreply"] || h["x-autorespond"] || h["x-autoresponder"]) return { kind: "auto-reply", reason: "X-Autoreply header" };
-  const suppress = h["x-auto-response-suppress"]?.toLowerCase() ?? "";
-  if (/\b(all|autoreply|oof)\b/.test(suppress) && /^(automatic reply|auto:|out of office)/i.test(h["subject"] ?? "")) {
-    return { kind: "auto-reply", reason: "Outlook automatic reply" };
+  if (weak.length >= 2) {
+    const kind = weak.find((r) => r.kind !== "notification")?.kind ?? weak[0]!.kind;
+    return { kind, reason: `${weak.map((r) => r.reason).join(" + ")} [${weak.map((r) => r.id).join("+")}]` };
   }
-  const precedence = h["precedence"]?.trim().toLowerCase();
-  if (precedence && ["bulk", "junk", "list", "auto_reply"].includes(precedence)) {
-    return { kind: precedence === "auto_reply" ? "auto-reply" : "bulk", reason: `Precedence: ${precedence}` };
-  }
-  if (h["list-id"] || h["list-unsubscribe"]) return { kind: "bulk", reason: "mailing list (List-Id / List-Unsubscribe)" };
   return null;
 }

@@ -1,5 +1,4 @@
 import { describe, expect, it } from "vitest";
-import { detectAutomated } from "./loop";
 import { splitReply } from "./quote";
 
 describe("splitReply keeps only the new text", () => {
@@ -19,30 +18,5 @@ describe("splitReply keeps only the new text", () => {
   it("keeps interleaved answers between quotes, and never returns an empty text", () => {
     expect(splitReply("> Which order?\n1234\n> Which day?\nMonday").text).toBe("> Which order?\n1234\n> Which day?\nMonday");
     expect(splitReply("> only a quote").text).toBe("> only a quote");
-  });
-});
-
-describe("detectAutomated", () => {
-  const h = (headers: Record<string, string>, extra: Partial<Parameters<typeof detectAutomated>[0]> = {}) =>
-    detectAutomated({ headers, fromAddress: "ana@example.com", ...extra })?.kind ?? null;
-
-  it("lets a person's mail through", () => {
-    expect(h({ subject: "Help" })).toBeNull();
-    expect(h({ "auto-submitted": "no" })).toBeNull();
-    expect(h({}, { envelopeFrom: "ana@example.com" })).toBeNull();
-  });
-
-  it("recognizes auto-replies, bounces and bulk mail", () => {
-    expect(h({ "auto-submitted": "auto-replied" })).toBe("auto-reply");
-    expect(h({ "auto-submitted": "auto-generated" })).toBe("auto-reply");
-    expect(h({ "x-autoreply": "yes" })).toBe("auto-reply");
-    expect(h({ "x-auto-response-suppress": "All", subject: "Automatic reply: Help" })).toBe("auto-reply");
-    expect(h({ precedence: "auto_reply" })).toBe("auto-reply");
-    expect(h({}, { envelopeFrom: "" })).toBe("bounce");
-    expect(h({ "return-path": "<>" })).toBe("bounce");
-    expect(h({}, { fromAddress: "MAILER-DAEMON@mx.example.com" })).toBe("bounce");
-    expect(h({ "content-type": 'multipart/report; report-type="disposition-notification"; boundary=x' })).toBe("bounce");
-    expect(h({ precedence: "bulk" })).toBe("bulk");
-    expect(h({ "list-unsubscribe": "<mailto:u@example.com>" })).toBe("bulk");
   });
 });

@@ -4,32 +4,35 @@ import { mkdtemp, readFile, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { eq } from "drizzle-orm";
+import type { Runner } from "graphile-worker";
 import nodemailer from "nodemailer";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { getDb } from "@/db/client";
-import { attachments, messages, rawInbound, tickets } from "@/db/schema";
+import { attachments, messages, tickets } from "@/db/schema";
+import { startTestInboundRunner, settledRow } from "@/test/inbound";
 import { createSmtpReceiver } from "./smtp-receiver";
 
 const db = getDb();
 const MAX = 64 * 1024;
 let receiver: ReturnType<typeof createSmtpReceiver>;
 let port: number;
+let runner: Runner;
 
 beforeAll(async () => {
+  runner = await startTestInboundRunner();
   receiver = createSmtpReceiver({ db, host: "127.0.0.1", port: 0, maxBytes: MAX, allowedDomains: ["support.test"], log: () => {} });
   port = await receiver.listen();
 });
 afterAll(async () => {
   await receiver.close();
+  await runner.stop();
 });
 
 const transport = () => nodemailer.createTransport({ host: "127.0.0.1", port, secure: false, ignoreTLS: true });
 const accepted = (response: string) => /Accepted as ([0-9a-f-]{36})/.exec(response)?.[1];
 
-async function rawRow(id: string) {
-  const [row] = await db.select().from(rawInbound).where(eq(rawInbound.id, id));
-  return row!;
-}
+/** Answered 250 once stored; the ticket follows from the inbound runner. */
+const rawRow = (id: string) => settledRow(db, id);
 
 describe("SMTP receiver (nodemailer → smtp-server on 127.0.0.1 → ticket)", () => {
   it("turns a mail into a ticket, keeps the raw bytes, and threads the customer's reply", async () => {

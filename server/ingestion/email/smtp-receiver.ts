@@ -1,7 +1,9 @@
 import type { AddressInfo } from "node:net";
 import { SMTPServer, type SMTPServerAddress, type SMTPServerSession } from "smtp-server";
 import type { Db } from "@/db/client";
-import { ingest } from "../pipeline";
+import { reportError } from "@/server/errors";
+import { databaseUp } from "@/server/health/database-up";
+import { accept } from "../pipeline";
 
 export interface SmtpReceiverOptions {
   db: Db;
@@ -19,8 +21,9 @@ function smtpError(code: number, message: string) {
 }
 
 /**
- * A receive-only SMTP server: every message within the size limit is stored raw, then processed, then
- * answered 250. A database failure answers 451 so the sending server keeps the mail and retries.
+ * A receive-only SMTP server that accepts like an MTA: a message within the size limit is answered 250 once its raw
+ * bytes and their processing job are committed (the raw row is the queue file); parsing, threading and the ticket
+ * follow in the mail process's inbound runner. A database failure answers 451 so the sending server retries.
  */
 export function createSmtpReceiver(opts: SmtpReceiverOptions) {
   const log = opts.log ?? ((l: string) => console.log(`[smtp] ${l}`));
@@ -34,6 +37,11 @@ export function createSmtpReceiver(opts: SmtpReceiverOptions) {
     ...(opts.tls ? { key: opts.tls.key, cert: opts.tls.cert } : {}),
     logger: false,
     maxClients: 100,
+    // Asked before the body is sent: while the database is down a sender is told to retry later at once,
+    // without transferring (up to INGEST_MAX_BYTES of) a message we could not store.
+    onMailFrom(_address: SMTPServerAddress, _session: SMTPServerSession, cb: (err?: Error | null) => void) {
+      databaseUp(opts.db).then((up) => cb(up ? null : smtpError(451, "4.3.0 Temporarily unable to accept mail, try again later")));
+    },
     onRcptTo(address: SMTPServerAddress, _session: SMTPServerSession, cb: (err?: Error | null) => void) {
       const domain = address.address.split("@").pop()?.toLowerCase() ?? "";
       if (domains.length && !domains.includes(domain)) return cb(smtpError(550, `5.1.1 <${address.address}>: no such mailbox here`));
@@ -54,7 +62,7 @@ export function createSmtpReceiver(opts: SmtpReceiverOptions) {
           return cb(smtpError(552, `5.3.4 Message too big (limit ${opts.maxBytes} bytes)`));
         }
         const mailFrom = session.envelope.mailFrom;
-        ingest(opts.db, {
+        accept(opts.db, {
           kind: "email",
           source: "smtp",
           bytes: Buffer.concat(chunks),
@@ -67,16 +75,18 @@ export function createSmtpReceiver(opts: SmtpReceiverOptions) {
             clientHostname: session.clientHostname,
           },
         }).then(
-          (r) => cb(null, `2.0.0 Accepted as ${r.rawId} (${r.status})`),
+          (r) => cb(null, `2.0.0 Accepted as ${r.rawId} (queued)`),
           (err: unknown) => {
-            log(`could not store a message from ${session.remoteAddress}: ${(err as Error).message}`);
-            cb(smtpError(451, "4.3.0 Temporary failure storing the message, try again later"));
+            // Never the error's message: the driver's quotes the insert with the whole message as a parameter.
+            const r = reportError(`smtp from ${session.remoteAddress}`, err, log);
+            cb(smtpError(451, `4.3.0 Temporary failure storing the message, try again later (error id ${r.id})`));
           },
         );
       });
     },
   });
-  server.on("error", (err) => log(`error: ${err.message}`));
+  // Client socket errors (resets, TLS failures): the code says enough; the message may quote what the client sent.
+  server.on("error", (err: Error & { code?: string }) => log(`connection error: ${err.code ?? err.name}`));
 
   return {
     server,

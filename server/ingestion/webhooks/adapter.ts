@@ -10,7 +10,7 @@ import { normalizeWebhook } from "./normalize";
 /** A verified helpdesk event → a ticket message, idempotent by the helpdesk's ticket and comment ids. */
 export const webhookAdapter: IngestAdapter = {
   kind: "webhook",
-  async process(db, raw) {
+  async process(db, raw, ctx) {
     const name = String(raw.meta.sourceName ?? "");
     const [source] = await db.select({ kind: webhookSources.kind }).from(webhookSources).where(eq(webhookSources.name, name));
     const kind = (source?.kind ?? raw.meta.sourceKind) as WebhookKind | undefined;
@@ -45,6 +45,7 @@ export const webhookAdapter: IngestAdapter = {
       messageIdHeader: `<${encodeURIComponent(event.externalTicketId)}.${encodeURIComponent(event.externalMessageId)}@${encodeURIComponent(name)}.webhook.deskling.invalid>`,
       rawInboundId: raw.id,
       actor: { kind: "helpdesk", label: name },
+      triagePriority: ctx.triagePriority,
     }));
     return { status: r.duplicate ? "duplicate" : "processed", ...r };
   },

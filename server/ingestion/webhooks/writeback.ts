@@ -5,6 +5,7 @@ import { getDb } from "@/db/client";
 import { categories, helpdeskWritebacks, tickets, triageResults, webhookSources, type TicketPriority, type WebhookKind } from "@/db/schema";
 import { enqueue } from "@/server/jobs/enqueue";
 import { jobPayloads } from "@/server/jobs/jobs";
+import { safeMessage } from "@/server/errors";
 
 const TIMEOUT_MS = 15_000;
 
@@ -195,7 +196,7 @@ export async function writeBack(db: Db, triageResultId: string, at: { attempt: n
   } catch (err) {
     const refused = err instanceof Refused;
     const final = refused || at.attempt >= at.maxAttempts;
-    const message = err instanceof Error ? err.message : String(err);
+    const message = safeMessage(err);
     await record({
       status: final ? "failed" : "pending",
       httpStatus: refused ? err.status : last,

@@ -33,6 +33,29 @@ describe("ingest router", () => {
     await expect(admin.ingest.replay({ id: r.rawId })).rejects.toMatchObject({ code: "CONFLICT" });
   });
 
+  it("pages ignored mail with its sender, decoded subject and reason, filtered by channel and reason", async () => {
+    const admin = callerFor(await makeUser("admin"));
+    const tag = randomUUID().slice(0, 8);
+    const bounce = (i: number) =>
+      Buffer.concat([
+        Buffer.from(`From: Mail Delivery Subsystem <MAILER-DAEMON>\r\nSubject: `),
+        Buffer.from(`Unzustellbar ${tag} Nr. ${i}: Grüße`, "latin1"),
+        Buffer.from(`\r\nMessage-ID: <${tag}-${i}@mx.example>\r\n\r\nThe mail to gone@example.org failed.\r\n`),
+      ]);
+    for (let i = 0; i < 3; i++) expect((await ingest(getDb(), { kind: "email", source: "test:list", bytes: bounce(i) })).status).toBe("ignored");
+
+    const page1 = await admin.ingest.list({ status: "ignored", kind: "email", reason: "daemon-from", pageSize: 2, page: 1 });
+    expect(page1.items).toHaveLength(2);
+    expect(page1.total).toBeGreaterThanOrEqual(3);
+    const page2 = await admin.ingest.list({ status: "ignored", kind: "email", reason: "daemon-from", pageSize: 2, page: 2 });
+    expect(page2.items.map((i) => i.id)).not.toContain(page1.items[0]!.id);
+    const mine = page1.items[0]!;
+    expect(mine.sender).toBe("Mail Delivery Subsystem <MAILER-DAEMON>");
+    expect(mine.subject).toBe(`Unzustellbar ${tag} Nr. 2: Grüße`);
+    expect(mine.error).toMatch(/^bounce: .*\[daemon-from\]/);
+    expect((await admin.ingest.list({ status: "ignored", kind: "api", reason: "daemon-from" })).items.map((i) => i.id)).not.toContain(mine.id);
+  });
+
   it("creates API keys shown once, lists them without secrets, and revokes them", async () => {
     const admin = callerFor(await makeUser("admin"));
     await expect(admin.ingest.createApiKey({ name: "  ", scopes: ["tickets:read"] })).rejects.toMatchObject({ code: "BAD_REQUEST" });

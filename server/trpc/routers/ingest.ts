@@ -29,7 +29,32 @@ export const ingestRouter = router({
       z.object({
         status: z.enum(rawInboundStatus.enumValues).optional(),
         kind: z.enum(rawInboundKind.enumValues).optional(),
+        reason: z.string().max(200).optional(),
         page: z.number().int().min(1).optional(),
+        pageSize: z.number().int().min(1).max(100).optional(),
+      }),
+    )
+    .output(
+      z.object({
+        items: z.array(
+          z.object({
+            id: z.string(),
+            kind: z.enum(rawInboundKind.enumValues),
+            source: z.string(),
+            receivedAt: z.date(),
+            size: z.number(),
+            status: z.enum(rawInboundStatus.enumValues),
+            error: z.string().nullable(),
+            attempts: z.number(),
+            ticketId: z.string().nullable(),
+            sender: z.string().nullable(),
+            subject: z.string().nullable(),
+          }),
+        ),
+        total: z.number(),
+        page: z.number(),
+        pageSize: z.number(),
+        counts: z.partialRecord(z.enum(rawInboundStatus.enumValues), z.number()),
       }),
     )
     .query(({ ctx, input }) => listInbound(ctx.db, input)),

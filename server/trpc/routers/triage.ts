@@ -3,6 +3,7 @@ import { z } from "zod";
 import { triageResults } from "@/db/schema";
 import type { LiveEvent } from "@/server/realtime/events";
 import { subscribe } from "@/server/realtime/subscribe";
+import { triageQueuePlaces } from "@/server/jobs/triage-queue";
 import { getLatestTriage } from "@/server/tickets/get-latest-triage";
 import { retryTriage } from "@/server/triage/retry-triage";
 import { agentProcedure, router } from "../init";
@@ -15,6 +16,22 @@ export const triageRouter = router({
     .input(ticketInput)
     .output(createSelectSchema(triageResults).nullable())
     .query(({ ctx, input }) => getLatestTriage(ctx.db, input.ticketId)),
+
+  /** Where the ticket's pending triage stands in the queue (position, expected wait), or null when none waits. */
+  queue: agentProcedure
+    .input(ticketInput)
+    .output(
+      z
+        .object({
+          ticketId: z.string(),
+          state: z.enum(["queued", "running", "retrying"]),
+          position: z.number().nullable(),
+          priority: z.number(),
+          expectedWaitSeconds: z.number().nullable(),
+        })
+        .nullable(),
+    )
+    .query(async ({ ctx, input }) => (await triageQueuePlaces(ctx.db, [input.ticketId])).get(input.ticketId) ?? null),
 
   retry: agentProcedure
     .input(ticketInput)

@@ -10,7 +10,7 @@ export default async function AdminIngestPage() {
   await requireUser("admin");
   const qc = getQueryClient();
   await Promise.all([
-    qc.prefetchQuery(trpcServer.ingest.list.queryOptions({ status: "failed" })),
+    qc.prefetchQuery(trpcServer.ingest.list.queryOptions({ status: "failed", page: 1, pageSize: 50 })),
     qc.prefetchQuery(trpcServer.ingest.webhookSources.queryOptions()),
   ]);
   return (
