@@ -91,7 +91,7 @@ try {
       embedding: { model: embedder.modelId, vector: centers[0]! },
       labelsChecked: true,
     });
-    while (!learner.has("category", r.exampleId)) await new Promise((res) => setTimeout(res, 2));
+    while (!learner.has("category", r.exampleId!)) await new Promise((res) => setTimeout(res, 2));
     reach.push(performance.now() - t0);
   }
   // The retrain runs on a worker thread: the event loop (LISTEN, heartbeats, token streams) must stay responsive.

@@ -36,6 +36,8 @@ test("an admin adds a user, who can sign in until deactivated", async ({ page, s
   expect(await apiSignIn(fresh, email, password)).toBeNull();
 
   await row.getByRole("button", { name: "Deactivate" }).click();
+  await expect(page.getByRole("dialog", { name: /^Deactivate/ })).toBeVisible();
+  await page.getByRole("dialog").getByRole("button", { name: "Deactivate" }).click();
   await expect(row).toContainText("Deactivated");
   await expect(row.getByRole("button", { name: "Reactivate" })).toBeVisible();
   // Deactivation ends the open session at its next request, and blocks new sign-ins.
@@ -49,7 +51,9 @@ test("an agent sees no Admin link and cannot open the users page", async ({ page
   await page.goto("/tickets");
   await expect(page.getByRole("link", { name: "Admin" })).toHaveCount(0);
   await page.goto("/admin/users");
-  await expect(page).toHaveURL(/\/tickets$/);
+  // Not a silent jump to the inbox: a page that says the admin role is needed.
+  await expect(page).toHaveURL(/\/forbidden\?need=admin/);
+  await expect(page.getByRole("heading", { name: "You don’t have access to this page" })).toBeVisible();
   await expect(page.getByRole("heading", { name: "Users" })).toHaveCount(0);
 });
 

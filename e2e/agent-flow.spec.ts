@@ -2,6 +2,8 @@ import { randomUUID } from "node:crypto";
 import { DEMO, DEMO_PASSWORD, expect, screenshot, signInWithForm, test, uniqueEmail } from "./fixtures";
 
 test("an agent works a ticket from sign-in to sign-out", async ({ page }) => {
+  // Delivery waits for the triage job the worker is busy with (minutes on shared CPU cores).
+  test.setTimeout(360_000);
   await page.goto("/tickets");
   await expect(page).toHaveURL(/\/signin$/);
   await expect(page.getByRole("heading", { name: "Sign in to Deskling" })).toBeVisible();
@@ -36,13 +38,15 @@ test("an agent works a ticket from sign-in to sign-out", async ({ page }) => {
   await expect(page.getByTestId("message-inbound")).toContainText("the mug inside is broken");
   await expect(page.getByRole("complementary", { name: "Ticket details" })).toContainText(customer);
 
-  // Reply: it joins the thread as outbound, queued for delivery, and the ticket waits for the customer.
+  // Reply: it joins the thread as outbound. This server has no relay (SMTP_RELAY_URL), so delivery fails for good:
+  // the thread says so with a resend, and the ticket does not wait for a customer who got nothing.
   await page.getByRole("textbox", { name: "Reply" }).fill("Sorry about that! A replacement is on its way.");
   await page.getByRole("button", { name: "Send reply" }).click();
   const reply = page.getByTestId("message-outbound");
   await expect(reply).toContainText("A replacement is on its way");
-  await expect(reply.getByTestId("delivery-status")).toBeVisible();
-  await expect(page.getByLabel("Status")).toHaveValue("pending");
+  await expect(reply.getByTestId("delivery-status")).toHaveText("Not delivered", { timeout: 240_000 });
+  await expect(reply.getByRole("button", { name: "Resend" })).toBeVisible();
+  await expect(page.getByLabel("Status")).toHaveValue("open");
 
   // Internal note: visibly different and never delivered.
   await page.getByRole("tab", { name: "Internal note" }).click();
@@ -72,7 +76,6 @@ test("an agent works a ticket from sign-in to sign-out", async ({ page }) => {
   // The inbox finds it, with the new state, and keeps the search in the URL.
   await page.goto("/tickets");
   await page.getByRole("searchbox").fill(subject);
-  await page.getByRole("searchbox").press("Enter");
   await expect(page).toHaveURL(/[?&]q=/);
   await expect(page.getByTestId("ticket-row")).toHaveCount(1);
   await expect(page.getByTestId("ticket-row").getByTestId("status-badge")).toHaveText("Solved");
@@ -81,12 +84,13 @@ test("an agent works a ticket from sign-in to sign-out", async ({ page }) => {
   await expect(page.getByTestId("ticket-row")).toHaveCount(1);
   await page.getByRole("button", { name: "Solved", exact: true }).click();
   await page.getByRole("button", { name: "Open", exact: true }).click();
-  await expect(page.getByText("No tickets match these filters.")).toBeVisible();
+  await expect(page.getByText("No tickets match.")).toBeVisible();
 
   await page.getByRole("button", { name: "Sign out" }).click();
   await expect(page).toHaveURL(/\/signin$/);
   await page.goto("/tickets/new");
-  await expect(page).toHaveURL(/\/signin$/);
+  // Signed out, a deep link goes to sign-in and remembers where it was going.
+  await expect(page).toHaveURL(/\/signin\?callbackUrl=%2Ftickets%2Fnew$/);
 });
 
 test("inbox filters, sort and pages live in the URL", async ({ page, signInAs }) => {
@@ -103,16 +107,16 @@ test("inbox filters, sort and pages live in the URL", async ({ page, signInAs })
   await page.goBack();
   await expect(count).toHaveText(new RegExp(`^1–25 of ${total}$`));
 
-  await page.getByLabel("Assignee").selectOption("unassigned");
+  await page.getByLabel("Assignee", { exact: true }).selectOption("unassigned");
   await expect(page).toHaveURL(/assignee=unassigned/);
-  await page.getByLabel("Sort").selectOption("priority");
+  await page.getByRole("columnheader", { name: "Priority" }).getByRole("button").click();
   await expect(page).toHaveURL(/sort=priority/);
   await expect(page.getByTestId("ticket-row").first()).toBeVisible();
   for (const row of await page.getByTestId("ticket-row").all()) await expect(row).toContainText("Unassigned");
 
   // A shared or reloaded URL restores the same view.
   await page.reload();
-  await expect(page.getByLabel("Assignee")).toHaveValue("unassigned");
-  await expect(page.getByLabel("Sort")).toHaveValue("priority");
+  await expect(page.getByLabel("Assignee", { exact: true })).toHaveValue("unassigned");
+  await expect(page.getByRole("columnheader", { name: "Priority" })).toHaveAttribute("aria-sort", "descending");
   await expect(page.getByTestId("ticket-row").first().getByTestId("priority-badge")).not.toHaveText("Low");
 });

@@ -23,7 +23,7 @@ function describeError(code: string) {
   return "Sign-in failed. Try again.";
 }
 
-export function SignInForm() {
+export function SignInForm({ returnTo }: { returnTo: string }) {
   const router = useRouter();
   const [error, setError] = useState<string | null>(null);
   const [pending, setPending] = useState(false);
@@ -43,7 +43,7 @@ export function SignInForm() {
       setPending(false);
       return;
     }
-    router.replace("/tickets");
+    router.replace(returnTo);
     router.refresh();
   }
 

@@ -1,33 +1,65 @@
 "use client";
 
 import { useMutation, useQueryClient } from "@tanstack/react-query";
-import { useCallback, useState, type FormEvent } from "react";
+import { useCallback, useRef, useState, type FormEvent } from "react";
+import { useShortcuts } from "@/components/layout/keyboard";
 import { fieldErrors, formError } from "@/components/layout/trpc-errors";
 import { useTRPC } from "@/components/layout/trpc-provider";
 import { useDraftInsert } from "@/components/triage/draft-bus";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
+import { useConfirm } from "@/components/ui/confirm";
 import { cn } from "@/components/ui/cn";
 import { Textarea } from "@/components/ui/input";
+import { MacroPicker } from "./macro-picker";
 
 type Kind = "reply" | "note";
 
-export function TicketComposer({ ticketId, customerEmail }: { ticketId: string; customerEmail: string | null }) {
+export function TicketComposer({ ticketId, customerEmail, category }: { ticketId: string; customerEmail: string | null; category: string | null }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const [kind, setKind] = useState<Kind>("reply");
   const [text, setText] = useState("");
+  // The draft the reply started from (kept while the agent edits it; cleared when the text is cleared).
+  const [draftId, setDraftId] = useState<string | null>(null);
+  const area = useRef<HTMLTextAreaElement>(null);
+  const textRef = useRef(text);
+  textRef.current = text;
+  const [confirm, confirmDialog] = useConfirm();
   useDraftInsert(
     ticketId,
-    useCallback((draft: string) => {
-      setKind("reply");
-      setText(draft);
-    }, []),
+    useCallback(
+      async (draft: string, triageResultId: string) => {
+        const typed = textRef.current.trim();
+        if (
+          typed &&
+          typed !== draft.trim() &&
+          !(await confirm({ title: "Replace what you wrote?", body: "The composer already has text. Using the draft replaces it.", confirm: "Replace with the draft" }))
+        )
+          return;
+        setKind("reply");
+        setText(draft);
+        setDraftId(triageResultId);
+        area.current?.focus();
+      },
+      [confirm],
+    ),
   );
+  useShortcuts({
+    r: () => {
+      setKind("reply");
+      area.current?.focus();
+    },
+    n: () => {
+      setKind("note");
+      area.current?.focus();
+    },
+  });
   const send = useMutation(
     trpc.tickets.addMessage.mutationOptions({
       onSuccess: async () => {
         setText("");
+        setDraftId(null);
         await Promise.all([
           queryClient.invalidateQueries(trpc.tickets.get.queryFilter({ ticketId })),
           queryClient.invalidateQueries(trpc.tickets.list.pathFilter()),
@@ -38,9 +70,9 @@ export function TicketComposer({ ticketId, customerEmail }: { ticketId: string; 
   const error = fieldErrors(send.error).text ?? formError(send.error);
   const note = kind === "note";
 
-  function submit(e?: FormEvent) {
+  function submit(e?: FormEvent, solve = false) {
     e?.preventDefault();
-    if (!send.isPending) send.mutate({ ticketId, kind, text });
+    if (!send.isPending) send.mutate({ ticketId, kind, text, draftTriageId: kind === "reply" ? draftId : null, solve: kind === "reply" && solve });
   }
 
   return (
@@ -76,13 +108,18 @@ export function TicketComposer({ ticketId, customerEmail }: { ticketId: string; 
       </div>
       <div className="flex flex-col gap-2 p-3">
         <Textarea
+          ref={area}
           aria-label={note ? "Internal note" : "Reply"}
           placeholder={note ? "Only your team sees notes." : customerEmail ? `Reply to ${customerEmail}…` : "Reply…"}
           rows={5}
           value={text}
-          onChange={(e) => setText(e.target.value)}
+          onChange={(e) => {
+            setText(e.target.value);
+            if (!e.target.value.trim()) setDraftId(null);
+          }}
           onKeyDown={(e) => {
-            if (e.key === "Enter" && (e.metaKey || e.ctrlKey)) submit();
+            if (e.key === "Enter" && (e.metaKey || e.ctrlKey)) submit(undefined, e.shiftKey);
+            if (e.key === "Escape") area.current?.blur();
           }}
           className={cn(note && "border-amber-200 bg-amber-50/60")}
           aria-invalid={error ? true : undefined}
@@ -90,15 +127,37 @@ export function TicketComposer({ ticketId, customerEmail }: { ticketId: string; 
         {error && <Alert tone="error">{error}</Alert>}
         <div className="flex items-center justify-between gap-2">
           <span className="text-xs text-zinc-500">
-            {note ? "Notes stay inside Deskling." : customerEmail ? "Sent by email; the ticket then waits for the customer." : "This ticket has no customer email."}{" "}
+            {note
+              ? "Notes stay inside Deskling."
+              : customerEmail
+                ? `Goes out by email to ${customerEmail}; the delivery state shows on the message.`
+                : "This ticket has no customer email."}
+            {draftId && !note && <span className="ml-1 text-violet-700">· from the AI draft</span>}{" "}
             <kbd className="rounded border border-zinc-200 bg-zinc-50 px-1 font-mono text-[10px]">Ctrl</kbd>+
             <kbd className="rounded border border-zinc-200 bg-zinc-50 px-1 font-mono text-[10px]">Enter</kbd>
           </span>
-          <Button type="submit" variant={note ? "note" : "primary"} disabled={send.isPending || !text.trim()}>
-            {send.isPending ? "Saving…" : note ? "Add note" : "Send reply"}
-          </Button>
+          <div className="flex gap-2">
+            <MacroPicker
+              ticketId={ticketId}
+              category={category}
+              onInsert={(macro) => {
+                // Appended, never replacing what is typed; a macro is the agent's own text, not the AI draft's.
+                setText((cur) => (cur.trim() ? `${cur.trimEnd()}\n\n${macro}` : macro));
+                area.current?.focus();
+              }}
+            />
+            {!note && (
+              <Button variant="secondary" disabled={send.isPending || !text.trim()} onClick={() => submit(undefined, true)} title="Ctrl+Shift+Enter">
+                Send and solve
+              </Button>
+            )}
+            <Button type="submit" variant={note ? "note" : "primary"} disabled={send.isPending || !text.trim()}>
+              {send.isPending ? "Saving…" : note ? "Add note" : "Send reply"}
+            </Button>
+          </div>
         </div>
       </div>
+      {confirmDialog}
     </form>
   );
 }

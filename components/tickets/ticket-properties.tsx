@@ -13,14 +13,7 @@ import { Field } from "@/components/ui/field";
 import { Input, Select } from "@/components/ui/input";
 import { PRIORITIES, STATUSES } from "./ticket-badges";
 import type { TicketDetail } from "./types";
-import type { TicketPatch } from "@/server/tickets/update-ticket";
-
-function learnedField(patch: TicketPatch): { field: "category" | "priority" | "team"; value: string } | null {
-  if (patch.category) return { field: "category", value: patch.category };
-  if (patch.priority) return { field: "priority", value: patch.priority };
-  if (patch.teamId) return { field: "team", value: patch.teamId };
-  return null;
-}
+import type { TicketPatch } from "@/server/learning/update-ticket";
 
 /** The ticket's editable fields. Each change saves at once, as in most helpdesks; there is no form to submit. */
 export function TicketProperties({ ticket }: { ticket: TicketDetail }) {
@@ -31,15 +24,13 @@ export function TicketProperties({ ticket }: { ticket: TicketDetail }) {
   const categories = useQuery(trpc.taxonomy.categories.queryOptions());
   const client = useTRPCClient();
   const update = useMutation<unknown, TRPCClientErrorLike<AppRouter>, { ticketId: string } & TicketPatch>({
-    // A category, priority or team an agent sets is a verified label: learning.correct saves it and teaches the learner.
-    mutationFn: (vars) => {
-      const learned = learnedField(vars);
-      return learned ? client.learning.correct.mutate({ ticketId: vars.ticketId, ...learned }) : client.tickets.update.mutate(vars);
-    },
+    // The server records a category, priority, team or tags an agent sets as a verified label, with the change.
+    mutationFn: (vars) => client.tickets.update.mutate(vars),
     onSettled: () =>
       Promise.all([
         queryClient.invalidateQueries(trpc.tickets.get.queryFilter({ ticketId: ticket.id })),
         queryClient.invalidateQueries(trpc.tickets.list.pathFilter()),
+        queryClient.invalidateQueries(trpc.learning.ticketFeedback.queryFilter({ ticketId: ticket.id })),
       ]),
   });
   const save = (patch: TicketPatch) => update.mutate({ ticketId: ticket.id, ...patch });

@@ -1,5 +1,6 @@
 import { TriagePanel } from "@/components/triage/triage-panel";
 import { CustomerCard } from "./customer-card";
+import { CustomerTickets } from "./customer-tickets";
 import { TicketProperties } from "./ticket-properties";
 import type { TicketDetail } from "./types";
 
@@ -9,6 +10,7 @@ export function TicketSidePanel({ ticket }: { ticket: TicketDetail }) {
       <TriagePanel ticketId={ticket.id} />
       <TicketProperties ticket={ticket} />
       <CustomerCard customer={ticket.customer} />
+      {ticket.customer && <CustomerTickets ticketId={ticket.id} customerId={ticket.customer.id} />}
     </aside>
   );
 }

@@ -9,7 +9,8 @@ import { Alert } from "@/components/ui/alert";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
-import type { TriageFieldInfo } from "@/db/schema";
+import { useConfirm } from "@/components/ui/confirm";
+import { AiFields } from "./ai-field";
 import { sendDraftToComposer } from "./draft-bus";
 import { queuePlaceText } from "./queue-place";
 
@@ -24,7 +25,6 @@ const STATUS: Record<Status, { label: string; tone: "muted" | "blue" | "green" |
 };
 
 const WARN = "border-amber-200 bg-amber-50 text-amber-900";
-const pct = (x: number | undefined) => (x === undefined ? "" : `${Math.round(x * 100)}%`);
 
 /**
  * The AI side of a ticket: triage status, the labels with their confidence, flags, the summary and the draft reply,
@@ -39,6 +39,9 @@ export function TriagePanel({ ticketId }: { ticketId: string }) {
   const queue = useQuery({ ...trpc.triage.queue.queryOptions({ ticketId }), enabled: latest.isSuccess && waiting, refetchInterval: 10_000 });
   const categories = useQuery(trpc.taxonomy.categories.queryOptions());
   const labels = useMemo(() => new Map((categories.data ?? []).map((c) => [c.key, c.label])), [categories.data]);
+  const [confirm, confirmDialog] = useConfirm();
+  // A discarded draft stays hidden until triage writes a new one (another result id).
+  const [discarded, setDiscarded] = useState<string | null>(null);
   const [live, setLive] = useState<{ resultId: string; text: string; nextSeq: number; drafting: boolean } | null>(null);
 
   useSubscription(
@@ -118,48 +121,40 @@ export function TriagePanel({ ticketId }: { ticketId: string }) {
         <Alert className={WARN}>The learner was unavailable for this triage: category and priority are the small model&apos;s unchecked guess.</Alert>
       )}
 
-      {r?.category && (
-        <dl className="grid grid-cols-[auto_1fr_auto] items-baseline gap-x-3 gap-y-1">
-          <Field name="Category" value={labels.get(r.category) ?? r.category} info={r.fields?.category} />
-          <Field name="Priority" value={r.priority} info={r.fields?.priority} />
-          <Field name="Sentiment" value={r.sentiment} info={r.fields?.sentiment} />
-          <Field name="Language" value={r.language ? languageName(r.language) : null} info={r.fields?.language} />
-        </dl>
-      )}
-      {r?.tags?.length ? (
-        <div className="flex flex-wrap gap-1">
-          {r.tags.map((t) => (
-            <Badge key={t} tone="violet">
-              {t}
-            </Badge>
-          ))}
-        </div>
-      ) : null}
-      {r?.summary && (
-        <p className="text-zinc-800" title={r.fields?.summary?.reason}>
-          {r.summary}
-          {r.fields?.summary?.source === "extractive" && <span className="ml-1 text-xs text-zinc-400">(quoted from the ticket)</span>}
-        </p>
-      )}
+      {r && (r.status === "done" || r.status === "needs_human") && <AiFields ticketId={ticketId} ai={r} categoryLabels={labels} />}
 
-      {(draft || streaming) && (
+      {(draft || streaming) && discarded !== r?.id && (
         <div className="flex flex-col gap-2 border-t border-zinc-100 pt-2">
           <div className="flex items-center justify-between">
             <h3 className="text-xs font-medium tracking-wide text-zinc-500 uppercase">
               {streaming?.drafting ? "Draft reply (writing…)" : r?.draftCheck?.source === "retrieval" ? "Reply sent to a similar ticket" : "Draft reply"}
             </h3>
-            <Button
-              size="sm"
-              variant="secondary"
-              disabled={!draft || !!streaming?.drafting}
-              onClick={() => {
-                // A flagged ticket tried to steer the AI: the agent confirms they read the draft before using it.
-                if (r?.injection && !window.confirm("This ticket seems to give the AI instructions. Use the draft anyway? Read it before sending.")) return;
-                sendDraftToComposer(ticketId, draft.trim());
-              }}
-            >
-              Use draft
-            </Button>
+            <div className="flex gap-1">
+              <Button size="sm" variant="ghost" disabled={!draft || !!streaming?.drafting} onClick={() => setDiscarded(r?.id ?? null)}>
+                Discard
+              </Button>
+              <Button
+                size="sm"
+                variant="secondary"
+                disabled={!draft || !!streaming?.drafting}
+                onClick={async () => {
+                  // A ticket that tried to instruct the model may have steered its draft too.
+                  if (
+                    r?.injection &&
+                    !(await confirm({
+                      title: "Use a draft from a flagged ticket?",
+                      body: "This ticket looks like it tries to give the AI instructions, so the draft may say what the sender wanted. Read it closely before sending.",
+                      confirm: "Use the draft anyway",
+                      danger: true,
+                    }))
+                  )
+                    return;
+                  if (r) sendDraftToComposer(ticketId, draft.trim(), r.id);
+                }}
+              >
+                Use draft
+              </Button>
+            </div>
           </div>
           <p className="whitespace-pre-wrap rounded-md bg-zinc-50 p-2 text-zinc-800" aria-live="polite" data-testid="triage-draft">
             {draft}
@@ -183,41 +178,7 @@ export function TriagePanel({ ticketId }: { ticketId: string }) {
         </Button>
       </div>
       {retry.error && <Alert tone="error">{formError(retry.error)}</Alert>}
+      {confirmDialog}
     </Card>
   );
-}
-
-const SOURCES: Record<TriageFieldInfo["source"], string> = {
-  learner: "from the classifier trained on your verified tickets",
-  library: "from a language-identification library",
-  rules: "kept from the ticket (no verified priorities to learn from yet)",
-  slm: "the small model's guess",
-  extractive: "quoted from the ticket",
-  none: "",
-};
-
-/**
- * One AI field: its value with a calibrated probability when there is one (the learner's, measured on held-out data);
- * "unsure" instead of a number when the source cannot say how sure it is. The model's self-reported confidence is
- * never shown.
- */
-function Field({ name, value, info }: { name: string; value: string | null; info?: TriageFieldInfo }) {
-  const unsure = !info || info.unsure || value === null;
-  const title = info ? [SOURCES[info.source], info.reason].filter(Boolean).join(" · ") : "from an older triage (no field checks)";
-  return (
-    <>
-      <dt className="text-xs text-zinc-500">{name}</dt>
-      <dd className={unsure ? "text-zinc-500" : "font-medium text-zinc-900"} title={title}>
-        {value === null ? "Unsure" : value}
-      </dd>
-      <dd className="text-right text-xs tabular-nums" title={title}>
-        {unsure ? <span className="text-amber-700">unsure</span> : info.confidence !== null ? <span className="text-zinc-500">{pct(info.confidence)}</span> : null}
-      </dd>
-    </>
-  );
-}
-
-const languageNames = typeof Intl !== "undefined" ? new Intl.DisplayNames(["en"], { type: "language" }) : null;
-function languageName(code: string) {
-  return languageNames?.of(code) ?? code;
 }

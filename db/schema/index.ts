@@ -3,6 +3,7 @@ export * from "./audit";
 export * from "./customers";
 export * from "./ingest";
 export * from "./learning";
+export * from "./macros";
 export * from "./messages";
 export * from "./sla";
 export * from "./taxonomy";

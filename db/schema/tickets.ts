@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { index, pgEnum, pgTable, primaryKey, serial, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import { boolean, index, pgEnum, pgTable, primaryKey, serial, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
 import { customers } from "./customers";
 import { categories } from "./taxonomy";
 import { teams } from "./teams";
@@ -35,12 +35,31 @@ export const tickets = pgTable(
     firstResponseAt: timestamp("first_response_at", { withTimezone: true }),
     resolvedAt: timestamp("resolved_at", { withTimezone: true }),
     slaDueAt: timestamp("sla_due_at", { withTimezone: true }),
+    // Verified values of the AI's other fields: set by an agent's accept or change (never by triage on its own).
+    sentiment: text("sentiment"),
+    language: text("language"),
+    summary: text("summary"),
+    // Copied from the latest triage so the queues can filter and count them without a per-ticket subquery; an agent
+    // verifying the category clears needs_human.
+    needsHuman: boolean("needs_human").notNull().default(false),
+    flagged: boolean("flagged").notNull().default(false),
   },
   (t) => [
     index("tickets_status_idx").on(t.status, t.lastMessageAt),
     index("tickets_assignee_idx").on(t.assigneeId),
     index("tickets_team_idx").on(t.teamId),
     index("tickets_customer_idx").on(t.customerId),
+    // Full-text search (the inbox's search box): 'simple' because tickets come in many languages.
+    index("tickets_subject_fts_idx").using("gin", sql`to_tsvector('simple', ${t.subject})`),
+    index("tickets_open_updated_idx").on(t.lastMessageAt).where(sql`${t.status} not in ('solved', 'closed')`),
+    // The "all tickets" view and its priority sort read these in order instead of sorting every ticket.
+    index("tickets_last_message_idx").on(t.lastMessageAt),
+    index("tickets_open_priority_idx").on(t.priority, t.number).where(sql`${t.status} not in ('solved', 'closed')`),
+    // The needs-human and flagged queues are a few percent of open work: their own small indexes.
+    index("tickets_open_needs_human_idx").on(t.lastMessageAt).where(sql`${t.needsHuman} and ${t.status} not in ('solved', 'closed')`),
+    index("tickets_open_flagged_idx").on(t.lastMessageAt).where(sql`${t.flagged} and ${t.status} not in ('solved', 'closed')`),
+    // sla_due_at is kept by a trigger from sla_policies (migration 0009); the "SLA at risk" queue reads it.
+    index("tickets_open_sla_idx").on(t.slaDueAt).where(sql`${t.status} not in ('solved', 'closed')`),
     // Analytics: every dashboard query selects tickets by creation or solve time (server/analytics/).
     index("tickets_created_idx").on(t.createdAt),
     index("tickets_resolved_idx").on(t.resolvedAt).where(sql`${t.resolvedAt} is not null`),

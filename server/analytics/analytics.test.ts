@@ -5,7 +5,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { getDb } from "@/db/client";
 import { categories, corrections, messages, modelVersions, slaPolicies, teams, ticketEvents, ticketStats, tickets, triageResults } from "@/db/schema";
 import { callerFor, makeUser } from "@/test/db/fixtures";
-import { updateTicket } from "@/server/tickets/update-ticket";
+import { updateTicket } from "@/server/learning/update-ticket";
 import { receiveMessage } from "@/server/tickets/receive-message";
 import { computeCost } from "./cost";
 import { METRICS } from "./definitions";

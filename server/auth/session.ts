@@ -1,10 +1,12 @@
 import "server-only";
 import { and, eq } from "drizzle-orm";
 import { getServerSession } from "next-auth";
+import { headers } from "next/headers";
 import { redirect } from "next/navigation";
 import { getDb } from "@/db/client";
 import { users, type UserRole } from "@/db/schema";
 import { authOptions } from "./options";
+import { safeReturnPath } from "./return-to";
 import { hasRole } from "./roles";
 
 export interface SessionUser {
@@ -28,10 +30,14 @@ export async function getSessionUser(): Promise<SessionUser | null> {
   return user ?? null;
 }
 
-/** For server components: the user, or a redirect to sign-in (or to the inbox when the role is too low). */
+/**
+ * For server components: the user, or a redirect to sign-in that comes back to the requested page afterwards (the
+ * path arrives from proxy.ts), or to the forbidden page, which says which role the page needs.
+ */
 export async function requireUser(role: UserRole = "agent"): Promise<SessionUser> {
   const user = await getSessionUser();
-  if (!user) redirect("/signin");
-  if (!hasRole(user, role)) redirect("/tickets");
+  const here = safeReturnPath((await headers()).get("x-deskling-path"));
+  if (!user) redirect(here && here !== "/tickets" ? `/signin?callbackUrl=${encodeURIComponent(here)}` : "/signin");
+  if (!hasRole(user, role)) redirect(`/forbidden?need=${role}${here ? `&from=${encodeURIComponent(here)}` : ""}`);
   return user;
 }

@@ -1,14 +1,38 @@
 import { eq } from "drizzle-orm";
 import type { DbOrTx } from "@/db/client";
 import { categories, teams, ticketPriority, LIVE_SCOPE } from "@/db/schema";
+import { LANGUAGES, SENTIMENTS } from "@/models/tasks/triage";
 import { AppError } from "@/server/errors";
 
-/** The ticket fields the learner serves in production; an evaluation scope may label anything. */
+/** The ticket fields the learner serves to triage in production; an evaluation scope may label anything. */
 export const LEARNED_FIELDS = ["category", "priority", "team"] as const;
 export type LearnedField = (typeof LEARNED_FIELDS)[number];
 
 export function isLearnedField(field: string): field is LearnedField {
   return (LEARNED_FIELDS as readonly string[]).includes(field);
+}
+
+/**
+ * Every field an agent (or an integration) verifies on a ticket, each recorded as a correction. The labelled ones
+ * (a closed set: sentiment, language besides the learned fields) also become examples for the learner; the summary
+ * and the tags are free text, kept as correction rows only (the AI's value beside the final one: a training pair).
+ */
+export const VERIFIED_FIELDS = [...LEARNED_FIELDS, "sentiment", "language", "summary", "tags"] as const;
+export type VerifiedField = (typeof VERIFIED_FIELDS)[number];
+const EXAMPLE_FIELDS: readonly string[] = [...LEARNED_FIELDS, "sentiment", "language"];
+
+export function isVerifiedField(field: string): field is VerifiedField {
+  return (VERIFIED_FIELDS as readonly string[]).includes(field);
+}
+
+/** Whether a verified label of `field` in `scope` is stored as a learner example (evaluation scopes: always). */
+export function makesExample(scope: string, field: string): boolean {
+  return scope !== LIVE_SCOPE || EXAMPLE_FIELDS.includes(field);
+}
+
+/** Tags as one correction value: sorted, lower-cased, comma-separated, so equal sets compare equal. */
+export function tagsValue(tags: readonly string[]): string {
+  return [...new Set(tags.map((t) => t.trim().toLowerCase()).filter(Boolean))].sort().join(", ");
 }
 
 /**
@@ -32,8 +56,14 @@ export async function allowedLabels(db: DbOrTx, field: LearnedField, opts: { for
 /** Throws INVALID_INPUT naming every label the field does not know. Non-live scopes are free-form. */
 export async function assertKnownLabels(db: DbOrTx, scope: string, field: string, labels: Iterable<string>): Promise<void> {
   if (scope !== LIVE_SCOPE) return;
-  if (!isLearnedField(field)) throw new AppError("INVALID_INPUT", `Unknown field "${field}"; use one of ${LEARNED_FIELDS.join(", ")}.`);
-  const known = new Set(await allowedLabels(db, field));
+  if (!isVerifiedField(field)) throw new AppError("INVALID_INPUT", `Unknown field "${field}"; use one of ${VERIFIED_FIELDS.join(", ")}.`);
+  if (field === "summary" || field === "tags") {
+    if ([...labels].some((l) => !l.trim())) throw new AppError("INVALID_INPUT", `An empty ${field} is not a label.`, { [field]: "Empty" });
+    return;
+  }
+  const known = new Set(
+    field === "sentiment" ? SENTIMENTS : field === "language" ? (LANGUAGES as readonly string[]) : await allowedLabels(db, field),
+  );
   const unknown = [...new Set(labels)].filter((l) => !known.has(l)).sort();
   if (unknown.length) {
     throw new AppError("INVALID_INPUT", `Unknown ${field} label${unknown.length > 1 ? "s" : ""}: ${unknown.join(", ")}`, {

@@ -73,7 +73,7 @@ describe("learner", () => {
     await recordCorrection(db, { scope, field: "category", text: "Please cancel my monthly subscription plan", finalValue: "subscription", source: "agent" });
     await learner.barrier();
 
-    expect(learner.has("category", agent.exampleId)).toBe(true);
+    expect(learner.has("category", agent.exampleId!)).toBe(true);
     expect(learner.labels("category")).toContain("subscription");
     // Right away through the neighbours, and again once the background retrain has taught the linear model.
     const similar = "I would like to switch my subscription plan to yearly";

@@ -1,7 +1,7 @@
 import { sql } from "drizzle-orm";
 import type { Db, DbOrTx } from "@/db/client";
 import { corrections, embeddings, examples, LIVE_SCOPE, type CorrectionSource } from "@/db/schema";
-import { assertKnownLabels } from "./labels";
+import { assertKnownLabels, makesExample } from "./labels";
 import { textHash, vectorToBytes } from "./vectors";
 
 /** Every worker's learner listens here; the payload names the scope and the examples to (re)load. */
@@ -42,7 +42,8 @@ export interface RecordOptions {
 
 export interface RecordedLabel {
   correctionId: string;
-  exampleId: string;
+  /** Null for a free-text field (summary, tags), which is kept as a correction but is no learner example. */
+  exampleId: string | null;
 }
 
 // Postgres caps a statement at 65,535 parameters; examples take 7 per row.
@@ -115,7 +116,9 @@ export async function recordCorrections(
       // The same text twice in one statement would make ON CONFLICT touch a row twice: the last label wins, as it
       // would have in two separate corrections.
       const latest = new Map<string, number>();
-      chunk.forEach(({ label: l }, i) => latest.set(`${l.scope ?? LIVE_SCOPE}\0${l.field}\0${textHash(l.text)}`, i));
+      chunk.forEach(({ label: l }, i) => {
+        if (makesExample(l.scope ?? LIVE_SCOPE, l.field)) latest.set(`${l.scope ?? LIVE_SCOPE}\0${l.field}\0${textHash(l.text)}`, i);
+      });
       const rows = [...latest.values()].map((i) => {
         const l = chunk[i]!.label;
         return {
@@ -128,7 +131,7 @@ export async function recordCorrections(
           correctionId: inserted[i]!.id,
         };
       });
-      const upserted = await tx
+      const upserted = rows.length === 0 ? [] : await tx
         .insert(examples)
         .values(rows)
         .onConflictDoUpdate({
@@ -145,7 +148,7 @@ export async function recordCorrections(
       chunk.forEach(({ label: l }, i) =>
         out.push({
           correctionId: inserted[i]!.id,
-          exampleId: exampleIdOf.get(`${l.scope ?? LIVE_SCOPE}\0${l.field}\0${textHash(l.text)}`)!,
+          exampleId: exampleIdOf.get(`${l.scope ?? LIVE_SCOPE}\0${l.field}\0${textHash(l.text)}`) ?? null,
         }),
       );
       const byScope = new Map<string, string[]>();

@@ -1,17 +1,24 @@
-import { eq, sql } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import type { Db } from "@/db/client";
-import { customers, messages, tickets } from "@/db/schema";
+import { customers, messages, tickets, triageResults } from "@/db/schema";
 import { recordAudit } from "@/server/audit/record-audit";
 import { AppError } from "@/server/errors";
 import { enqueue } from "@/server/jobs/enqueue";
+import { chrF, editDistance } from "./draft-metrics";
+
+/** A reply waits for the customer: it goes before triage jobs (priority 0, the demo backlog 10) in the one queue. */
+export const DELIVERY_PRIORITY = -10;
 
 /**
  * An agent's reply (sent to the customer by email when the ticket has one) or internal note.
- * A reply marks the first response and moves the ticket to pending (waiting for the customer).
+ * A reply marks the first response and moves the ticket to pending (waiting for the customer), or to solved with
+ * send-and-solve; if the email then fails for good, delivery puts the ticket back to open (server/ingestion/email/
+ * deliver.ts). A reply started from an AI draft keeps the link to it with the edit distance and chrF between the
+ * draft as shown and the text sent: the SLM's training pair.
  */
 export async function addAgentMessage(
   db: Db,
-  input: { ticketId: string; userId: string; kind: "reply" | "note"; text: string },
+  input: { ticketId: string; userId: string; kind: "reply" | "note"; text: string; draftTriageId?: string | null; solve?: boolean },
 ) {
   const text = input.text.trim();
   if (!text) throw new AppError("INVALID_INPUT", "The message is empty.", { text: "Write something first" });
@@ -23,6 +30,16 @@ export async function addAgentMessage(
       .where(eq(tickets.id, input.ticketId));
     if (!ticket) throw new AppError("NOT_FOUND", "Ticket not found.");
     const reply = input.kind === "reply";
+    let draft: { draftTriageId: string; draftText: string; draftEditDistance: number | null; draftChrf: number } | null = null;
+    if (reply && input.draftTriageId) {
+      const [row] = await tx
+        .select({ id: triageResults.id, draft: triageResults.draft })
+        .from(triageResults)
+        .where(and(eq(triageResults.id, input.draftTriageId), eq(triageResults.ticketId, ticket.id)));
+      if (!row?.draft) throw new AppError("INVALID_INPUT", "That draft does not belong to this ticket.", { draftTriageId: "Unknown draft" });
+      const shown = row.draft.trim();
+      draft = { draftTriageId: row.id, draftText: shown, draftEditDistance: editDistance(shown, text), draftChrf: chrF(shown, text) };
+    }
     const [message] = await tx
       .insert(messages)
       .values({
@@ -31,6 +48,7 @@ export async function addAgentMessage(
         authorUserId: input.userId,
         bodyText: text,
         deliveryStatus: reply && ticket.customerEmail ? "queued" : "none",
+        ...draft,
       })
       .returning();
     if (reply) {
@@ -38,17 +56,20 @@ export async function addAgentMessage(
         .update(tickets)
         .set({
           firstResponseAt: sql`coalesce(${tickets.firstResponseAt}, now())`,
-          status: sql`case when ${tickets.status} in ('new', 'open') then 'pending'::ticket_status else ${tickets.status} end`,
+          status: input.solve
+            ? sql`'solved'::ticket_status`
+            : sql`case when ${tickets.status} in ('new', 'open') then 'pending'::ticket_status else ${tickets.status} end`,
+          resolvedAt: input.solve ? sql`coalesce(${tickets.resolvedAt}, now())` : undefined,
           updatedAt: sql`now()`,
         })
         .where(eq(tickets.id, ticket.id));
-      if (ticket.customerEmail) await enqueue(tx, "deliver-email", { messageId: message!.id }, { jobKey: `deliver:${message!.id}` });
+      if (ticket.customerEmail) await enqueue(tx, "deliver-email", { messageId: message!.id }, { jobKey: `deliver:${message!.id}`, priority: DELIVERY_PRIORITY });
     }
     await recordAudit(tx, {
       actor: { kind: "user", userId: input.userId },
       entity: "ticket",
       entityId: ticket.id,
-      action: reply ? "replied" : "noted",
+      action: reply ? (input.solve ? "replied and solved" : "replied") : "noted",
     });
     return message!;
   });

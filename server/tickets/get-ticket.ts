@@ -1,6 +1,6 @@
-import { asc, eq } from "drizzle-orm";
+import { asc, eq, inArray } from "drizzle-orm";
 import type { Db } from "@/db/client";
-import { customers, messages, teams, tickets, ticketTags, users } from "@/db/schema";
+import { attachments, customers, messages, teams, tickets, ticketTags, users } from "@/db/schema";
 import { AppError } from "@/server/errors";
 
 export async function getTicket(db: Db, id: string) {
@@ -22,6 +22,8 @@ export async function getTicket(db: Db, id: string) {
         createdAt: messages.createdAt,
         deliveryStatus: messages.deliveryStatus,
         deliveryError: messages.deliveryError,
+        draftTriageId: messages.draftTriageId,
+        draftChrf: messages.draftChrf,
         authorName: users.name,
       })
       .from(messages)
@@ -30,13 +32,21 @@ export async function getTicket(db: Db, id: string) {
       .orderBy(asc(messages.createdAt)),
     db.select({ tag: ticketTags.tag }).from(ticketTags).where(eq(ticketTags.ticketId, id)).orderBy(asc(ticketTags.tag)),
   ]);
+  // Listed, not loaded: the bytes come from the download route.
+  const files = thread.length
+    ? await db
+        .select({ id: attachments.id, messageId: attachments.messageId, filename: attachments.filename, contentType: attachments.contentType, size: attachments.size })
+        .from(attachments)
+        .where(inArray(attachments.messageId, thread.map((m) => m.id)))
+        .orderBy(asc(attachments.createdAt))
+    : [];
   return {
     ...row.ticket,
     customer: row.customer,
     assigneeName: row.assigneeName,
     teamName: row.teamName,
     tags: tags.map((t) => t.tag),
-    messages: thread,
+    messages: thread.map((m) => ({ ...m, attachments: files.filter((f) => f.messageId === m.id) })),
   };
 }
 

@@ -1,7 +1,7 @@
 import { and, eq } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { tickets, triageSettings, type TicketPriority, type TriageFieldsInfo } from "@/db/schema";
-import { updateTicket, type TicketPatch } from "@/server/tickets/update-ticket";
+import { type TicketPatch, updateTicket } from "@/server/learning/update-ticket";
 
 /**
  * Writes triage's category or priority onto the ticket only where an admin turned auto-apply on for that field

@@ -139,6 +139,13 @@ export async function runTriage(deps: TriageDeps, payload: { ticketId: string; m
         .update(triageResults)
         .set({ ...set, status, finishedAt: new Date(), updatedAt: new Date() })
         .where(eq(triageResults.id, resultId));
+      // The queues filter and count these on the ticket; the latest triage decides them.
+      if (status !== "failed" || set.needsHuman) {
+        await tx
+          .update(tickets)
+          .set({ needsHuman: set.needsHuman ?? false, flagged: set.injection ?? false })
+          .where(eq(tickets.id, msg.ticketId));
+      }
       // A helpdesk that sent the ticket may want the result back; the job commits with the result or not at all.
       if (status === "done" || status === "needs_human") await enqueueWriteback(tx, { ticketId: msg.ticketId, triageResultId: resultId });
     });

@@ -2,6 +2,7 @@ import { createCallerFactory, router } from "./init";
 import { analyticsRouter } from "./routers/analytics";
 import { ingestRouter } from "./routers/ingest";
 import { learningRouter } from "./routers/learning";
+import { macrosRouter } from "./routers/macros";
 import { queueRouter } from "./routers/queue";
 import { slmRouter } from "./routers/slm";
 import { taxonomyRouter } from "./routers/taxonomy";
@@ -16,6 +17,7 @@ export const appRouter = router({
   taxonomy: taxonomyRouter,
   triage: triageRouter,
   learning: learningRouter,
+  macros: macrosRouter,
   analytics: analyticsRouter,
 
   queue: queueRouter,

@@ -23,6 +23,9 @@ export default async function AdminLayout({ children }: { children: ReactNode })
         <NavLink href="/admin/api-keys" variant="tab">
           API keys
         </NavLink>
+        <NavLink href="/admin/macros" variant="tab">
+          Macros
+        </NavLink>
       </nav>
       {children}
     </div>

@@ -72,7 +72,11 @@ describe("REST API v1 over HTTP on 127.0.0.1", () => {
     });
     expect(patch.status).toBe(200);
     const learned = await db.select().from(corrections).where(eq(corrections.ticketId, c.ticketId));
-    expect(learned.map((l) => [l.field, l.finalValue, l.source])).toEqual([["priority", "high", "api"]]);
+    // Priority and tags are verified labels (status is not); each recorded with the change.
+    expect(learned.map((l) => [l.field, l.finalValue, l.source]).sort()).toEqual([
+      ["priority", "high", "api"],
+      ["tags", "export", "api"],
+    ]);
     expect((await call(`/api/v1/tickets/${c.ticketId}`, reader, { method: "PATCH", body: "{}" })).status).toBe(403);
 
     const t = (await (await call(`/api/v1/tickets/${c.ticketId}`, reader)).json()) as {

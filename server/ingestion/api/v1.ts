@@ -7,7 +7,7 @@ import { env } from "@/config/env";
 import { AppError } from "@/server/errors";
 import { getTicket } from "@/server/tickets/get-ticket";
 import { listTickets } from "@/server/tickets/list-tickets";
-import { updateTicketAndLearn } from "@/server/learning/update-and-learn";
+import { updateTicket } from "@/server/learning/update-ticket";
 import { errorResponse, json, parseJson, readBodyLimited } from "../http";
 import { accept, ingest, type IngestResult } from "../pipeline";
 import { addMessageBody, createTicketBody, type ApiIngestMeta } from "./adapter";
@@ -121,6 +121,6 @@ export const updateTicketV1 = endpoint("tickets:write", "update ticket", async (
   const t = await resolveTicket(params.id ?? "");
   const patch = updateTicketBody.parse(parseJson(await readBodyLimited(req, env.JSON_MAX_BYTES)));
   // An integration setting priority or category states a verified label, as an agent's edit does.
-  const r = await updateTicketAndLearn(getDb(), { ticketId: t.id, actor: { kind: "api", label: `key:${key.name} (${key.prefix})` }, patch, source: "api" });
-  return json(200, { changed: r.changed, fields: r.fields });
+  const r = await updateTicket(getDb(), { ticketId: t.id, actor: { kind: "api", label: `key:${key.name} (${key.prefix})` }, patch });
+  return json(200, { changed: r.changed, fields: Object.keys(r.changes) });
 });

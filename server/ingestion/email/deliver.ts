@@ -1,10 +1,11 @@
 import { randomUUID } from "node:crypto";
-import { and, asc, eq, isNotNull, ne } from "drizzle-orm";
+import { and, asc, eq, isNotNull, ne, sql } from "drizzle-orm";
 import type { Task } from "graphile-worker";
 import nodemailer, { type Transporter } from "nodemailer";
-import type { Db } from "@/db/client";
+import type { Db, DbOrTx } from "@/db/client";
 import { getDb } from "@/db/client";
 import { customers, messages, tickets } from "@/db/schema";
+import { recordAudit } from "@/server/audit/record-audit";
 import { jobPayloads } from "@/server/jobs/jobs";
 
 export interface DeliverConfig {
@@ -48,11 +49,15 @@ export async function deliverReply(db: Db, messageId: string, cfg: DeliverConfig
     .where(eq(messages.id, messageId));
   if (!row || row.message.direction !== "outbound" || row.message.deliveryStatus === "sent") return;
 
-  const fail = (error: string, final: boolean) =>
-    db
-      .update(messages)
-      .set({ deliveryStatus: final ? "failed" : "queued", deliveryError: error.slice(0, 1000), deliveryAttempts: at.attempt })
-      .where(eq(messages.id, messageId));
+  const fail = async (error: string, final: boolean) => {
+    await db.transaction(async (tx) => {
+      await tx
+        .update(messages)
+        .set({ deliveryStatus: final ? "failed" : "queued", deliveryError: error.slice(0, 1000), deliveryAttempts: at.attempt })
+        .where(eq(messages.id, messageId));
+      if (final) await reopenAfterFailedReply(tx, row.message.ticketId);
+    });
+  };
 
   if (!row.to) return void (await fail("the ticket has no customer email address", true));
   if (!cfg.relayUrl && !transport) return void (await fail(NO_RELAY, true));
@@ -94,6 +99,24 @@ export async function deliverReply(db: Db, messageId: string, cfg: DeliverConfig
     .update(messages)
     .set({ deliveryStatus: "sent", deliveryError: null, deliveryAttempts: at.attempt })
     .where(eq(messages.id, messageId));
+}
+
+/**
+ * The customer never got the reply: the ticket is not waiting for them (pending) nor solved by it, so it goes back to
+ * open, and its first response is the earliest reply still sent or on its way (none: the first-reply SLA runs again).
+ */
+async function reopenAfterFailedReply(tx: DbOrTx, ticketId: string) {
+  await tx
+    .update(tickets)
+    .set({
+      status: sql`case when ${tickets.status} in ('pending', 'solved') then 'open'::ticket_status else ${tickets.status} end`,
+      resolvedAt: sql`case when ${tickets.status} = 'solved' then null else ${tickets.resolvedAt} end`,
+      firstResponseAt: sql`(select min(${messages.createdAt}) from ${messages} where ${messages.ticketId} = ${ticketId}
+        and ${messages.direction} = 'outbound' and ${messages.deliveryStatus} <> 'failed')`,
+      updatedAt: sql`now()`,
+    })
+    .where(eq(tickets.id, ticketId));
+  await recordAudit(tx, { actor: { kind: "system", label: "email delivery" }, entity: "ticket", entityId: ticketId, action: "reply not delivered" });
 }
 
 /** The graphile-worker task for `deliver-email`. */

@@ -1,6 +1,6 @@
 import { and, eq } from "drizzle-orm";
 import { tickets, webhookSources, type WebhookKind } from "@/db/schema";
-import { updateTicketAndLearn } from "@/server/learning/update-and-learn";
+import { updateTicket } from "@/server/learning/update-ticket";
 import { receiveMessage } from "@/server/tickets/receive-message";
 import { storable } from "../clean";
 import { RejectedInput, type IngestAdapter } from "../adapter";
@@ -30,7 +30,7 @@ export const webhookAdapter: IngestAdapter = {
         .where(and(eq(tickets.source, `${kind}:${name}`), eq(tickets.externalId, event.externalTicketId)));
       if (!t) return { status: "ignored", reason: `update for ticket ${event.externalTicketId}, which never reached Deskling` };
       // The helpdesk's agent decided these values: they are verified labels for the learner, like an agent's edit here.
-      await updateTicketAndLearn(db, { ticketId: t.id, actor: { kind: "helpdesk", label: name }, patch: event.patch, source: "helpdesk" });
+      await updateTicket(db, { ticketId: t.id, actor: { kind: "helpdesk", label: name }, patch: event.patch });
       return { status: "processed", ticketId: t.id, ticketNumber: t.number, messageId: null, createdTicket: false };
     }
     const r = await receiveMessage(db, storable({

@@ -25,10 +25,12 @@ describe("learning router", () => {
       .values({ ticketId, messageId: msg!.id, modelVersion: version, status: "done", category: "BILLING_RT", priority: "high" })
       .returning();
 
-    // The agent keeps the AI's category: a verification with ai = final.
-    await api.tickets.update({ ticketId, category: "BILLING_RT" });
+    // Triage wrote nothing onto the ticket: its values wait for the agent.
+    expect((await api.tickets.get({ ticketId })).category).toBeNull();
+    // The agent accepts the AI's category: the ticket takes it, a verification with ai = final.
     const accepted = await api.learning.accept({ ticketId, field: "category" });
-    expect(accepted).toMatchObject({ changed: false, correction: { aiValue: "BILLING_RT", finalValue: "BILLING_RT" } });
+    expect(accepted).toMatchObject({ changed: true, correction: { aiValue: "BILLING_RT", finalValue: "BILLING_RT" } });
+    expect((await api.tickets.get({ ticketId })).category).toBe("BILLING_RT");
 
     // And corrects the priority.
     const fixed = await api.learning.correct({ ticketId, field: "priority", value: "low" });

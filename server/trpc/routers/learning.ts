@@ -1,18 +1,19 @@
 import { and, count, desc, eq, isNotNull, sql } from "drizzle-orm";
 import { createSelectSchema } from "drizzle-zod";
 import { z } from "zod";
-import { correctionSource, corrections, encoderRuns, evalRuns, examples, importJobs, LIVE_SCOPE, tickets, triageResults } from "@/db/schema";
+import { correctionSource, corrections, encoderRuns, evalRuns, examples, importJobs, LIVE_SCOPE, triageResults } from "@/db/schema";
 import { AppError } from "@/server/errors";
 import { activeEncoder } from "@/server/learning/encoders";
-import { LEARNED_FIELDS } from "@/server/learning/labels";
+import { LEARNED_FIELDS, VERIFIED_FIELDS } from "@/server/learning/labels";
 import { startFinetuneJob } from "@/server/learning/start-finetune-job";
 import { startImportJob } from "@/server/learning/start-import-job";
-import { updateTicketAndLearn } from "@/server/learning/update-and-learn";
 import { getLatestTriage } from "@/server/tickets/get-latest-triage";
+import { verifyField } from "@/server/learning/verify-field";
 import { adminProcedure, agentProcedure, managerProcedure, router } from "../init";
 
 const field = z.enum(LEARNED_FIELDS);
-const recorded = z.object({ correctionId: z.uuid(), exampleId: z.uuid(), aiValue: z.string().nullable(), finalValue: z.string() });
+const verifiedField = z.enum(VERIFIED_FIELDS);
+const recorded = z.object({ correctionId: z.uuid(), exampleId: z.uuid().nullable(), aiValue: z.string().nullable(), finalValue: z.string() });
 const correctOutput = z.object({ changed: z.boolean(), fields: z.array(z.string()), correction: recorded.nullable() });
 
 const score = z.object({ accuracy: z.number(), correct: z.number(), total: z.number() });
@@ -66,50 +67,26 @@ const overviewOutput = z.object({
   imports: z.array(importJob),
 });
 
-/** The patch for one learned field; team values are team ids, as on the ticket. */
-function patchFor(f: z.infer<typeof field>, value: string) {
-  if (f === "category") return { category: value };
-  if (f === "priority") return { priority: z.enum(["low", "normal", "high", "urgent"]).parse(value) };
-  return { teamId: z.uuid().parse(value) };
-}
-
 export const learningRouter = router({
   /**
-   * An agent sets a triaged field on the ticket page: the ticket changes and the verified value teaches the learner.
-   * Setting the value the AI proposed counts too (that is how "accept" works).
+   * An agent changes one AI field on the ticket page: the ticket changes and the verified value teaches the learner,
+   * in one transaction (server/tickets/update-ticket.ts, the same path as every other ticket edit).
    */
   correct: agentProcedure
-    .input(z.object({ ticketId: z.uuid(), field, value: z.string().trim().min(1).max(100) }))
+    .input(z.object({ ticketId: z.uuid(), field: verifiedField, value: z.string().trim().min(1).max(2000) }))
     .output(correctOutput)
     .mutation(async ({ ctx, input }) => {
-      const r = await updateTicketAndLearn(ctx.db, {
-        ticketId: input.ticketId,
-        actor: { kind: "user", userId: ctx.user.id },
-        patch: patchFor(input.field, input.value),
-        source: "agent",
-      });
-      return { changed: r.changed, fields: r.fields, correction: r.corrections[input.field] ?? null };
+      const r = await verifyField(ctx.db, { ticketId: input.ticketId, actor: { kind: "user", userId: ctx.user.id }, field: input.field, value: input.value });
+      return { changed: r.changed, fields: Object.keys(r.changes), correction: r.corrections[input.field] ?? null };
     }),
 
-  /** Confirms the ticket's current value of a field (set by triage) without changing it. */
+  /** Accepts what triage proposed for one field: the ticket takes the AI's value, recorded as a verified label. */
   accept: agentProcedure
-    .input(z.object({ ticketId: z.uuid(), field }))
+    .input(z.object({ ticketId: z.uuid(), field: verifiedField }))
     .output(correctOutput)
     .mutation(async ({ ctx, input }) => {
-      const [t] = await ctx.db
-        .select({ category: tickets.category, priority: tickets.priority, teamId: tickets.teamId })
-        .from(tickets)
-        .where(eq(tickets.id, input.ticketId));
-      if (!t) throw new AppError("NOT_FOUND", "Ticket not found.");
-      const value = input.field === "category" ? t.category : input.field === "priority" ? t.priority : t.teamId;
-      if (!value) throw new AppError("INVALID_INPUT", `The ticket has no ${input.field} to accept.`);
-      const r = await updateTicketAndLearn(ctx.db, {
-        ticketId: input.ticketId,
-        actor: { kind: "user", userId: ctx.user.id },
-        patch: patchFor(input.field, value),
-        source: "agent",
-      });
-      return { changed: r.changed, fields: r.fields, correction: r.corrections[input.field] ?? null };
+      const r = await verifyField(ctx.db, { ticketId: input.ticketId, actor: { kind: "user", userId: ctx.user.id }, field: input.field });
+      return { changed: r.changed, fields: Object.keys(r.changes), correction: r.corrections[input.field] ?? null };
     }),
 
   /** What triage proposed for a ticket and what has been verified since, for the ticket page. */

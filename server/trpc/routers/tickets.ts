@@ -2,9 +2,12 @@ import { z } from "zod";
 import { ticketChannel, ticketPriority, ticketStatus } from "@/db/schema";
 import { addAgentMessage } from "@/server/tickets/add-agent-message";
 import { getTicket } from "@/server/tickets/get-ticket";
-import { listTickets } from "@/server/tickets/list-tickets";
+import { bulkUpdateTickets } from "@/server/learning/bulk-update-tickets";
+import { countViews } from "@/server/tickets/count-views";
+import { listTickets, TICKET_SORTS, TICKET_VIEWS } from "@/server/tickets/list-tickets";
 import { receiveMessage } from "@/server/tickets/receive-message";
-import { updateTicket } from "@/server/tickets/update-ticket";
+import { resendReply } from "@/server/tickets/resend-reply";
+import { updateTicket } from "@/server/learning/update-ticket";
 import { agentProcedure, router } from "../init";
 
 const status = z.enum(ticketStatus.enumValues);
@@ -20,17 +23,32 @@ export const ticketsRouter = router({
   list: agentProcedure
     .input(
       z.object({
+        view: z.enum(TICKET_VIEWS).optional(),
         status: z.array(status).optional(),
         assignee: z.union([z.uuid(), z.literal("unassigned")]).optional(),
         teamId: z.uuid().optional(),
         category: z.string().optional(),
+        customerId: z.uuid().optional(),
         q: z.string().max(200).optional(),
-        sort: z.enum(["newest", "oldest", "priority", "updated"]).optional(),
+        sort: z.enum(TICKET_SORTS).optional(),
+        dir: z.enum(["asc", "desc"]).optional(),
         page: z.number().int().min(1).optional(),
         pageSize: z.number().int().min(1).max(100).optional(),
       }),
     )
-    .query(({ ctx, input }) => listTickets(ctx.db, input)),
+    .query(({ ctx, input }) => listTickets(ctx.db, { ...input, userId: ctx.user.id })),
+
+  /** Live counts for the inbox's saved views, and open work by team and by category. */
+  viewCounts: agentProcedure
+    .input(z.object({}).optional())
+    .output(
+      z.object({
+        views: z.record(z.enum(TICKET_VIEWS.filter((v) => v !== "all") as [Exclude<(typeof TICKET_VIEWS)[number], "all">]), z.number()),
+        byTeam: z.array(z.object({ id: z.uuid(), name: z.string(), n: z.number() })),
+        byCategory: z.array(z.object({ key: z.string(), label: z.string().nullable(), n: z.number() })),
+      }),
+    )
+    .query(({ ctx }) => countViews(ctx.db, { userId: ctx.user.id })),
 
   get: ticketProcedure.query(({ ctx }) => ctx.ticket),
 
@@ -66,17 +84,56 @@ export const ticketsRouter = router({
         tags: z.array(z.string().trim().min(1).max(50)).max(20).optional(),
       }),
     )
+    .output(z.object({ changed: z.boolean(), fields: z.array(z.string()), corrections: z.array(z.string()) }))
     .mutation(async ({ ctx, input }) => {
       const { ticketId, ...patch } = input;
+      // Category, priority, team and tags set here are verified labels: updateTicket records them with the change.
       const result = await updateTicket(ctx.db, { ticketId, actor: { kind: "user", userId: ctx.user.id }, patch });
-      return { changed: result.changed, fields: Object.keys(result.changes) };
+      return { changed: result.changed, fields: Object.keys(result.changes), corrections: Object.keys(result.corrections) };
     }),
 
+  /** Assign, set status, priority, team or category, or add tags on many tickets at once (all or nothing). */
+  bulkUpdate: agentProcedure
+    .input(
+      z.object({
+        ticketIds: z.array(z.uuid()).min(1).max(500),
+        patch: z.object({
+          status: status.optional(),
+          priority: priority.optional(),
+          category: z.string().min(1).optional(),
+          assigneeId: z.uuid().nullable().optional(),
+          teamId: z.uuid().nullable().optional(),
+          addTags: z.array(z.string().trim().min(1).max(50)).max(10).optional(),
+        }),
+      }),
+    )
+    .output(z.object({ updated: z.number(), changed: z.number(), corrections: z.number() }))
+    .mutation(({ ctx, input }) => bulkUpdateTickets(ctx.db, { ticketIds: input.ticketIds, actor: { kind: "user", userId: ctx.user.id }, patch: input.patch })),
+
   addMessage: ticketProcedure
-    .input(z.object({ kind: z.enum(["reply", "note"]), text: z.string().max(50_000) }))
+    .input(
+      z.object({
+        kind: z.enum(["reply", "note"]),
+        text: z.string().max(50_000),
+        /** The triage result whose draft the reply started from (the draft→sent pair). */
+        draftTriageId: z.uuid().nullable().optional(),
+        /** Send and solve: the ticket goes to solved instead of pending. */
+        solve: z.boolean().optional(),
+      }),
+    )
+    .output(z.object({ messageId: z.uuid() }))
     .mutation(async ({ ctx, input }) => {
-      const m = await addAgentMessage(ctx.db, { ticketId: input.ticketId, userId: ctx.user.id, kind: input.kind, text: input.text });
+      const m = await addAgentMessage(ctx.db, { ...input, userId: ctx.user.id });
       return { messageId: m.id };
+    }),
+
+  /** Sends a reply whose delivery failed again. */
+  resend: ticketProcedure
+    .input(z.object({ messageId: z.uuid() }))
+    .output(z.object({ ok: z.literal(true) }))
+    .mutation(async ({ ctx, input }) => {
+      await resendReply(ctx.db, { ticketId: input.ticketId, messageId: input.messageId, userId: ctx.user.id });
+      return { ok: true as const };
     }),
 
   channels: agentProcedure.query(() => ticketChannel.enumValues),

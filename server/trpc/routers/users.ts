@@ -4,6 +4,7 @@ import { z } from "zod";
 import { teams, userRole, users } from "@/db/schema";
 import { createUser } from "@/server/users/create-user";
 import { setUserActive } from "@/server/users/set-user-active";
+import { updateUser } from "@/server/users/update-user";
 import { adminProcedure, agentProcedure, router } from "../init";
 
 const user = createSelectSchema(users);
@@ -41,6 +42,20 @@ export const usersRouter = router({
     )
     .output(me)
     .mutation(({ ctx, input }) => createUser(ctx.db, { ...input, createdBy: ctx.user.id })),
+
+  /** Edit name, role and team, or reset the password (the admin passes the new one on). */
+  update: adminProcedure
+    .input(
+      z.object({
+        userId: z.uuid(),
+        name: z.string().trim().min(1, "A name is required").max(200).optional(),
+        role: z.enum(userRole.enumValues).optional(),
+        teamId: z.uuid().nullable().optional(),
+        password: z.string().min(10, "At least 10 characters").max(200).optional(),
+      }),
+    )
+    .output(z.object({ changed: z.boolean() }))
+    .mutation(({ ctx, input }) => updateUser(ctx.db, { ...input, actorId: ctx.user.id })),
 
   setActive: adminProcedure
     .input(z.object({ userId: z.uuid(), active: z.boolean() }))

@@ -9,6 +9,7 @@ import { Alert } from "@/components/ui/alert";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Card, CardBody, CardHeader, CardTitle } from "@/components/ui/card";
+import { useConfirm } from "@/components/ui/confirm";
 import { errorProps, Field } from "@/components/ui/field";
 import { Input } from "@/components/ui/input";
 import { Table, Td, Th } from "@/components/ui/table";
@@ -22,6 +23,7 @@ export function ApiKeys() {
   const refresh = () => queryClient.invalidateQueries(trpc.ingest.apiKeys.queryFilter());
   const create = useMutation(trpc.ingest.createApiKey.mutationOptions({ onSuccess: async () => (formRef.current?.reset(), refresh()) }));
   const revoke = useMutation(trpc.ingest.revokeApiKey.mutationOptions({ onSettled: refresh }));
+  const [confirm, confirmDialog] = useConfirm();
   const errors = fieldErrors(create.error);
   const general = formError(create.error);
 
@@ -68,7 +70,20 @@ export function ApiKeys() {
                   {k.revokedAt ? (
                     <Badge tone="red">revoked</Badge>
                   ) : (
-                    <Button size="sm" variant="danger" disabled={revoke.isPending && revoke.variables?.id === k.id} onClick={() => revoke.mutate({ id: k.id })}>
+                    <Button
+                      size="sm"
+                      variant="danger"
+                      disabled={revoke.isPending && revoke.variables?.id === k.id}
+                      onClick={async () => {
+                        const ok = await confirm({
+                          title: `Revoke the key “${k.name}”?`,
+                          body: "Every integration using it gets 401 from its next request. This cannot be undone; create a new key instead.",
+                          confirm: "Revoke key",
+                          danger: true,
+                        });
+                        if (ok) revoke.mutate({ id: k.id });
+                      }}
+                    >
                       Revoke
                     </Button>
                   )}
@@ -84,6 +99,7 @@ export function ApiKeys() {
             )}
           </tbody>
         </Table>
+        {confirmDialog}
       </Card>
       <Card>
         <CardHeader>

@@ -1,11 +1,15 @@
 "use client";
 
-import { useQuery } from "@tanstack/react-query";
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
+import { useRouter } from "next/navigation";
+import { useShortcuts } from "@/components/layout/keyboard";
 import { DateTime } from "@/components/layout/relative-time";
 import { useTRPC } from "@/components/layout/trpc-provider";
 import { Alert } from "@/components/ui/alert";
 import { Badge } from "@/components/ui/badge";
+import { neighbourTicket } from "@/components/tickets/inbox-order";
+import { SlaTimer } from "@/components/tickets/sla-timer";
 import { PriorityBadge, StatusBadge } from "@/components/tickets/ticket-badges";
 import { TicketComposer } from "@/components/tickets/ticket-composer";
 import { TicketSidePanel } from "@/components/tickets/ticket-side-panel";
@@ -15,7 +19,33 @@ const channelLabel = { email: "Email", web: "Web form", api: "API", webhook: "He
 
 export function TicketView({ ticketId }: { ticketId: string }) {
   const trpc = useTRPC();
-  const ticket = useQuery(trpc.tickets.get.queryOptions({ ticketId }));
+  const router = useRouter();
+  const queryClient = useQueryClient();
+  const ticket = useQuery({
+    ...trpc.tickets.get.queryOptions({ ticketId }),
+    // A reply on its way: watch its delivery state until the worker settles it (sent, or failed with a resend).
+    refetchInterval: (q) => (q.state.data?.messages.some((m) => m.deliveryStatus === "queued") ? 2000 : false),
+  });
+  const solve = useMutation(
+    trpc.tickets.update.mutationOptions({
+      onSuccess: () =>
+        Promise.all([
+          queryClient.invalidateQueries(trpc.tickets.get.queryFilter({ ticketId })),
+          queryClient.invalidateQueries(trpc.tickets.list.pathFilter()),
+        ]),
+    }),
+  );
+  const go = (step: 1 | -1) => {
+    const next = neighbourTicket(ticketId, step);
+    if (next) router.push(`/tickets/${next}`);
+  };
+  useShortcuts({
+    e: () => solve.mutate({ ticketId, status: "solved" }),
+    a: () => document.getElementById("ticket-assignee")?.focus(),
+    c: () => document.getElementById("ticket-category")?.focus(),
+    j: () => go(1),
+    k: () => go(-1),
+  });
   if (ticket.isError) return <Alert tone="error">Could not load this ticket: {ticket.error.message}</Alert>;
   const t = ticket.data;
   if (!t) return <p className="text-sm text-zinc-500">Loading…</p>;
@@ -27,7 +57,7 @@ export function TicketView({ ticketId }: { ticketId: string }) {
           ← Inbox
         </Link>
         <h1 className="text-lg leading-snug font-semibold tracking-tight">
-          <span className="mr-2 font-mono text-base font-normal text-zinc-400">#{t.number}</span>
+          <span className="mr-2 font-mono text-base font-normal text-zinc-500">#{t.number}</span>
           {t.subject}
         </h1>
         <div className="flex flex-wrap items-center gap-2 text-xs text-zinc-500">
@@ -38,13 +68,18 @@ export function TicketView({ ticketId }: { ticketId: string }) {
             Opened <DateTime date={t.createdAt} />
           </span>
           {t.assigneeName && <span>· Assigned to {t.assigneeName}</span>}
+          {t.slaDueAt && (
+            <span>
+              · SLA <SlaTimer dueAt={t.slaDueAt} firstResponseAt={t.firstResponseAt} />
+            </span>
+          )}
         </div>
       </div>
 
       <div className="grid items-start gap-4 lg:grid-cols-[minmax(0,1fr)_320px]">
         <div className="flex min-w-0 flex-col gap-4">
           <TicketThread ticket={t} />
-          <TicketComposer ticketId={t.id} customerEmail={t.customer?.email ?? null} />
+          <TicketComposer ticketId={t.id} customerEmail={t.customer?.email ?? null} category={t.category} />
         </div>
         <TicketSidePanel ticket={t} />
       </div>
