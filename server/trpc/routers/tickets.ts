@@ -1,5 +1,6 @@
+import { createSelectSchema } from "drizzle-zod";
 import { z } from "zod";
-import { ticketChannel, ticketPriority, ticketStatus } from "@/db/schema";
+import { customers, messages, ticketChannel, ticketPriority, tickets, ticketStatus, triageStatus } from "@/db/schema";
 import { addAgentMessage } from "@/server/tickets/add-agent-message";
 import { getTicket } from "@/server/tickets/get-ticket";
 import { bulkUpdateTickets } from "@/server/learning/bulk-update-tickets";
@@ -12,6 +13,56 @@ import { agentProcedure, router } from "../init";
 
 const status = z.enum(ticketStatus.enumValues);
 const priority = z.enum(ticketPriority.enumValues);
+
+const ticketRow = createSelectSchema(tickets);
+const messageRow = createSelectSchema(messages);
+const queuePlace = z.object({
+  ticketId: z.string(),
+  state: z.enum(["queued", "running", "retrying"]),
+  position: z.number().nullable(),
+  priority: z.number(),
+  expectedWaitSeconds: z.number().nullable(),
+});
+const listItem = ticketRow
+  .pick({
+    id: true,
+    number: true,
+    subject: true,
+    status: true,
+    priority: true,
+    category: true,
+    channel: true,
+    createdAt: true,
+    lastMessageAt: true,
+    slaDueAt: true,
+    firstResponseAt: true,
+    needsHuman: true,
+    flagged: true,
+    assigneeId: true,
+  })
+  .extend({
+    customerEmail: z.string().nullable(),
+    customerName: z.string().nullable(),
+    assigneeName: z.string().nullable(),
+    teamName: z.string().nullable(),
+    ai: z.object({ status: z.enum(triageStatus.enumValues), needsHuman: z.boolean(), injection: z.boolean(), category: z.string().nullable() }).nullable(),
+    queue: queuePlace.nullable(),
+  });
+const listOutput = z.object({ items: z.array(listItem), total: z.number(), page: z.number(), pageSize: z.number() });
+const ticketDetail = ticketRow.extend({
+  customer: createSelectSchema(customers).nullable(),
+  assigneeName: z.string().nullable(),
+  teamName: z.string().nullable(),
+  tags: z.array(z.string()),
+  messages: z.array(
+    messageRow
+      .pick({ id: true, direction: true, bodyText: true, bodyHtml: true, createdAt: true, deliveryStatus: true, deliveryError: true, draftTriageId: true, draftChrf: true })
+      .extend({
+        authorName: z.string().nullable(),
+        attachments: z.array(z.object({ id: z.uuid(), messageId: z.uuid(), filename: z.string(), contentType: z.string(), size: z.number() })),
+      }),
+  ),
+});
 
 /** Loads the ticket named by `ticketId` for every procedure that acts on one (404 when missing). */
 const ticketProcedure = agentProcedure.input(z.object({ ticketId: z.uuid() })).use(async ({ ctx, input, next }) => {
@@ -36,6 +87,7 @@ export const ticketsRouter = router({
         pageSize: z.number().int().min(1).max(100).optional(),
       }),
     )
+    .output(listOutput)
     .query(({ ctx, input }) => listTickets(ctx.db, { ...input, userId: ctx.user.id })),
 
   /** Live counts for the inbox's saved views, and open work by team and by category. */
@@ -50,7 +102,7 @@ export const ticketsRouter = router({
     )
     .query(({ ctx }) => countViews(ctx.db, { userId: ctx.user.id })),
 
-  get: ticketProcedure.query(({ ctx }) => ctx.ticket),
+  get: ticketProcedure.output(ticketDetail).query(({ ctx }) => ctx.ticket),
 
   create: agentProcedure
     .input(
@@ -136,5 +188,5 @@ export const ticketsRouter = router({
       return { ok: true as const };
     }),
 
-  channels: agentProcedure.query(() => ticketChannel.enumValues),
+  channels: agentProcedure.output(z.array(z.enum(ticketChannel.enumValues))).query(() => [...ticketChannel.enumValues]),
 });
