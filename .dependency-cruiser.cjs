@@ -10,7 +10,7 @@ const TEST_FILE = "\\.test\\.tsx?$";
  * Inside server/, domains are ordered from the processes down to the basics: a domain imports only domains listed
  * after it. A ticket's path (ingestion → tickets → jobs → triage → learning) thus crosses each folder once.
  */
-const SERVER_ORDER = ["cli", "trpc", "seed", "analytics", "triage", "ingestion", "learning", "tickets", "users", "auth", "realtime", "jobs", "customers", "audit", "health"];
+const SERVER_ORDER = ["cli", "trpc", "seed", "analytics", "triage", "ingestion", "learning", "training", "tickets", "users", "auth", "realtime", "jobs", "customers", "audit", "health"];
 const serverOrder = SERVER_ORDER.slice(1).map((domain, i) => ({
   name: `server-order-${domain}`,
   severity: "error",
