@@ -38,6 +38,14 @@ const PROCEDURES: Record<string, UserRole | "public"> = {
   "analytics.cost": "manager",
   "analytics.tickets": "manager",
   "queue.overview": "admin",
+  "macros.list": "agent",
+  "macros.fill": "agent",
+  "macros.save": "manager",
+  "macros.remove": "manager",
+  "tickets.viewCounts": "agent",
+  "tickets.bulkUpdate": "agent",
+  "tickets.resend": "agent",
+  "users.update": "admin",
   "slm.overview": "admin",
   "slm.takeSnapshot": "admin",
   "slm.startFinetune": "admin",
@@ -149,6 +157,7 @@ const ROUTES: Record<string, "public" | "session" | "hmac" | `key:${ApiScope}`> 
   "POST /api/trpc/[trpc]": "session",
   "GET /api/health": "public",
   "GET /api/admin/datasets/[id]": "session",
+  "GET /api/attachments/[id]": "session",
 };
 
 async function loadRoutes() {
