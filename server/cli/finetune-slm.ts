@@ -10,7 +10,8 @@ import { parseArgs } from "node:util";
 import { closeDb, getDb } from "@/db/client";
 import { connectDatabase } from "@/db/connect";
 import { migrateDatabase } from "@/db/migrate";
-import { finetuneSlm, rollbackSlm } from "@/server/learning/finetune-slm";
+import { finetuneSlm } from "@/server/learning/finetune-slm";
+import { rollbackSlm } from "@/server/learning/rollback-slm";
 
 const { values } = parseArgs({
   options: {

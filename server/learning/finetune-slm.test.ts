@@ -15,7 +15,8 @@ import { EngineSlot } from "@/models/runtime/engine-slot";
 import { env } from "@/config/env";
 import { addAgentMessage } from "@/server/tickets/add-agent-message";
 import { receiveMessage } from "@/server/tickets/receive-message";
-import { evaluateSlmCandidate, finetuneSlm, rollbackSlm, stageAdapter } from "./finetune-slm";
+import { evaluateSlmCandidate, finetuneSlm, stageAdapter } from "./finetune-slm";
+import { rollbackSlm } from "./rollback-slm";
 import { activeSlmAdapter, SLM_CHANNEL } from "./slm-adapters";
 
 // A house style the base model never writes, so a few training steps visibly move its output.

@@ -9,7 +9,7 @@
  *    taxonomy) and speed (tokens/s and time to first token within `speedTolerance`).
  * 4. Promoted when chrF gains at least `minGain` points, ROUGE-L does not drop and every guard holds: the previous
  *    adapter is retired and SLM_CHANNEL tells every worker to swap between jobs. Otherwise rejected, file deleted.
- * rollbackSlm undoes the last promotion in one step.
+ * rollbackSlm (rollback-slm.ts) undoes the last promotion in one step.
  */
 import { copyFile, mkdir, rm } from "node:fs/promises";
 import path from "node:path";
@@ -243,35 +243,6 @@ export async function evaluateSlmCandidate(db: Db, o: EvaluateOptions): Promise<
     await baseline.dispose();
     await candidate.dispose();
   }
-}
-
-/**
- * One click back: the promoted adapter is retired and the one it replaced (or the bare base model) is in use
- * again; every worker swaps on the notice.
- */
-export async function rollbackSlm(db: Db, opts: { userId?: string | null } = {}): Promise<{ retired: string; restored: string | null }> {
-  const baseModel = resolveModel(env.SLM_MODEL, "chat").id;
-  return db.transaction(async (tx) => {
-    await tx.execute(sql`select pg_advisory_xact_lock(hashtext('slm_runs'))`);
-    const [promoted] = await tx.select().from(slmRuns).where(and(eq(slmRuns.baseModel, baseModel), eq(slmRuns.status, "promoted")));
-    if (!promoted) throw new AppError("CONFLICT", "No fine-tune is in use: the base model already runs.");
-    const previousId = (promoted.metrics as { previousRunId?: string | null } | null)?.previousRunId ?? null;
-    await tx
-      .update(slmRuns)
-      .set({ status: "retired", metrics: { ...(promoted.metrics ?? {}), rolledBackAt: new Date().toISOString(), rolledBackBy: opts.userId ?? null } })
-      .where(eq(slmRuns.id, promoted.id));
-    let restored: string | null = null;
-    if (previousId) {
-      const [prev] = await tx
-        .update(slmRuns)
-        .set({ status: "promoted" })
-        .where(and(eq(slmRuns.id, previousId), eq(slmRuns.status, "retired")))
-        .returning({ id: slmRuns.id });
-      restored = prev?.id ?? null;
-    }
-    await tx.execute(sql`select pg_notify(${SLM_CHANNEL}, ${JSON.stringify({ runId: restored, rolledBack: promoted.id })})`);
-    return { retired: promoted.id, restored };
-  });
 }
 
 /** Copies a kept adapter for another evaluation (the CLI's --adapter): evaluation deletes what it rejects. */

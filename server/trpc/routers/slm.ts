@@ -1,7 +1,7 @@
 import { desc } from "drizzle-orm";
 import { z } from "zod";
 import { datasetSnapshots, slmRuns } from "@/db/schema";
-import { rollbackSlm } from "@/server/learning/finetune-slm";
+import { rollbackSlm } from "@/server/learning/rollback-slm";
 import { activeSlmAdapter } from "@/server/learning/slm-adapters";
 import { startFinetuneSlmJob } from "@/server/learning/start-finetune-slm-job";
 import { buildSnapshot } from "@/server/training/build-snapshot";
