@@ -57,7 +57,8 @@ test("an agent cannot open the learning page", async ({ page, signInAs }) => {
   await page.goto("/tickets");
   await expect(page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Learning" })).toHaveCount(0);
   await page.goto("/admin/learning");
-  await expect(page).toHaveURL(/\/tickets$/);
+  await expect(page).toHaveURL(/\/forbidden\?need=admin/);
+  await expect(page.getByRole("heading", { name: "You don’t have access to this page" })).toBeVisible();
   await expect(page.getByRole("heading", { name: "Learning" })).toHaveCount(0);
   await expect(page.getByRole("button", { name: "Import" })).toHaveCount(0);
   await expect(page.getByRole("button", { name: "Fine-tune on verified examples" })).toHaveCount(0);

@@ -21,6 +21,17 @@ test("an agent reviews the AI's fields, accepts one, corrects another, and sends
   // The real default model triages on shared CPU cores: allow it minutes, not seconds.
   test.setTimeout(600_000);
   await signInAs("agent");
+  // An earlier ticket like it, filed and answered by an agent: its reply is what retrieval offers as the draft (the
+  // default draft source; the small model's own drafts are often rejected by the checks).
+  const answer = "We are sorry you were charged twice. We have refunded the duplicate payment, and it will show on your statement within a few days.";
+  const earlier = await trpcMutation<{ ticketId: string }>(page.request, "tickets.create", {
+    customerEmail: uniqueEmail("ws-earlier"),
+    subject: "Charged twice for my order",
+    text: "My card was charged twice for the same order. Please refund one of the payments.",
+  });
+  await trpcMutation(page.request, "tickets.update", { ticketId: earlier.ticketId, category: "PAYMENT" });
+  await trpcMutation(page.request, "tickets.addMessage", { ticketId: earlier.ticketId, kind: "reply", text: answer });
+
   const subject = `Charged twice for order ${randomUUID().slice(0, 6)}`;
   const { ticketId } = await trpcMutation<{ ticketId: string }>(page.request, "tickets.create", {
     customerEmail: uniqueEmail("ws"),
@@ -38,16 +49,16 @@ test("an agent reviews the AI's fields, accepts one, corrects another, and sends
   await expect(page.getByTestId("ai-field-priority")).toHaveAttribute("data-state", "proposed");
   await screenshot(page, "workspace-ticket-triaged");
 
-  // Accept the priority; correct the sentiment to a value the AI did not pick.
+  // Accept the priority; correct the category to one the AI did not pick.
   await page.getByRole("button", { name: "Accept priority" }).click();
   await expect(page.getByTestId("ai-field-priority")).toHaveAttribute("data-state", "accepted");
-  await page.getByRole("button", { name: "Change sentiment" }).click();
-  const sentiment = page.getByLabel("Sentiment (your value)");
-  const aiSentiment = await sentiment.inputValue();
-  const mine = aiSentiment === "negative" ? "neutral" : "negative";
-  await sentiment.selectOption(mine);
-  await page.getByTestId("ai-field-sentiment").getByRole("button", { name: "Save" }).click();
-  await expect(page.getByTestId("ai-field-sentiment")).toHaveAttribute("data-state", "changed");
+  await page.getByRole("button", { name: "Change category" }).click();
+  const category = page.getByLabel("Category (your value)");
+  const aiCategory = await category.inputValue();
+  const mine = aiCategory === "PAYMENT" ? "REFUND" : "PAYMENT";
+  await category.selectOption(mine);
+  await page.getByTestId("ai-field-category").getByRole("button", { name: "Save" }).click();
+  await expect(page.getByTestId("ai-field-category")).toHaveAttribute("data-state", "changed");
 
   // Using the draft over typed text asks first; then the agent edits it and sends.
   const reply = page.getByRole("textbox", { name: "Reply" });
@@ -74,7 +85,7 @@ test("an agent reviews the AI's fields, accepts one, corrects another, and sends
   const feedback = await trpcQuery<Feedback>(page.request, "learning.ticketFeedback", { ticketId });
   const byField = new Map(feedback.verified.map((v) => [v.field, v]));
   expect(byField.get("priority")?.aiValue).toBe(byField.get("priority")?.finalValue);
-  expect(byField.get("sentiment")).toMatchObject({ aiValue: aiSentiment, finalValue: mine });
+  expect(byField.get("category")).toMatchObject({ aiValue: aiCategory, finalValue: mine });
   const ticket = await trpcQuery<Ticket>(page.request, "tickets.get", { ticketId });
   const out = ticket.messages.find((m) => m.direction === "outbound")!;
   expect(out.draftTriageId).not.toBeNull();

@@ -17,6 +17,7 @@ import { addAgentMessage } from "@/server/tickets/add-agent-message";
 import { receiveMessage } from "@/server/tickets/receive-message";
 import { evaluateSlmCandidate, finetuneSlm, stageAdapter } from "./finetune-slm";
 import { rollbackSlm } from "./rollback-slm";
+import { buildSnapshot } from "@/server/training/build-snapshot";
 import { activeSlmAdapter, SLM_CHANNEL } from "./slm-adapters";
 
 // A house style the base model never writes, so a few training steps visibly move its output.
@@ -32,6 +33,8 @@ const reply = (i: number) => `AHOY FROM DESKLING! Ticket ${i} is now with our cr
 
 let dir: string;
 let promoted: SlmRun;
+// This file's tickets only: other files' sent replies in the shared test database would change the held-out draft.
+let snapshotId: string;
 const modelPath = () => ensureModelFile(env.SLM_MODEL, { role: "chat" });
 const load = async (lora: string[] = []) =>
   SlmEngine.load({ modelPath: await modelPath(), modelId: resolveModel(env.SLM_MODEL, "chat").id, threads: env.SLM_THREADS, sequences: 1, contextSize: 1024, gpu: env.SLM_GPU, lora });
@@ -39,11 +42,13 @@ const load = async (lora: string[] = []) =>
 beforeAll(async () => {
   dir = await mkdtemp(path.join(os.tmpdir(), "deskling-adapters-"));
   const db = getDb();
+  const since = new Date();
   const agent = await makeUser("agent");
   for (const [i, [subject, text]] of TICKETS.entries()) {
     const t = await receiveMessage(db, { channel: "email", from: { email: `slm-${randomUUID()}@example.com` }, subject: subject!, text: text!, actor: { kind: "system", label: "test" } });
     await addAgentMessage(db, { ticketId: t.ticketId, userId: agent.id, kind: "reply", text: reply(i) });
   }
+  snapshotId = (await buildSnapshot(db, { since })).id;
 });
 
 afterAll(async () => {
@@ -57,7 +62,7 @@ describe("SLM fine-tune", () => {
     const { unlisten } = await db.$sql.listen(SLM_CHANNEL, (p) => notices.push(p));
     try {
       // A few steps at a high rate: enough to move the output, short enough for CI. Gate opened (any gain, any speed).
-      promoted = await finetuneSlm({ db, dir, maxSteps: 3, lr: 5e-3, minGain: -1000, speedTolerance: 100, maxHeldout: 1, maxTokens: 24 });
+      promoted = await finetuneSlm({ db, dir, snapshotId, maxSteps: 3, lr: 5e-3, minGain: -1000, speedTolerance: 100, maxHeldout: 1, maxTokens: 24 });
       expect(promoted.status).toBe("promoted");
       expect(promoted.adapterSha256).toMatch(/^[0-9a-f]{64}$/);
       expect(promoted.baseSha256).toMatch(/^[0-9a-f]{64}$/);

@@ -10,7 +10,7 @@
  * the sha256 of its examples: the same data and seed give the same snapshot (returned, not duplicated).
  */
 import { createHash } from "node:crypto";
-import { and, asc, desc, eq, inArray, isNotNull, lte, sql } from "drizzle-orm";
+import { and, asc, desc, eq, gte, inArray, isNotNull, lte, sql } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { categories, corrections, customers, datasetExamples, datasetSnapshots, LIVE_SCOPE, messages, tickets, triageResults, type SnapshotStats } from "@/db/schema";
 import { DEFAULT_TONE, draftMessages, type ChatMessage } from "@/models/tasks/draft";
@@ -24,6 +24,8 @@ export interface SnapshotOptions {
   heldoutShare?: number;
   /** The data as it stood at this moment (default now): the same moment and seed always give the same snapshot. */
   until?: Date;
+  /** Only data from this moment on (default: all of it), e.g. the months since the last fine-tune. */
+  since?: Date;
   userId?: string | null;
 }
 
@@ -50,7 +52,8 @@ export async function buildSnapshot(db: Db, opts: SnapshotOptions = {}) {
     return r.text;
   };
   const until = opts.until ?? new Date();
-  const pending = [...(await draftExamples(db, until, clean)), ...(await triageExamples(db, until, clean))];
+  const since = opts.since ?? new Date(0);
+  const pending = [...(await draftExamples(db, { since, until }, clean)), ...(await triageExamples(db, { since, until }, clean))];
 
   // Dedupe on the whole conversation: a macro sent to ten identical tickets teaches one thing, not ten.
   const seen = new Set<string>();
@@ -116,7 +119,7 @@ export function splitExamples<T extends { label: string }>(rows: readonly T[], s
 
 type Clean = (text: string, names: (string | null)[]) => string;
 
-async function draftExamples(db: Db, until: Date, clean: Clean): Promise<PendingExample[]> {
+async function draftExamples(db: Db, { since, until }: { since: Date; until: Date }, clean: Clean): Promise<PendingExample[]> {
   const replies = await db
     .select({
       id: messages.id,
@@ -133,7 +136,7 @@ async function draftExamples(db: Db, until: Date, clean: Clean): Promise<Pending
     .innerJoin(tickets, eq(tickets.id, messages.ticketId))
     .leftJoin(customers, eq(customers.id, tickets.customerId))
     .leftJoin(triageResults, eq(triageResults.id, messages.draftTriageId))
-    .where(and(eq(messages.direction, "outbound"), isNotNull(messages.authorUserId), lte(messages.createdAt, until)))
+    .where(and(eq(messages.direction, "outbound"), isNotNull(messages.authorUserId), gte(messages.createdAt, since), lte(messages.createdAt, until)))
     .orderBy(asc(messages.createdAt));
   if (!replies.length) return [];
   const thread = await db
@@ -174,7 +177,7 @@ async function draftExamples(db: Db, until: Date, clean: Clean): Promise<Pending
   });
 }
 
-async function triageExamples(db: Db, until: Date, clean: Clean): Promise<PendingExample[]> {
+async function triageExamples(db: Db, { since, until }: { since: Date; until: Date }, clean: Clean): Promise<PendingExample[]> {
   const rows = await db
     .select({
       ticketId: corrections.ticketId,
@@ -185,7 +188,7 @@ async function triageExamples(db: Db, until: Date, clean: Clean): Promise<Pendin
     })
     .from(corrections)
     .where(
-      and(eq(corrections.scope, LIVE_SCOPE), inArray(corrections.field, [...TRIAGE_FIELDS]), isNotNull(corrections.ticketId), lte(corrections.createdAt, until)),
+      and(eq(corrections.scope, LIVE_SCOPE), inArray(corrections.field, [...TRIAGE_FIELDS]), isNotNull(corrections.ticketId), gte(corrections.createdAt, since), lte(corrections.createdAt, until)),
     )
     .orderBy(desc(corrections.createdAt));
   if (!rows.length) return [];
