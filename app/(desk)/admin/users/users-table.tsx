@@ -57,7 +57,7 @@ export function UsersTable({ meId }: { meId: string }) {
         </thead>
         <tbody>
           {(users.data ?? []).map((u) => (
-            <tr key={u.id} data-testid="user-row" className={cn(!u.active && "text-zinc-400")}>
+            <tr key={u.id} data-testid="user-row" className={cn(!u.active && "text-zinc-500")}>
               <Td className="font-medium whitespace-nowrap">
                 {u.name}
                 {u.id === meId && <span className="ml-1.5 text-xs font-normal text-zinc-500">(you)</span>}
