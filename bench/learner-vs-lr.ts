@@ -38,6 +38,7 @@ import { Embedder } from "@/models/learning/embedder";
 import { VectorIndex } from "@/models/learning/vector-index";
 import { trainEncoder } from "@/models/finetune/train-encoder";
 import { FINETUNE_DEFAULTS, scoreOnHoldout, splitForFinetune } from "@/server/learning/finetune-encoder";
+import { humanize, NAME_PRIOR_MAX_EXAMPLES, taxonomyExampleId } from "@/server/learning/labels";
 
 const BENCH_DIR = path.dirname(fileURLToPath(import.meta.url));
 const DATA_DIR = path.join(BENCH_DIR, ".data");
@@ -139,9 +140,29 @@ export function expectedCalibrationError(confidence: readonly number[], correct:
   return total;
 }
 
-function deskling(train: Split, test: Split, indices: readonly number[], options: Partial<ClassifierOptions>) {
-  const index = new VectorIndex(train.emb.dims, indices.length + 16);
+/**
+ * Each label's category name as one example, while the label has at most NAME_PRIOR_MAX_EXAMPLES rows: what
+ * production's learner does after `npm run import --create-labels`.
+ */
+interface Names {
+  labels: string[];
+  emb: EmbeddingMatrix;
+}
+
+async function categoryNames(dataset: string, labels: readonly string[]): Promise<Names> {
+  const keys = [...new Set(labels)].sort();
+  const texts = keys.map(humanize);
+  return { labels: keys, emb: await cachedEmbeddings(`bench-${dataset}-names`, texts, getEmbedder, log) };
+}
+
+function deskling(train: Split, test: Split, indices: readonly number[], options: Partial<ClassifierOptions>, names?: Names) {
+  const index = new VectorIndex(train.emb.dims, indices.length + (names?.labels.length ?? 0) + 16);
   for (const i of indices) index.add(`t${i}`, train.labels[i]!, vec(train.emb, i));
+  const counts = new Map<string, number>();
+  for (const i of indices) counts.set(train.labels[i]!, (counts.get(train.labels[i]!) ?? 0) + 1);
+  names?.labels.forEach((label, j) => {
+    if ((counts.get(label) ?? 0) <= NAME_PRIOR_MAX_EXAMPLES) index.add(taxonomyExampleId(label), label, vec(names.emb, j));
+  });
   const started = performance.now();
   const classifier = ExampleClassifier.fromIndex(index, options);
   const trainMs = performance.now() - started;
@@ -252,10 +273,12 @@ async function main() {
     log(`${name}: ${train.texts.length} train, ${test.texts.length} test rows, ${new Set(train.labels).size} labels`);
     if (embedOnly) continue;
     const runs = await reference(name, train, test);
+    const names = await categoryNames(name, train.labels);
     const byK: Record<string, unknown> = {};
     for (const k of [...new Set(runs.map((r) => r.k))]) {
       const rs = runs.filter((r) => r.k === k);
       const ours = rs.map((r) => deskling(train, test, r.indices, options));
+      const named = rs.map((r) => deskling(train, test, r.indices, options, names));
       const others = Object.fromEntries(
         Object.entries(variants).map(([v, o]) => {
           const scored = rs.map((r) => deskling(train, test, r.indices, { ...options, ...o }));
@@ -288,10 +311,20 @@ async function main() {
           objectiveVsReference: ours.map((o, i) => Number((o.objective - rs[i]!.objective).toFixed(4))),
         },
         gap: pct(mean(ours.map((o) => o.accuracy)) - mean(rs.map((r) => r.accuracy))),
+        // As a user gets it: `npm run import --create-labels` makes a category per label, and the worker's learner
+        // adds each category's name as one example (server/learning/labels.ts taxonomyExamples).
+        withCategoryNames: {
+          accuracy: pct(mean(named.map((o) => o.accuracy))),
+          perSeed: named.map((o) => pct(o.accuracy)),
+          ece: pct(mean(named.map((o) => o.ece))),
+          needsHumanRate: pct(mean(named.map((o) => o.needsHumanRate))),
+          automatedAccuracy: pct(mean(named.map((o) => o.automatedAccuracy ?? 0))),
+          gap: pct(mean(named.map((o) => o.accuracy)) - mean(rs.map((r) => r.accuracy))),
+        },
         ...(Object.keys(others).length ? { variants: others } : {}),
       };
       byK[k === 0 ? "all" : `K${k}`] = row;
-      log(`${name} ${k === 0 ? "all" : `K=${k}`}: deskling ${row.deskling.accuracy} vs reference ${row.reference.accuracy} (gap ${row.gap})`);
+      log(`${name} ${k === 0 ? "all" : `K=${k}`}: deskling ${row.deskling.accuracy} (with category names ${row.withCategoryNames.accuracy}) vs reference ${row.reference.accuracy} (gap ${row.gap} / ${row.withCategoryNames.gap})`);
     }
     const k10 = runs.find((r) => r.k === 10 && r.seed === 0);
     const tuned = finetune && k10 ? { finetunedK10Seed0: await finetuned(name, train, test, k10.indices) } : {};

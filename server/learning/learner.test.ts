@@ -5,7 +5,7 @@ import { getDb } from "@/db/client";
 import { categories, corrections, embeddings, examples, LIVE_SCOPE } from "@/db/schema";
 import { env } from "@/config/env";
 import { Embedder } from "@/models/learning/embedder";
-import { allowedLabels } from "./labels";
+import { allowedLabels, NAME_PRIOR_MAX_EXAMPLES } from "./labels";
 import { Learner } from "./learner";
 import { recordCorrection, recordCorrections } from "./record-correction";
 import { textHash } from "./vectors";
@@ -180,5 +180,20 @@ describe("learner", () => {
     // Without the option (evaluation scopes), the taxonomy is not an example.
     const plain = await startLearner(scope);
     expect(plain.size("category")).toBe(0);
+
+    // A name is a prior for a label's first examples: past NAME_PRIOR_MAX_EXAMPLES verified ones it stops counting.
+    const parking = Array.from({ length: NAME_PRIOR_MAX_EXAMPLES + 1 }, (_, i) => `Parking question number ${i + 1}: is bay ${i + 3} free?`);
+    await recordCorrections(
+      db,
+      parking.map((text) => ({ label: { scope, field: "category", text, finalValue: "PARKING_TX", source: "import" as const } })),
+    );
+    await learner.barrier();
+    expect(learner.has("category", "taxonomy:PARKING_TX")).toBe(false);
+    expect(learner.has("category", "taxonomy:CATERING_TX")).toBe(true);
+    // A fresh load agrees.
+    const reloaded = await Learner.start({ db, embedder, scope, retrainDelayMs: 10, taxonomyExamples: true });
+    learners.push(reloaded);
+    expect(reloaded.has("category", "taxonomy:PARKING_TX")).toBe(false);
+    expect(reloaded.has("category", "taxonomy:CATERING_TX")).toBe(true);
   });
 });

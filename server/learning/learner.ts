@@ -13,7 +13,7 @@ import { combine, ExampleClassifier, type ClassifierOptions, type LabelScore, ty
 import type { Embedder } from "@/models/learning/embedder";
 import { seededRandom } from "@/models/learning/random";
 import { VectorIndex } from "@/models/learning/vector-index";
-import { taxonomyExamples } from "./labels";
+import { NAME_PRIOR_MAX_EXAMPLES, taxonomyExampleId, taxonomyExamples } from "./labels";
 import { EXAMPLES_CHANNEL, notifyExamples, type ExamplesNotice } from "./record-correction";
 import { Retrainer, type TrainingData } from "./retrainer";
 import { bytesToVector, textHash, vectorToBytes } from "./vectors";
@@ -301,6 +301,7 @@ export class Learner {
       if (named.length) {
         if (!fresh.has("category")) fresh.set("category", this.newModel(named.length + INDEX_HEADROOM));
         await this.addRows(fresh, named);
+        this.retireNames(fresh.get("category")!);
       }
     }
     this.fields = fresh;
@@ -326,7 +327,24 @@ export class Learner {
       }
     }
     const touched = await this.addRows(this.fields, rows);
+    const categories = this.fields.get("category");
+    if (categories && touched.has("category")) this.retireNames(categories);
     for (const field of touched) this.scheduleRefit(field);
+  }
+
+  /**
+   * A category's name stops being an example once its label has more than NAME_PRIOR_MAX_EXAMPLES verified ones
+   * (counted with the name, hence the +1). It comes back only on the next full load.
+   */
+  private retireNames(model: FieldModel) {
+    for (const [label, n] of model.labelCounts) {
+      const id = taxonomyExampleId(label);
+      if (n <= NAME_PRIOR_MAX_EXAMPLES + 1 || model.index.get(id)?.label !== label) continue;
+      if (model.classifier.remove(id)) {
+        count(model.labelCounts, label, -1);
+        model.version++;
+      }
+    }
   }
 
   private async addRows(target: Map<string, FieldModel>, rows: ExampleRow[]): Promise<Set<string>> {
