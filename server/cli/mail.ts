@@ -42,6 +42,11 @@ async function main() {
   // Before the receivers: what they accept is parsed into tickets here, queued jobs from before a restart first.
   const inbound = await startInboundRunner({ url, concurrency: env.INGEST_CONCURRENCY, log: (l) => log(`inbound: ${l}`) });
   stopping.push(() => inbound.stop());
+  // Without its runner this process would keep accepting what nobody parses: stop, and npm start restarts it.
+  inbound.failed.catch((err: Error) => {
+    reportError("inbound runner", err, log);
+    void shutdown("inbound runner stopped");
+  });
   log(`inbound runner: ${env.INGEST_CONCURRENCY} at a time`);
 
   const recovered = await processStuck(db);
