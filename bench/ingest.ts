@@ -8,6 +8,8 @@
  * Knobs (CLI only): BENCH_MESSAGES (per channel, default 1000), BENCH_CONCURRENCY (16), INGEST_CONCURRENCY (4).
  */
 import { randomUUID } from "node:crypto";
+import { Agent, request } from "node:http";
+import fs from "node:fs";
 import os from "node:os";
 import { performance } from "node:perf_hooks";
 import { count, eq, inArray, sql } from "drizzle-orm";
@@ -48,6 +50,52 @@ function stats(latencies: number[], wallMs: number) {
 
 const load = () => os.loadavg().map((l) => Number(l.toFixed(2)));
 
+/** CPU ms this process has used (all threads: server, clients and inbound runners alike). */
+const nodeCpuMs = () => {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+};
+
+/**
+ * CPU ms used by the Postgres server so far: the postmaster and its live children, plus the children that already
+ * exited (reaped into the postmaster's cutime/cstime). Read from /proc, so only on Linux with the server on this
+ * machine; null elsewhere. USER_HZ is 100 on Linux.
+ */
+function postgresCpu(postmasterPid: number | null) {
+  if (!postmasterPid) return () => null;
+  const ticks = (pid: number, withChildren: boolean) => {
+    const f = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
+    const after = f.slice(f.lastIndexOf(")") + 2).split(" ");
+    // Fields 14-17 of proc(5) (utime stime cutime cstime) are 11-14 after the command; field 4 (ppid) is index 1.
+    return { ppid: Number(after[1]), t: Number(after[11]) + Number(after[12]) + (withChildren ? Number(after[13]) + Number(after[14]) : 0) };
+  };
+  return () => {
+    try {
+      let t = ticks(postmasterPid, true).t;
+      for (const d of fs.readdirSync("/proc")) {
+        if (!/^\d+$/.test(d)) continue;
+        try {
+          const c = ticks(Number(d), false);
+          if (c.ppid === postmasterPid) t += c.t;
+        } catch {
+          // exited while listing
+        }
+      }
+      return t * 10;
+    } catch {
+      return null;
+    }
+  };
+}
+
+/** CPU spent between two readings, per item. */
+function cpuPerItem(before: { node: number; pg: number | null }, after: { node: number; pg: number | null }, items: number) {
+  return {
+    nodeCpuMsPerItem: Number(((after.node - before.node) / items).toFixed(3)),
+    postgresCpuMsPerItem: before.pg === null || after.pg === null ? null : Number(((after.pg - before.pg) / items).toFixed(3)),
+  };
+}
+
 async function main() {
   const { db, url, stop } = await benchDatabase("deskling_bench");
   const receiver = createSmtpReceiver({ db, host: "127.0.0.1", port: 0, maxBytes: 10 * 1024 * 1024, allowedDomains: [], log });
@@ -55,6 +103,17 @@ async function main() {
   const http = await startLoopbackHttp();
   const { key } = await createApiKey(db, { name: "bench", scopes: ["tickets:write", "tickets:read"], createdBy: null });
   const loadBefore = load();
+  const [backend] = await db.execute<{ pid: number }>(sql`select pg_backend_pid() as pid`);
+  const postmasterPid = (() => {
+    try {
+      const f = fs.readFileSync(`/proc/${backend!.pid}/stat`, "utf8");
+      return Number(f.slice(f.lastIndexOf(")") + 2).split(" ")[1]);
+    } catch {
+      return null;
+    }
+  })();
+  const pgCpu = postgresCpu(postmasterPid);
+  const cpu = () => ({ node: nodeCpuMs(), pg: pgCpu() });
 
   /** Waits until no raw row is left unprocessed; returns when that happened (ms, performance clock). */
   const drained = async () => {
@@ -73,6 +132,7 @@ async function main() {
   const plan = Array.from({ length: N }, (_, i) => ({ i, id: `<bench-${i}-${randomUUID()}@example.com>` }));
   const smtpLatencies: number[] = [];
   let duplicatesSent = 0;
+  const c0 = cpu();
   const t0 = performance.now();
   await pool(plan, C, async ({ i, id }) => {
     // Replies point at a message sent well before, so the parent has been parsed when the reply is.
@@ -95,37 +155,52 @@ async function main() {
     }
   });
   const smtpWall = performance.now() - t0;
+  const c0Accepted = cpu();
   transport.close();
   const smtpDrainedAt = await drained();
+  const c0Drained = cpu();
   log(`smtp: ${N} accepted in ${(smtpWall / 1000).toFixed(1)} s, all parsed after ${((smtpDrainedAt - t0) / 1000).toFixed(1)} s`);
 
-  const post = async (externalId: string, async: boolean) => {
-    const start = performance.now();
-    const res = await fetch(`${http.url}/api/v1/tickets`, {
-      method: "POST",
-      headers: { authorization: `Bearer ${key}`, "content-type": "application/json", ...(async ? { prefer: "respond-async" } : {}) },
-      body: JSON.stringify({ subject: "Cannot log in", text: "The login page says my password is wrong.", from: { email: `api-${externalId}@example.com` }, externalId }),
+  // node:http with keep-alive rather than fetch: the client shares this process's CPU with the server it measures,
+  // and undici's fetch (web streams, abort signals, timing entries) cost about as much per request as the server did.
+  const agent = new Agent({ keepAlive: true, maxSockets: C });
+  const post = (externalId: string, async: boolean) =>
+    new Promise<number>((resolve, reject) => {
+      const start = performance.now();
+      const body = JSON.stringify({ subject: "Cannot log in", text: "The login page says my password is wrong.", from: { email: `api-${externalId}@example.com` }, externalId });
+      const req = request(`${http.url}/api/v1/tickets`, {
+        method: "POST",
+        agent,
+        headers: { authorization: `Bearer ${key}`, "content-type": "application/json", "content-length": Buffer.byteLength(body), ...(async ? { prefer: "respond-async" } : {}) },
+      });
+      req.on("response", (res) => {
+        res.resume();
+        res.on("end", () => (res.statusCode === (async ? 202 : 201) ? resolve(performance.now() - start) : reject(new Error(`API answered ${res.statusCode}`))));
+      });
+      req.on("error", reject);
+      req.end(body);
     });
-    await res.arrayBuffer();
-    if (res.status !== (async ? 202 : 201)) throw new Error(`API answered ${res.status}`);
-    return performance.now() - start;
-  };
 
   // REST, accepted like mail: 202 once the raw row and its job are committed.
   const apiIds = Array.from({ length: N }, () => randomUUID());
   const apiLatencies: number[] = [];
+  const c1 = cpu();
   const t1 = performance.now();
   await pool(apiIds, C, async (id) => void apiLatencies.push(await post(id, true)));
   const apiWall = performance.now() - t1;
+  const c1Accepted = cpu();
   const apiDrainedAt = await drained();
+  const c1Drained = cpu();
   log(`rest: ${N} accepted in ${(apiWall / 1000).toFixed(1)} s, all parsed after ${((apiDrainedAt - t1) / 1000).toFixed(1)} s`);
 
   // REST without the preference: 201 after parsing and the ticket, the way it answered before.
   const syncIds = Array.from({ length: SYNC_SAMPLE }, () => randomUUID());
   const syncLatencies: number[] = [];
+  const c2 = cpu();
   const t2 = performance.now();
   await pool(syncIds, C, async (id) => void syncLatencies.push(await post(id, false)));
   const syncWall = performance.now() - t2;
+  const c2Done = cpu();
   const loadAfter = load();
 
   // The count: each accepted Message-ID is exactly one message, on exactly one existing ticket.
@@ -163,9 +238,16 @@ async function main() {
       ...stats(smtpLatencies, smtpWall),
       duplicatesResent: duplicatesSent,
       parsedIntoTicketsPerSecond: Number(((N / (smtpDrainedAt - t0)) * 1000).toFixed(1)),
+      cpuDuringAccept: cpuPerItem(c0, c0Accepted, N + duplicatesSent),
+      cpuUntilParsed: cpuPerItem(c0, c0Drained, N + duplicatesSent),
     },
-    restAsync: { ...stats(apiLatencies, apiWall), parsedIntoTicketsPerSecond: Number(((N / (apiDrainedAt - t1)) * 1000).toFixed(1)) },
-    restSync: stats(syncLatencies, syncWall),
+    restAsync: {
+      ...stats(apiLatencies, apiWall),
+      parsedIntoTicketsPerSecond: Number(((N / (apiDrainedAt - t1)) * 1000).toFixed(1)),
+      cpuDuringAccept: cpuPerItem(c1, c1Accepted, N),
+      cpuUntilParsed: cpuPerItem(c1, c1Drained, N),
+    },
+    restSync: { ...stats(syncLatencies, syncWall), cpu: cpuPerItem(c2, c2Done, SYNC_SAMPLE) },
     check: {
       acceptedUnique: expected.length,
       messagesFound: rows.length,
@@ -179,10 +261,13 @@ async function main() {
       exactlyOnce:
         missing === 0 && multiple === 0 && orphaned === 0 && (statusCounts.duplicate ?? 0) === duplicatesSent && !statusCounts.failed && !statusCounts.received && triageJobs === expected.length,
     },
+    cpuNote:
+      "CPU ms per item, independent of other load on the machine: node = this whole process (clients, server, and the inbound runners parsing meanwhile), postgres = the server's processes (null when not on this machine). cpuDuringAccept covers the accept phase only (whatever the runners parsed meanwhile included); cpuUntilParsed runs until every item is a ticket.",
     note: "accept = client send → 250/202 (raw row + job committed); parsedIntoTicketsPerSecond = accepted items turned into tickets by the inbound runner, from the first send to the last parsed; restSync = 201 after parsing and the ticket (no Prefer). Loopback, embedded Postgres, clients in the same process.",
   };
   console.log(JSON.stringify(result, null, 2));
 
+  agent.destroy();
   await runner.stop();
   await http.close();
   await receiver.close();
