@@ -32,7 +32,11 @@ type FromThread = { log: string } | { ready: true } | { fatal: string };
 /** Inside the thread: runs `process-inbound` jobs until the parent says stop, then closes its database pool. */
 export async function serveInboundThread(port: MessagePort, data: ThreadData) {
   const send = (m: FromThread) => port.postMessage(m);
-  if (process.platform === "linux") os.setPriority(0, data.nice);
+  try {
+    if (process.platform === "linux") os.setPriority(0, data.nice);
+  } catch (err) {
+    send({ log: `could not lower the runner's CPU priority (${(err as NodeJS.ErrnoException).code ?? "error"}): it competes with accepting` });
+  }
   setDatabaseUrl(data.url);
   try {
     const runner = await run({
@@ -96,7 +100,14 @@ export function startInboundRunner(opts: { url: string; concurrency: number; log
   return new Promise<InboundRunner>((resolve, reject) => {
     worker.on("message", (m: FromThread) => {
       if ("log" in m) return log(m.log);
-      if ("ready" in m) return resolve({ stop: () => ((stopping = true), worker.postMessage("stop"), exited.then(() => {})), failed });
+      if ("ready" in m) {
+        const stop = async () => {
+          stopping = true;
+          worker.postMessage("stop");
+          await exited;
+        };
+        return resolve({ stop, failed });
+      }
       const err = new Error(`inbound runner: ${m.fatal}`);
       reject(err);
       onFatal(err);

@@ -4,7 +4,6 @@ import type { Db, DbOrTx } from "@/db/client";
 import { rawInbound, tickets, type RawInbound, type RawInboundKind, type RawInboundStatus } from "@/db/schema";
 import { cleanDeep, cleanText } from "@/server/clean-input";
 import { AppError, describeError, reportError } from "@/server/errors";
-import { enqueue } from "@/server/jobs/enqueue";
 import { JOB_PRIORITY } from "@/server/jobs/jobs";
 import { RejectedInput, type IngestAdapter, type ProcessContext, type ProcessOutcome } from "./adapter";
 import { apiAdapter } from "./api/adapter";
