@@ -111,6 +111,8 @@ export function startInboundRunner(opts: { url: string; concurrency: number; log
       const err = new Error(`inbound runner: ${m.fatal}`);
       reject(err);
       onFatal(err);
+      // Whatever is left of it must not hold jobs or connections while a new one starts.
+      void worker.terminate();
     });
     worker.on("error", (err) => {
       reject(err);
