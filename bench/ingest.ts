@@ -2,7 +2,7 @@
  * `npm run bench:ingest`: how fast Deskling accepts mail and API tickets, and that each becomes exactly one message.
  * On a fresh database: the SMTP receiver (answers 250 once the raw row and its job are committed), the REST API with
  * `Prefer: respond-async` (202 once durable) and, for comparison, without it (201 after the ticket is made); the
- * inbound runner parses what was accepted, as the mail process does (its own thread, at nice 10). Everything runs in
+ * inbound runner parses what was accepted, as the mail process does (its own thread, 10 nicer). Everything runs in
  * this one process on this machine, the senders included (on a thread of their own: see support/ingest-clients.ts).
  * Prints one JSON object: accept rate and p50/p95 latency per channel, CPU milliseconds per item (this process and the
  * Postgres server: the figure other load on the machine does not change), how long the runner took to turn the

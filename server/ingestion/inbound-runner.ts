@@ -14,12 +14,12 @@ export const processInboundTask: Task = async (payload) => {
 };
 
 /**
- * The runner's thread runs at this niceness (Linux keeps a nice value per thread): accepting (SMTP 250, REST 202,
- * a few hundred microseconds of CPU an item) comes first, parsing (several milliseconds) takes what is left. During a
- * burst the backlog waits, durable, instead of slowing every sender down; the runner still gets about a tenth of a
- * busy core, and all of an idle one.
+ * The runner's thread runs this much nicer than the thread that started it (Linux keeps a nice value per thread):
+ * accepting (SMTP 250, REST 202, about a millisecond of CPU an item) comes first, parsing (several milliseconds)
+ * takes what is left. During a burst the backlog waits, durable, instead of slowing every sender down; the runner
+ * still gets about a tenth of a busy core, and all of an idle one.
  */
-const INBOUND_NICE = 10;
+const INBOUND_NICER_BY = 10;
 
 interface ThreadData {
   url: string;
@@ -88,7 +88,8 @@ export interface InboundRunner {
 export function startInboundRunner(opts: { url: string; concurrency: number; log?: (line: string) => void }): Promise<InboundRunner> {
   const log = opts.log ?? ((l: string) => console.warn(`[inbound] ${l}`));
   const modulePath = fileURLToPath(import.meta.url);
-  const data: ThreadData = { url: opts.url, concurrency: opts.concurrency, nice: INBOUND_NICE };
+  // Relative to this thread: a process already started with `nice` keeps its receivers ahead of its runner.
+  const data: ThreadData = { url: opts.url, concurrency: opts.concurrency, nice: Math.min(19, os.getPriority() + INBOUND_NICER_BY) };
   // Not the parent's tsx flags: its loader hooks would run on one more thread, for nothing.
   const worker = new Worker(THREAD, { eval: true, execArgv: [], workerData: { tsxApi: tsxCjsApiPath(), modulePath, data } });
   const exited = new Promise<number>((resolve) => worker.once("exit", resolve));
