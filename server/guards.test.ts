@@ -148,6 +148,7 @@ const ROUTES: Record<string, "public" | "session" | "hmac" | `key:${ApiScope}`> 
   "GET /api/v1/tickets/[id]": "key:tickets:read",
   "PATCH /api/v1/tickets/[id]": "key:tickets:write",
   "POST /api/v1/tickets/[id]/messages": "key:tickets:write",
+  "GET /api/v1/inbound/[id]": "key:tickets:read",
   "POST /api/ingest/email": "key:ingest:email",
   "POST /api/ingest/webhooks/[source]": "hmac",
   "GET /api/v1/openapi.json": "public",

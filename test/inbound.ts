@@ -1,12 +1,11 @@
 import { eq } from "drizzle-orm";
-import type { Runner } from "graphile-worker";
 import type { Db } from "@/db/client";
 import { rawInbound, type RawInbound } from "@/db/schema";
 import { env } from "@/config/env";
-import { startInboundRunner } from "@/server/ingestion/inbound-runner";
+import { startInboundRunner, type InboundRunner } from "@/server/ingestion/inbound-runner";
 
 /** The mail process's inbound runner, in the test process: what SMTP accepts becomes tickets as in production. */
-export function startTestInboundRunner(): Promise<Runner> {
+export function startTestInboundRunner(): Promise<InboundRunner> {
   return startInboundRunner({ url: env.DATABASE_URL!, concurrency: 2, log: (l) => console.warn(`[inbound] ${l}`) });
 }
 

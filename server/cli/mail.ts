@@ -10,7 +10,7 @@ import { reportError } from "@/server/errors";
 import { env } from "@/config/env";
 import { createImapPoller, imapConfig } from "@/server/ingestion/email/imap-poller";
 import { createSmtpReceiver } from "@/server/ingestion/email/smtp-receiver";
-import { startInboundRunner } from "@/server/ingestion/inbound-runner";
+import { startInboundRunner, type InboundRunner } from "@/server/ingestion/inbound-runner";
 import { processStuck } from "@/server/ingestion/pipeline";
 
 const log = (line: string) => console.log(`[mail] ${line}`);
@@ -40,8 +40,28 @@ async function main() {
   const db = getDb();
 
   // Before the receivers: what they accept is parsed into tickets here, queued jobs from before a restart first.
-  const inbound = await startInboundRunner({ url, concurrency: env.INGEST_CONCURRENCY, log: (l) => log(`inbound: ${l}`) });
+  const startRunner = () => startInboundRunner({ url, concurrency: env.INGEST_CONCURRENCY, log: (l) => log(`inbound: ${l}`) });
+  let inbound = await startRunner();
   stopping.push(() => inbound.stop());
+  // A runner that stops by itself is started again (the receivers keep accepting meanwhile: what they store waits).
+  const supervise = (runner: InboundRunner, restarts: number): void => {
+    runner.failed.catch((err: Error) => {
+      if (closing) return;
+      const delay = Math.min(60_000, 1000 * 2 ** restarts);
+      reportError(`inbound runner stopped; starting it again in ${delay / 1000} s`, err, log);
+      setTimeout(() => {
+        if (closing) return;
+        startRunner().then(
+          (next) => {
+            inbound = next;
+            supervise(next, restarts + 1);
+          },
+          (e: unknown) => supervise({ failed: Promise.reject(e), stop: async () => {} }, restarts + 1),
+        );
+      }, delay).unref();
+    });
+  };
+  supervise(inbound, 0);
   log(`inbound runner: ${env.INGEST_CONCURRENCY} at a time`);
 
   const recovered = await processStuck(db);

@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage } from "node:http";
 import type { AddressInfo } from "node:net";
 import { Readable } from "node:stream";
 import { openApiDocument } from "./api/openapi";
-import { addMessageV1, createTicketV1, getTicketV1, listTicketsV1, updateTicketV1 } from "./api/v1";
+import { addMessageV1, createTicketV1, getInboundV1, getTicketV1, listTicketsV1, updateTicketV1 } from "./api/v1";
 import { ingestEmailHttp, ingestWebhookHttp } from "./routes";
 
 type Route = [method: string, pattern: RegExp, run: (req: Request, m: RegExpExecArray) => Promise<Response> | Response];
@@ -16,6 +16,7 @@ const routes: Route[] = [
   ["GET", /^\/api\/v1\/tickets\/([^/]+)$/, (r, m) => getTicketV1(r, { params: { id: m[1]! } })],
   ["PATCH", /^\/api\/v1\/tickets\/([^/]+)$/, (r, m) => updateTicketV1(r, { params: { id: m[1]! } })],
   ["POST", /^\/api\/v1\/tickets\/([^/]+)\/messages$/, (r, m) => addMessageV1(r, { params: { id: m[1]! } })],
+  ["GET", /^\/api\/v1\/inbound\/([^/]+)$/, (r, m) => getInboundV1(r, { params: { id: m[1]! } })],
   ["GET", /^\/api\/v1\/openapi\.json$/, () => Response.json(openApiDocument())],
 ];
 
@@ -57,5 +58,13 @@ export async function startLoopbackHttp() {
   server.keepAliveTimeout = 60_000;
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  return { url: base, close: () => new Promise<void>((r) => server.close(() => r())) };
+  return {
+    url: base,
+    close: () =>
+      new Promise<void>((r) => {
+        server.close(() => r());
+        // Keep-alive sockets (and one left mid-body by a refused upload) would hold close() for the keepAliveTimeout.
+        server.closeAllConnections();
+      }),
+  };
 }

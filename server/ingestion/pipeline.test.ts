@@ -1,8 +1,9 @@
 import { randomUUID } from "node:crypto";
 import { eq, inArray, sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
-import { getDb } from "@/db/client";
+import { createDb, getDb } from "@/db/client";
 import { messages, rawInbound } from "@/db/schema";
+import { isDatabaseUnavailable } from "@/server/errors";
 import { JOB_PRIORITY } from "@/server/jobs/jobs";
 import { accept, ingest, processQueued, processStuck, replayRaw, storeRaw } from "./pipeline";
 
@@ -54,6 +55,54 @@ describe("ingest pipeline", () => {
     expect(await processQueued(db, r.rawId)).toBeNull();
     expect(await db.select().from(messages).where(eq(messages.messageIdHeader, `<${id}@example.com>`))).toHaveLength(1);
     await db.execute(sql`select graphile_worker.remove_job(${`inbound:${r.rawId}`})`);
+  });
+
+  it("group-commits concurrent accepts: one transaction for the burst, one job per stored item, repeated keys answered from the first row", async () => {
+    const run = randomUUID();
+    const key = `test:group:${run}`;
+    const items = [
+      ...Array.from({ length: 30 }, (_, i) => ({ kind: "email" as const, source: "test:group", bytes: mail(`${run}-${i}`) })),
+      ...Array.from({ length: 5 }, () => ({ kind: "email" as const, source: "test:group", bytes: mail(`${run}-keyed`), dedupeKey: key })),
+    ];
+    const results = await Promise.all(items.map((item) => accept(db, item)));
+    const fresh = results.slice(0, 30);
+    const keyed = results.slice(30);
+    expect(new Set(fresh.map((r) => r.rawId)).size).toBe(30);
+    expect(fresh.every((r) => r.status === "received" && !r.repeated)).toBe(true);
+    expect(new Set(keyed.map((r) => r.rawId)).size).toBe(1);
+    expect(keyed.filter((r) => !r.repeated)).toHaveLength(1);
+    // Alone in its batch, so the statement stores and queues nothing.
+    expect(await accept(db, items[30]!)).toEqual({ rawId: keyed[0]!.rawId, status: "received", repeated: true });
+    const ids = [...fresh, keyed[0]!].map((r) => r.rawId);
+    // Rows written by one transaction share its id (xmin): the 31 rows came in far fewer commits than 35 calls.
+    const [tx] = await db.execute<{ rows: number; commits: number }>(
+      sql`select count(*)::int as rows, count(distinct xmin::text)::int as commits from raw_inbound where id in ${ids}`,
+    );
+    expect(tx!.rows).toBe(31);
+    expect(tx!.commits).toBeLessThan(5);
+    const jobs = await db.execute<{ n: number }>(sql`select count(*)::int as n from graphile_worker.jobs where key in ${ids.map((id) => `inbound:${id}`)}`);
+    expect(jobs[0]!.n).toBe(31);
+    for (const id of ids) await db.execute(sql`select graphile_worker.remove_job(${`inbound:${id}`})`);
+  });
+
+  it("fails only the item the database refuses when it shares a batch with good ones", async () => {
+    const run = randomUUID();
+    const good = Array.from({ length: 6 }, (_, i) => accept(db, { kind: "email", source: "test:bad-batch", bytes: mail(`${run}-${i}`) }));
+    const bad = accept(db, { kind: "fax" as never, source: "test:bad-batch", bytes: mail(`${run}-bad`) });
+    await expect(bad).rejects.toThrow();
+    const ids = (await Promise.all(good)).map((r) => r.rawId);
+    expect(await db.select().from(rawInbound).where(inArray(rawInbound.id, ids))).toHaveLength(6);
+    for (const id of ids) await db.execute(sql`select graphile_worker.remove_job(${`inbound:${id}`})`);
+  });
+
+  it("rejects every item of a batch at once while the database is unreachable", async () => {
+    const down = createDb("postgres://deskling:deskling@127.0.0.1:1/deskling", { max: 1 });
+    try {
+      const results = await Promise.allSettled(Array.from({ length: 3 }, (_, i) => accept(down, { kind: "email", source: "test:down", bytes: mail(`down-${i}`) })));
+      expect(results.every((r) => r.status === "rejected" && isDatabaseUnavailable(r.reason))).toBe(true);
+    } finally {
+      await down.$sql.end();
+    }
   });
 
   it("gives a replayed item's triage a lower priority than live mail", async () => {

@@ -1,13 +1,14 @@
-import { and, eq, lt, sql } from "drizzle-orm";
+import { randomUUID } from "node:crypto";
+import { and, eq, inArray, lt, sql } from "drizzle-orm";
 import type { Db, DbOrTx } from "@/db/client";
 import { rawInbound, tickets, type RawInbound, type RawInboundKind, type RawInboundStatus } from "@/db/schema";
 import { cleanDeep, cleanText } from "@/server/clean-input";
 import { AppError, describeError, reportError } from "@/server/errors";
-import { enqueue } from "@/server/jobs/enqueue";
 import { JOB_PRIORITY } from "@/server/jobs/jobs";
 import { RejectedInput, type IngestAdapter, type ProcessContext, type ProcessOutcome } from "./adapter";
 import { apiAdapter } from "./api/adapter";
 import { emailAdapter } from "./email/adapter";
+import { groupCommit } from "./group-commit";
 import { webhookAdapter } from "./webhooks/adapter";
 
 const adapters: Record<RawInboundKind, IngestAdapter> = { email: emailAdapter, webhook: webhookAdapter, api: apiAdapter };
@@ -147,29 +148,87 @@ export async function ingest(db: Db, item: RawItem): Promise<IngestResult> {
   };
 }
 
+export interface Accepted {
+  rawId: string;
+  status: RawInboundStatus;
+  /** The transport delivered this item before (same dedupe key): the row stored the first time answers. */
+  repeated: boolean;
+}
+
 /**
- * Store and queue, the way an MTA accepts mail: the raw row and its `process-inbound` job commit together, so once
- * this returns the item is durable and will be processed (by the mail process's inbound runner), and the caller may
- * answer 250 / 202 without waiting for parsing, threading and the ticket. A repeated dedupe key queues nothing new.
+ * Stores a batch of items and their `process-inbound` jobs in one statement, so one round trip, one commit and one
+ * NOTIFY for the inbound runner (graphile_worker.add_jobs), however many items. Ids are made here, so each caller's
+ * row is found whatever order Postgres returns them in. Items whose dedupe key was stored before insert nothing and
+ * queue nothing; they are answered from the stored row.
  */
-export async function accept(db: Db, item: RawItem): Promise<{ rawId: string; status: RawInboundStatus; repeated: boolean }> {
-  // One statement (so one round trip and one implicit transaction): under load every round trip waits for a core.
-  const [row] = await db.execute<{ id: string; status: RawInboundStatus }>(sql`
-    with stored as (
-      insert into raw_inbound (kind, source, bytes, size, content_type, meta, dedupe_key)
-      values (${item.kind}, ${item.source}, ${item.bytes}, ${item.bytes.length}, ${item.contentType ?? null},
-              ${JSON.stringify(cleanDeep(item.meta ?? {}))}::jsonb, ${item.dedupeKey ?? null})
+async function acceptBatch(db: Db, items: RawItem[]): Promise<Accepted[]> {
+  const rows = items.map((item) => ({
+    id: randomUUID(),
+    kind: item.kind,
+    source: item.source,
+    bytes: item.bytes.toString("base64"),
+    size: item.bytes.length,
+    content_type: item.contentType ?? null,
+    meta: cleanDeep(item.meta ?? {}),
+    dedupe_key: item.dedupeKey ?? null,
+  }));
+  // postgres.js directly: one fixed statement (prepared once per connection) with one json parameter, whatever the
+  // batch size; this path runs for every accepted item.
+  const stored = await db.$sql<{ id: string; status: RawInboundStatus }[]>`
+    with input as (
+      select * from json_to_recordset(${JSON.stringify(rows)}::json)
+        as t(id uuid, kind raw_inbound_kind, source text, bytes text, size integer, content_type text, meta jsonb, dedupe_key text)
+    ), stored as (
+      insert into raw_inbound (id, kind, source, bytes, size, content_type, meta, dedupe_key)
+      select id, kind, source, decode(bytes, 'base64'), size, content_type, meta, dedupe_key from input
       on conflict do nothing
       returning id, status
     ), queued as (
-      select graphile_worker.add_job('process-inbound', json_build_object('rawId', id), job_key => 'inbound:' || id::text, max_attempts => 8)
-      from stored
+      select count(*) as n from graphile_worker.add_jobs(array(
+        select row('process-inbound', json_build_object('rawId', id), null, null, 8, 'inbound:' || id::text, null, null)::graphile_worker.job_spec
+        from stored))
     )
-    select stored.id::text as id, stored.status from stored, (select count(*) from queued) q`);
-  if (row) return { rawId: row.id, status: row.status, repeated: false };
-  // The same transport key again (a helpdesk re-delivering): the row stored the first time answers.
-  const { row: existing } = await storeRaw(db, item);
-  return { rawId: existing.id, status: existing.status, repeated: true };
+    select stored.id::text as id, stored.status from stored, queued`;
+  const byId = new Map(stored.map((r) => [r.id, r.status]));
+  const repeatedKeys = rows.filter((r) => !byId.has(r.id)).map((r) => r.dedupe_key!);
+  const earlier = repeatedKeys.length
+    ? new Map(
+        (await db.select({ id: rawInbound.id, status: rawInbound.status, key: rawInbound.dedupeKey }).from(rawInbound).where(inArray(rawInbound.dedupeKey, repeatedKeys))).map(
+          (r) => [r.key, r],
+        ),
+      )
+    : new Map();
+  return rows.map((r) => {
+    const status = byId.get(r.id);
+    if (status) return { rawId: r.id, status, repeated: false };
+    const first = earlier.get(r.dedupe_key);
+    if (!first) throw new Error("raw_inbound insert conflicted but no row holds its dedupe key");
+    return { rawId: first.id, status: first.status, repeated: true };
+  });
+}
+
+const acceptors = new WeakMap<Db, (item: RawItem) => Promise<Accepted>>();
+
+/**
+ * Store and queue, the way an MTA accepts mail: the raw row and its `process-inbound` job commit together, so once
+ * this resolves the item is durable and will be processed (by the mail process's inbound runner), and the caller may
+ * answer 250 / 202 without waiting for parsing, threading and the ticket. Concurrent calls are group-committed
+ * (`group-commit.ts`): each resolves when the batch holding it has committed. A repeated dedupe key queues nothing new.
+ */
+export function accept(db: Db, item: RawItem): Promise<Accepted> {
+  let acceptor = acceptors.get(db);
+  if (!acceptor) {
+    // Up to 256 items or 16 MB a statement: a burst of small mail goes in a few batches, large items in their own.
+    acceptor = groupCommit({
+      run: (items) => acceptBatch(db, items),
+      maxItems: 256,
+      maxBytes: 16 * 1024 * 1024,
+      size: (i: RawItem) => i.bytes.length,
+      concurrency: 2,
+    });
+    acceptors.set(db, acceptor);
+  }
+  return acceptor(item);
 }
 
 /** The `process-inbound` job: idempotent, an item already settled (e.g. by a replay) is left alone. */

@@ -7,13 +7,11 @@
  * old model and the neighbours meanwhile. What it trains on is the learner's choice (the whole index, or a sample for
  * large fields: see Learner.trainingData).
  */
-import { readFileSync } from "node:fs";
-import { createRequire } from "node:module";
-import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
 import { SoftmaxRegression, type ExampleClassifier, type SoftmaxState } from "@/models/learning/classifier";
 import type { QuantizedRows } from "@/models/learning/vector-index";
+import { tsxCjsApiPath } from "@/server/ts-thread";
 
 const THREAD = `
 const { parentPort, workerData } = require("node:worker_threads");
@@ -109,16 +107,4 @@ export class Retrainer {
     });
     return this.ready;
   }
-}
-
-/**
- * The thread is plain Node: it loads classifier.ts through tsx's CommonJS API, located from tsx's own export map so
- * that neither the working directory nor the host's module runner (tsx, vitest) matters. Not the ESM API: that
- * registers loader hooks, which Node 20 runs on one more thread, and the thread cost ~40 MB of RSS instead of ~10.
- */
-function tsxCjsApiPath(): string {
-  const require = createRequire(import.meta.url);
-  const pkgPath = require.resolve("tsx/package.json");
-  const pkg = JSON.parse(readFileSync(pkgPath, "utf8")) as { exports: Record<string, { require: { default: string } }> };
-  return path.join(path.dirname(pkgPath), pkg.exports["./cjs/api"]!.require.default);
 }

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { freshdeskShape, genericShape, zendeskShape } from "../webhooks/normalize";
+import { inboundStates } from "../inbound-status";
 import { addMessageBody, createTicketBody } from "./adapter";
 import { API_SCOPES } from "./keys";
 import { updateTicketBody } from "./v1";
@@ -38,7 +39,25 @@ const prefer = {
   schema: { type: "string", example: "respond-async" },
   description: "respond-async: answer 202 as soon as the item is stored; the ticket appears moments later (an invalid body is then listed as failed at Admin → Inbound).",
 };
-const accepted202 = { description: "Stored and queued (Prefer: respond-async): { inboundId, status: \"received\" }" };
+const accepted202 = {
+  description: "Stored and queued (Prefer: respond-async): { inboundId, status: \"received\" }. Location names the item's status (GET /api/v1/inbound/{id}).",
+  headers: { Location: { schema: { type: "string" }, description: "/api/v1/inbound/{inboundId}" } },
+};
+const inboundStatus = {
+  type: "object",
+  properties: {
+    inboundId: { type: "string", format: "uuid" },
+    state: { enum: [...inboundStates], description: "queued: stored, not parsed yet (or being retried); processed: a ticket message exists; failed: see error (listed at Admin → Inbound for replay); ignored: machine mail, see error." },
+    duplicate: { type: "boolean", description: "The same message (externalId or Message-ID) arrived before: ticket and message are the earlier ones." },
+    ticketId: { type: ["string", "null"], format: "uuid" },
+    ticketNumber: { type: ["integer", "null"] },
+    messageId: { type: ["string", "null"], format: "uuid" },
+    error: { type: ["string", "null"], description: "Why it failed or was ignored." },
+    receivedAt: { type: "string", format: "date-time" },
+    processedAt: { type: ["string", "null"], format: "date-time" },
+  },
+  required: ["inboundId", "state", "duplicate", "ticketId", "ticketNumber", "messageId", "error", "receivedAt", "processedAt"],
+};
 
 export function openApiDocument(serverUrl = "/") {
   return {
@@ -108,6 +127,18 @@ export function openApiDocument(serverUrl = "/") {
             "400": err("Invalid body"),
             "404": err("Not found"),
             "413": err("Too large"),
+            ...common,
+          },
+        },
+      },
+      "/api/v1/inbound/{id}": {
+        parameters: [{ name: "id", in: "path", required: true, schema: { type: "string", format: "uuid" }, description: "The inboundId of a 202 (or any answer)." }],
+        get: {
+          summary: "What became of an item sent with this key",
+          description: "Scope tickets:read. Poll the Location of a 202 until state is no longer queued. A key sees the items it sent itself.",
+          responses: {
+            "200": { description: "The item's state", content: { "application/json": { schema: inboundStatus } } },
+            "404": err("No such item sent with this key"),
             ...common,
           },
         },

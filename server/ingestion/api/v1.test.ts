@@ -119,7 +119,7 @@ describe("REST API v1 over HTTP on 127.0.0.1", () => {
     const doc = (await (await fetch(`${http.url}/api/v1/openapi.json`)).json()) as { openapi: string; paths: Record<string, unknown> };
     expect(doc.openapi).toBe("3.1.0");
     expect(Object.keys(doc.paths)).toEqual(
-      expect.arrayContaining(["/api/v1/tickets", "/api/v1/tickets/{id}", "/api/v1/tickets/{id}/messages", "/api/ingest/email", "/api/ingest/webhooks/{source}"]),
+      expect.arrayContaining(["/api/v1/tickets", "/api/v1/tickets/{id}", "/api/v1/tickets/{id}/messages", "/api/v1/inbound/{id}", "/api/ingest/email", "/api/ingest/webhooks/{source}"]),
     );
   });
 
@@ -139,5 +139,44 @@ describe("REST API v1 over HTTP on 127.0.0.1", () => {
     const stored = await db.select().from(messages).where(eq(messages.messageIdHeader, `<ticket.${externalId}@api.deskling.invalid>`));
     expect(stored).toHaveLength(1);
     await db.execute(sql`select graphile_worker.remove_job(${`inbound:${inboundId}`})`);
+  });
+
+  it("tells the sender of a 202 what became of its item at the Location: queued, processed (or a duplicate), failed", async () => {
+    const post = async (payload: unknown) => {
+      const res = await call("/api/v1/tickets", writer, { method: "POST", body: JSON.stringify(payload), headers: { prefer: "respond-async" } });
+      expect(res.status).toBe(202);
+      return { location: res.headers.get("location")!, id: ((await res.json()) as { inboundId: string }).inboundId };
+    };
+    const status = async (location: string, key = writer) => {
+      const res = await call(location, key);
+      return { code: res.status, body: (await res.json()) as Record<string, unknown> };
+    };
+    const externalId = `status-${randomUUID()}`;
+    const good = { subject: "Where is it", text: "Polling for my ticket.", from: { email: `${externalId}@example.com` }, externalId };
+    const first = await post(good);
+    expect(first.location).toBe(`/api/v1/inbound/${first.id}`);
+    expect(await status(first.location)).toMatchObject({ code: 200, body: { inboundId: first.id, state: "queued", ticketId: null, error: null, processedAt: null } });
+
+    await processQueued(db, first.id);
+    const done = await status(first.location);
+    const [msg] = await db.select().from(messages).where(eq(messages.messageIdHeader, `<ticket.${externalId}@api.deskling.invalid>`));
+    expect(done).toMatchObject({ code: 200, body: { state: "processed", duplicate: false, ticketId: msg!.ticketId, messageId: msg!.id, error: null } });
+    expect(done.body.ticketNumber).toEqual(expect.any(Number));
+
+    const again = await post(good);
+    await processQueued(db, again.id);
+    expect(await status(again.location)).toMatchObject({ code: 200, body: { state: "processed", duplicate: true, ticketId: msg!.ticketId } });
+
+    const bad = await post({ subject: "", from: { email: "nope" } });
+    await processQueued(db, bad.id);
+    const failed = await status(bad.location);
+    expect(failed).toMatchObject({ code: 200, body: { state: "failed", ticketId: null } });
+    expect(failed.body.error).toMatch(/email|subject|text/);
+
+    // Another key, even one that may read tickets, does not see this key's items; nor does a made-up id exist.
+    expect((await status(first.location, reader)).code).toBe(404);
+    expect((await status(`/api/v1/inbound/${randomUUID()}`)).code).toBe(404);
+    expect((await status("/api/v1/inbound/not-a-uuid")).code).toBe(404);
+    for (const id of [first.id, again.id, bad.id]) await db.execute(sql`select graphile_worker.remove_job(${`inbound:${id}`})`);
   });
 });

@@ -9,6 +9,7 @@ import { getTicket } from "@/server/tickets/get-ticket";
 import { listTickets } from "@/server/tickets/list-tickets";
 import { updateTicket } from "@/server/learning/update-ticket";
 import { errorResponse, json, parseJson, readBodyLimited } from "../http";
+import { getInboundStatus } from "../inbound-status";
 import { accept, ingest, type IngestResult } from "../pipeline";
 import { addMessageBody, createTicketBody, type ApiIngestMeta } from "./adapter";
 import { verifyApiKey, type ApiScope } from "./keys";
@@ -27,6 +28,9 @@ function endpoint(scope: ApiScope, name: string, fn: (req: Request, key: Awaited
     }
   };
 }
+
+/** The inbound source of what a key sends: its items are found (and only its own) by this. */
+const apiSource = (key: { prefix: string }) => `api:${key.prefix}`;
 
 /** A ticket by its uuid or its number. */
 async function resolveTicket(ref: string) {
@@ -57,9 +61,16 @@ function ingestResponse(r: IngestResult, created: number) {
 /** RFC 7240 `Prefer: respond-async`: the client takes a 202 once the item is durable, and the ticket follows. */
 const wantsAsync = (req: Request) => /(^|[\s,;])respond-async\b/i.test(req.headers.get("prefer") ?? "");
 
-/** Stored and queued: the inbound id names it (Admin → Inbound); the ticket appears once the inbound runner took it. */
+/**
+ * Stored and queued: the inbound id names it (Admin → Inbound), and Location is where the client learns what became of
+ * it (GET /api/v1/inbound/{id}); the ticket appears once the inbound runner took it.
+ */
 function acceptedResponse(r: Awaited<ReturnType<typeof accept>>) {
-  return json(202, { inboundId: r.rawId, status: r.status, ticketId: null, ticketNumber: null, messageId: null, duplicate: false }, { "preference-applied": "respond-async" });
+  return json(
+    202,
+    { inboundId: r.rawId, status: r.status, ticketId: null, ticketNumber: null, messageId: null, duplicate: false },
+    { "preference-applied": "respond-async", location: `/api/v1/inbound/${r.rawId}` },
+  );
 }
 
 const listQuery = z.object({
@@ -88,7 +99,7 @@ export const getTicketV1 = endpoint("tickets:read", "get ticket", async (_req, _
 export const createTicketV1 = endpoint("tickets:write", "create ticket", async (req, key) => {
   const bytes = await readBodyLimited(req, env.INGEST_MAX_BYTES);
   const meta: ApiIngestMeta = { op: "create-ticket", keyPrefix: key.prefix, keyName: key.name };
-  const item = { kind: "api", source: `api:${key.prefix}`, bytes, contentType: req.headers.get("content-type"), meta } as const;
+  const item = { kind: "api", source: apiSource(key), bytes, contentType: req.headers.get("content-type"), meta } as const;
   if (wantsAsync(req)) return acceptedResponse(await accept(getDb(), item));
   return ingestResponse(await ingest(getDb(), item), 201);
 });
@@ -103,9 +114,14 @@ export const addMessageV1 = endpoint("tickets:write", "add message", async (req,
     ticketId: t.id,
     customer: { email: t.email ?? "", name: t.name },
   };
-  const item = { kind: "api", source: `api:${key.prefix}`, bytes, contentType: req.headers.get("content-type"), meta } as const;
+  const item = { kind: "api", source: apiSource(key), bytes, contentType: req.headers.get("content-type"), meta } as const;
   if (wantsAsync(req)) return acceptedResponse(await accept(getDb(), item));
   return ingestResponse(await ingest(getDb(), item), 201);
+});
+
+/** What became of an item this key sent (queued, processed, failed, ignored), e.g. after a 202. */
+export const getInboundV1 = endpoint("tickets:read", "get inbound", async (_req, key, params) => {
+  return json(200, await getInboundStatus(getDb(), { id: params.id ?? "", source: apiSource(key) }));
 });
 
 export const updateTicketBody = z

@@ -1,20 +1,20 @@
 import { randomUUID } from "node:crypto";
 import { eq } from "drizzle-orm";
 import fc from "fast-check";
-import type { Runner } from "graphile-worker";
 import nodemailer from "nodemailer";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { getDb } from "@/db/client";
 import { messages, rawInbound } from "@/db/schema";
 import { ingest } from "../pipeline";
 import { settledRow, startTestInboundRunner } from "@/test/inbound";
+import type { InboundRunner } from "@/server/ingestion/inbound-runner";
 import { hostileCorpus } from "@/test/email/corpus";
 import { createSmtpReceiver } from "./smtp-receiver";
 
 const db = getDb();
 let receiver: ReturnType<typeof createSmtpReceiver>;
 let port: number;
-let runner: Runner;
+let runner: InboundRunner;
 const settled = ["processed", "duplicate", "ignored", "failed"];
 
 beforeAll(async () => {

@@ -4,19 +4,19 @@ import { mkdtemp, readFile, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { eq } from "drizzle-orm";
-import type { Runner } from "graphile-worker";
 import nodemailer from "nodemailer";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { getDb } from "@/db/client";
 import { attachments, messages, tickets } from "@/db/schema";
 import { startTestInboundRunner, settledRow } from "@/test/inbound";
+import type { InboundRunner } from "@/server/ingestion/inbound-runner";
 import { createSmtpReceiver } from "./smtp-receiver";
 
 const db = getDb();
 const MAX = 64 * 1024;
 let receiver: ReturnType<typeof createSmtpReceiver>;
 let port: number;
-let runner: Runner;
+let runner: InboundRunner;
 
 beforeAll(async () => {
   runner = await startTestInboundRunner();
