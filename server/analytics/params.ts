@@ -50,6 +50,9 @@ export function ticketScope(p: AnalyticsParams, alias = "t"): SQL {
   return sql.join(parts, sql` and `);
 }
 
+/** Whether any ticket filter is set: a query over rows that only point at tickets can skip the join without one. */
+export const filtersTickets = (p: AnalyticsParams) => !!(p.teamId || p.agentId || p.channel);
+
 /** The model-version filter on a triage_results alias. */
 export function versionScope(p: AnalyticsParams, alias = "r"): SQL {
   return p.modelVersion ? sql`${sql.raw(alias)}.model_version = ${p.modelVersion}` : sql`true`;
