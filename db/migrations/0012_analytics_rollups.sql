@@ -165,6 +165,36 @@ END
 $$;--> statement-breakpoint
 CREATE TRIGGER "messages_draft_model_version" BEFORE INSERT OR UPDATE OF "direction", "ticket_id", "created_at", "draft_triage_id" ON "messages"
   FOR EACH ROW EXECUTE FUNCTION "messages_draft_model_version"();--> statement-breakpoint
+-- A draft stored (or removed) after replies that were written later than its triage, as an import or a re-dated history
+-- does: those replies look again for the draft on offer (the no-op update fires the trigger above).
+CREATE FUNCTION "messages_draft_on_triage"() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF TG_OP = 'DELETE' THEN
+    UPDATE "messages" m SET "draft_triage_id" = m."draft_triage_id"
+    FROM (SELECT "ticket_id", min("created_at") AS since FROM old_rows WHERE "draft" IS NOT NULL GROUP BY 1) r
+    WHERE m."ticket_id" = r."ticket_id" AND m."direction" = 'outbound' AND m."draft_triage_id" IS NULL AND m."created_at" > r.since;
+  ELSIF TG_OP = 'INSERT' THEN
+    UPDATE "messages" m SET "draft_triage_id" = m."draft_triage_id"
+    FROM (SELECT "ticket_id", min("created_at") AS since FROM new_rows WHERE "draft" IS NOT NULL GROUP BY 1) r
+    WHERE m."ticket_id" = r."ticket_id" AND m."direction" = 'outbound' AND m."draft_triage_id" IS NULL AND m."created_at" > r.since;
+  ELSE
+    UPDATE "messages" m SET "draft_triage_id" = m."draft_triage_id"
+    FROM (
+      SELECT n."ticket_id", least(n."created_at", o."created_at") AS since FROM new_rows n JOIN old_rows o ON o."id" = n."id"
+      WHERE (n."draft" IS NOT NULL OR o."draft" IS NOT NULL)
+        AND (n."draft" IS NULL, n."created_at", n."model_version", n."ticket_id") IS DISTINCT FROM (o."draft" IS NULL, o."created_at", o."model_version", o."ticket_id")
+    ) r
+    WHERE m."ticket_id" = r."ticket_id" AND m."direction" = 'outbound' AND m."draft_triage_id" IS NULL AND m."created_at" > r.since;
+  END IF;
+  RETURN NULL;
+END
+$$;--> statement-breakpoint
+CREATE TRIGGER "triage_results_draft_insert" AFTER INSERT ON "triage_results" REFERENCING NEW TABLE AS new_rows
+  FOR EACH STATEMENT EXECUTE FUNCTION "messages_draft_on_triage"();--> statement-breakpoint
+CREATE TRIGGER "triage_results_draft_update" AFTER UPDATE ON "triage_results" REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
+  FOR EACH STATEMENT EXECUTE FUNCTION "messages_draft_on_triage"();--> statement-breakpoint
+CREATE TRIGGER "triage_results_draft_delete" AFTER DELETE ON "triage_results" REFERENCING OLD TABLE AS old_rows
+  FOR EACH STATEMENT EXECUTE FUNCTION "messages_draft_on_triage"();--> statement-breakpoint
 UPDATE "messages" m SET "draft_model_version" = coalesce(
   (SELECT r."model_version" FROM "triage_results" r WHERE r."id" = m."draft_triage_id"),
   (SELECT r."model_version" FROM "triage_results" r WHERE m."draft_triage_id" IS NULL AND r."ticket_id" = m."ticket_id" AND r."draft" IS NOT NULL
