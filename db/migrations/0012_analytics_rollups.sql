@@ -124,31 +124,25 @@ CREATE TRIGGER "triage_results_ai_judged_update" AFTER UPDATE ON "triage_results
   FOR EACH STATEMENT EXECUTE FUNCTION "ai_judged_on_triage"();--> statement-breakpoint
 CREATE TRIGGER "triage_results_ai_judged_delete" AFTER DELETE ON "triage_results" REFERENCING OLD TABLE AS old_rows
   FOR EACH STATEMENT EXECUTE FUNCTION "ai_judged_on_triage"();--> statement-breakpoint
-CREATE FUNCTION "ai_judged_on_ticket"() RETURNS trigger LANGUAGE plpgsql AS $$
+-- Row triggers with WHEN: a write that moves nothing the judged set reads (most of them: every message upserts its
+-- ticket's stats) costs a comparison, not a function call.
+CREATE FUNCTION "ai_judged_on_row"() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-  PERFORM "refresh_ai_judged"(ARRAY(
-    SELECT n."id" FROM new_rows n JOIN old_rows o ON o."id" = n."id"
-    WHERE (n."status", n."category", n."team_id", n."assignee_id", n."channel") IS DISTINCT FROM (o."status", o."category", o."team_id", o."assignee_id", o."channel")));
-  RETURN NULL;
-END
-$$;--> statement-breakpoint
-CREATE TRIGGER "tickets_ai_judged" AFTER UPDATE ON "tickets" REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
-  FOR EACH STATEMENT EXECUTE FUNCTION "ai_judged_on_ticket"();--> statement-breakpoint
-CREATE FUNCTION "ai_judged_on_stats"() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-  IF TG_OP = 'INSERT' THEN
-    PERFORM "refresh_ai_judged"(ARRAY(SELECT "ticket_id" FROM new_rows WHERE "final_category" IS NOT NULL));
+  IF TG_TABLE_NAME = 'tickets' THEN
+    PERFORM "refresh_ai_judged"(ARRAY[NEW."id"]);
   ELSE
-    PERFORM "refresh_ai_judged"(ARRAY(
-      SELECT n."ticket_id" FROM new_rows n JOIN old_rows o ON o."ticket_id" = n."ticket_id" WHERE n."final_category" IS DISTINCT FROM o."final_category"));
+    PERFORM "refresh_ai_judged"(ARRAY[NEW."ticket_id"]);
   END IF;
   RETURN NULL;
 END
 $$;--> statement-breakpoint
-CREATE TRIGGER "ticket_stats_ai_judged_insert" AFTER INSERT ON "ticket_stats" REFERENCING NEW TABLE AS new_rows
-  FOR EACH STATEMENT EXECUTE FUNCTION "ai_judged_on_stats"();--> statement-breakpoint
-CREATE TRIGGER "ticket_stats_ai_judged_update" AFTER UPDATE ON "ticket_stats" REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
-  FOR EACH STATEMENT EXECUTE FUNCTION "ai_judged_on_stats"();--> statement-breakpoint
+CREATE TRIGGER "tickets_ai_judged" AFTER UPDATE OF "status", "category", "team_id", "assignee_id", "channel" ON "tickets" FOR EACH ROW
+  WHEN ((OLD."status", OLD."category", OLD."team_id", OLD."assignee_id", OLD."channel") IS DISTINCT FROM (NEW."status", NEW."category", NEW."team_id", NEW."assignee_id", NEW."channel"))
+  EXECUTE FUNCTION "ai_judged_on_row"();--> statement-breakpoint
+CREATE TRIGGER "ticket_stats_ai_judged_insert" AFTER INSERT ON "ticket_stats" FOR EACH ROW WHEN (NEW."final_category" IS NOT NULL)
+  EXECUTE FUNCTION "ai_judged_on_row"();--> statement-breakpoint
+CREATE TRIGGER "ticket_stats_ai_judged_update" AFTER UPDATE OF "final_category" ON "ticket_stats" FOR EACH ROW
+  WHEN (OLD."final_category" IS DISTINCT FROM NEW."final_category") EXECUTE FUNCTION "ai_judged_on_row"();--> statement-breakpoint
 -- A public reply's draft: the one it links, else the newest draft on offer before it was written.
 CREATE FUNCTION "messages_draft_model_version"() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
@@ -250,25 +244,18 @@ CREATE TRIGGER "messages_reply_daily_delete" AFTER DELETE ON "messages" REFERENC
 -- A ticket moved to another team or channel moves its replies; a deleted one takes them out while it is still there.
 CREATE FUNCTION "reply_daily_on_ticket"() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-  IF TG_OP = 'DELETE' THEN
-    PERFORM "reply_daily_add"(-1, array_agg(m."created_at"), array_agg(OLD."team_id"), array_agg(OLD."channel"), array_agg(m."draft_model_version"),
-      array_agg(m."draft_triage_id" IS NOT NULL), array_agg(m."draft_edit_distance"), array_agg(m."draft_chrf"))
-    FROM "messages" m WHERE m."ticket_id" = OLD."id" AND m."direction" = 'outbound';
-    RETURN OLD;
-  END IF;
-  PERFORM "reply_daily_add"(-1, array_agg(m."created_at"), array_agg(o."team_id"), array_agg(o."channel"), array_agg(m."draft_model_version"),
+  PERFORM "reply_daily_add"(-1, array_agg(m."created_at"), array_agg(OLD."team_id"), array_agg(OLD."channel"), array_agg(m."draft_model_version"),
     array_agg(m."draft_triage_id" IS NOT NULL), array_agg(m."draft_edit_distance"), array_agg(m."draft_chrf"))
-  FROM old_rows o JOIN new_rows n ON n."id" = o."id" JOIN "messages" m ON m."ticket_id" = n."id" AND m."direction" = 'outbound'
-  WHERE (o."team_id", o."channel") IS DISTINCT FROM (n."team_id", n."channel");
-  PERFORM "reply_daily_add"(1, array_agg(m."created_at"), array_agg(n."team_id"), array_agg(n."channel"), array_agg(m."draft_model_version"),
+  FROM "messages" m WHERE m."ticket_id" = OLD."id" AND m."direction" = 'outbound';
+  IF TG_OP = 'DELETE' THEN RETURN OLD; END IF;
+  PERFORM "reply_daily_add"(1, array_agg(m."created_at"), array_agg(NEW."team_id"), array_agg(NEW."channel"), array_agg(m."draft_model_version"),
     array_agg(m."draft_triage_id" IS NOT NULL), array_agg(m."draft_edit_distance"), array_agg(m."draft_chrf"))
-  FROM old_rows o JOIN new_rows n ON n."id" = o."id" JOIN "messages" m ON m."ticket_id" = n."id" AND m."direction" = 'outbound'
-  WHERE (o."team_id", o."channel") IS DISTINCT FROM (n."team_id", n."channel");
+  FROM "messages" m WHERE m."ticket_id" = NEW."id" AND m."direction" = 'outbound';
   RETURN NULL;
 END
 $$;--> statement-breakpoint
-CREATE TRIGGER "tickets_reply_daily_update" AFTER UPDATE ON "tickets" REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
-  FOR EACH STATEMENT EXECUTE FUNCTION "reply_daily_on_ticket"();--> statement-breakpoint
+CREATE TRIGGER "tickets_reply_daily_update" AFTER UPDATE OF "team_id", "channel" ON "tickets" FOR EACH ROW
+  WHEN ((OLD."team_id", OLD."channel") IS DISTINCT FROM (NEW."team_id", NEW."channel")) EXECUTE FUNCTION "reply_daily_on_ticket"();--> statement-breakpoint
 CREATE TRIGGER "tickets_reply_daily_delete" BEFORE DELETE ON "tickets" FOR EACH ROW EXECUTE FUNCTION "reply_daily_on_ticket"();--> statement-breakpoint
 SELECT "reply_daily_add"(1, array_agg(m."created_at"), array_agg(t."team_id"), array_agg(t."channel"), array_agg(m."draft_model_version"),
   array_agg(m."draft_triage_id" IS NOT NULL), array_agg(m."draft_edit_distance"), array_agg(m."draft_chrf"))
