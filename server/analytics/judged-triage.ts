@@ -1,5 +1,5 @@
 import { sql, type SQL } from "drizzle-orm";
-import type { AnalyticsParams } from "./params";
+import { ticketScope, versionScope, type AnalyticsParams } from "./params";
 import { edgeOf, rollupDays, spans } from "./rollup-spans";
 
 /**
@@ -9,24 +9,16 @@ import { edgeOf, rollupDays, spans } from "./rollup-spans";
  * category pair is kept only for wrong answers. Both halves count the same rows the same way, so the sum is exact.
  */
 export function judgedCounts(p: AnalyticsParams, by: "range" | "week" = "range"): SQL {
-  const scope = (a: string) => {
-    const t = sql.raw(a);
-    const parts: SQL[] = [sql`true`];
-    if (p.teamId) parts.push(sql`${t}.team_id = ${p.teamId}`);
-    if (p.channel) parts.push(sql`${t}.channel = ${p.channel}`);
-    if (p.modelVersion) parts.push(sql`${t}.model_version = ${p.modelVersion}`);
-    return sql.join(parts, sql` and `);
-  };
   return sql`
   spans as materialized (${spans(p, by)}),
   judged as (
     select sp.bucket, d.model_version, d.needs_human, d.judged, d.correct, d.ai_category, d.final_label, d.n
     from spans sp join ai_daily d on ${rollupDays(sql`d.day`)}
-    where ${scope("d")}
+    where ${ticketScope({ ...p, agentId: undefined }, "d")} and ${versionScope(p, "d")}
     union all
     select sp.bucket, j.model_version, j.needs_human, j.final_label is not null, coalesce(j.final_label = j.category, false),
            case when j.final_label <> j.category then j.category end, case when j.final_label <> j.category then j.final_label end, 1
     from spans sp join ai_judged j on ${edgeOf(sql`j.triaged_at`)}
-    where ${scope("j")} ${p.agentId ? sql`and j.assignee_id = ${p.agentId}` : sql``}
+    where ${ticketScope(p, "j")} and ${versionScope(p, "j")}
   )`;
 }
