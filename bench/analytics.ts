@@ -133,15 +133,46 @@ async function seed(db: Db, n: number) {
   await run(`select refresh_ticket_stats(array(select id from tickets))`);
   const [check] = await db.execute<{ differ: string }>(sql`select count(*) as differ from ticket_stats s
     full join stats_kept k on k.ticket_id = s.ticket_id
-    where (s.replies, s.waited_seconds::numeric(14, 3), s.reopens, s.first_reply_at, s.wait_started_at, s.final_category)
-      is distinct from (k.replies, k.waited_seconds::numeric(14, 3), k.reopens, k.first_reply_at, k.wait_started_at, k.final_category)
+    where (s.replies, s.waited_seconds::numeric(14, 3), s.reopens, s.first_reply_at, s.wait_started_at, s.final_category, s.created_at, s.solved_at, s.team_id, s.channel, s.priority)
+      is distinct from (k.replies, k.waited_seconds::numeric(14, 3), k.reopens, k.first_reply_at, k.wait_started_at, k.final_category, k.created_at, k.solved_at, k.team_id, k.channel, k.priority)
       and not (k.ticket_id is null and s.replies = 0 and s.wait_started_at is null and s.final_category is null)`);
   await run(`drop table stats_kept`);
+  // The AI and reply rollups, kept by statement triggers while seeding, against their definitions: a refresh of every
+  // ticket's judged rows must change nothing, and reply_daily refilled from every reply must equal what was kept.
+  await run(`create table judged_kept as select * from ai_judged`);
+  await run(`create table ai_daily_kept as select * from ai_daily where n <> 0`);
+  await run(`select refresh_ai_judged(array(select id from tickets))`);
+  await run(`create table reply_daily_kept as select * from reply_daily where n <> 0`);
+  await run(`delete from reply_daily`);
+  await run(`select reply_daily_add(1, array_agg(m.created_at), array_agg(t.team_id), array_agg(t.channel), array_agg(m.draft_model_version),
+    array_agg(m.draft_triage_id is not null), array_agg(m.draft_edit_distance), array_agg(m.draft_chrf))
+    from messages m join tickets t on t.id = m.ticket_id where m.direction = 'outbound'`);
+  const differ = async (a: string, b: string) => {
+    const [row] = await db.execute<{ n: string }>(sql.raw(`select count(*) as n from ((table ${a} except all table ${b}) union all (table ${b} except all table ${a})) x`));
+    return Number(row!.n);
+  };
+  await run(`create table ai_daily_now as select * from ai_daily where n <> 0`);
+  await run(`create table reply_daily_now as select day, team_id, channel, model_version, from_draft, edit_distance, n, round(chrf_sum::numeric, 3) as chrf, chrf_count from reply_daily where n <> 0`);
+  await run(`create table reply_daily_was as select day, team_id, channel, model_version, from_draft, edit_distance, n, round(chrf_sum::numeric, 3) as chrf, chrf_count from reply_daily_kept`);
+  // Each reply's draft model version against the definition the trigger applies as the reply is written.
+  const [drafts] = await db.execute<{ n: string }>(sql`select count(*) as n from messages m
+    where m.direction = 'outbound' and m.draft_model_version is distinct from coalesce(
+      (select r.model_version from triage_results r where r.id = m.draft_triage_id),
+      (select r.model_version from triage_results r where m.draft_triage_id is null and r.ticket_id = m.ticket_id and r.draft is not null
+         and r.created_at < m.created_at order by r.created_at desc limit 1))`);
+  const rollupsDiffering = {
+    aiJudged: await differ("ai_judged", "judged_kept"),
+    aiDaily: await differ("ai_daily_now", "ai_daily_kept"),
+    replyDaily: await differ("reply_daily_now", "reply_daily_was"),
+    replyDraftVersions: Number(drafts!.n),
+  };
+  await run(`drop table judged_kept, ai_daily_kept, reply_daily_kept, ai_daily_now, reply_daily_now, reply_daily_was`);
   const [counts] = await db.execute<Record<string, string>>(sql`select
     (select count(*) from tickets) as tickets, (select count(*) from messages) as messages,
     (select count(*) from triage_results) as triage_results, (select count(*) from corrections) as corrections,
-    (select count(*) from messages where draft_triage_id is not null) as replies_from_drafts, (select count(*) from ticket_events) as ticket_events`);
-  return { ...Object.fromEntries(Object.entries(counts!).map(([k, v]) => [k, Number(v)])), statsRowsDifferingFromRecomputation: Number(check!.differ) };
+    (select count(*) from messages where draft_triage_id is not null) as replies_from_drafts, (select count(*) from ticket_events) as ticket_events,
+    (select count(*) from ai_daily) as ai_daily_rows, (select count(*) from reply_daily) as reply_daily_rows`);
+  return { ...Object.fromEntries(Object.entries(counts!).map(([k, v]) => [k, Number(v)])), statsRowsDifferingFromRecomputation: Number(check!.differ), rollupRowsDifferingFromRecomputation: rollupsDiffering };
 }
 
 const percentile = (xs: number[], p: number) => {

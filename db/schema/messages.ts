@@ -39,6 +39,10 @@ export const messages = pgTable(
     draftText: text("draft_text"),
     draftEditDistance: integer("draft_edit_distance"),
     draftChrf: real("draft_chrf"),
+    // Set by a trigger on public replies (migration tail): the model version of the draft this reply was sent from, or
+    // else of the newest draft on offer when it was written (a discarded draft); null when none was (from scratch).
+    // Draft use reads it instead of searching each reply's earlier triage results.
+    draftModelVersion: text("draft_model_version"),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [

@@ -1,6 +1,6 @@
 import { sql } from "drizzle-orm";
 import type { Db } from "@/db/client";
-import { judgedTriage } from "./judged-triage";
+import { judgedCounts } from "./judged-triage";
 import { num, rangeEnd, type AnalyticsParams } from "./params";
 
 /**
@@ -9,19 +9,18 @@ import { num, rangeEnd, type AnalyticsParams } from "./params";
  */
 export async function getAiLearningCurve(db: Db, p: AnalyticsParams) {
   const rows = await db.execute<{ week: string; model_version: string; judged: string; correct: string; labels: string }>(sql`
-    with ${judgedTriage(p)},
+    with ${judgedCounts(p, "week")},
     weekly as (
-      select date_trunc('week', created_at at time zone ${p.tz})::date as week, model_version,
-             count(*) filter (where final_label is not null) as judged,
-             count(*) filter (where final_label = category) as correct
-      from judged group by 1, 2
+      select bucket as week, model_version,
+             coalesce(sum(n) filter (where judged), 0) as judged, coalesce(sum(n) filter (where correct), 0) as correct
+      from judged group by 1, 2 having sum(n) > 0
     ),
     -- Materialized: read once by every week's lookup below, not re-aggregated per row.
     labels as materialized (
       select week, sum(n) over (order by week) as so_far
       from (
         select date_trunc('week', c.created_at at time zone ${p.tz})::date as week, count(*) as n
-        from corrections c where c.field = 'category' and c.scope = 'live' and c.created_at < ${rangeEnd(p)}
+        from corrections c where c.scope = 'live' and c.field = 'category' and c.created_at < ${rangeEnd(p)}
         group by 1
       ) per_week
     )

@@ -1,31 +1,34 @@
 import { sql } from "drizzle-orm";
 import type { Db } from "@/db/client";
-import { judgedTriage } from "./judged-triage";
-import { inRange, num, type AnalyticsParams } from "./params";
+import { judgedCounts } from "./judged-triage";
+import { filtersTickets, inRange, num, ticketScope, type AnalyticsParams } from "./params";
 
 /** Category accuracy, needs-human rate and accuracy of the rest, and summary acceptance, per model version. */
 export async function getAiQuality(db: Db, p: AnalyticsParams) {
   const rows = await db.execute<Record<string, string | null>>(sql`
-    with ${judgedTriage(p)},
+    with ${judgedCounts(p)},
     quality as (
-      select model_version, count(*) as triaged,
-             count(*) filter (where needs_human) as needs_human,
-             count(*) filter (where final_label is not null) as judged,
-             count(*) filter (where final_label = category) as correct,
-             count(*) filter (where final_label is not null and not needs_human) as judged_auto,
-             count(*) filter (where final_label = category and not needs_human) as correct_auto
+      select model_version, sum(n) as triaged,
+             coalesce(sum(n) filter (where needs_human), 0) as needs_human,
+             coalesce(sum(n) filter (where judged), 0) as judged,
+             coalesce(sum(n) filter (where correct), 0) as correct,
+             coalesce(sum(n) filter (where judged and not needs_human), 0) as judged_auto,
+             coalesce(sum(n) filter (where correct and not needs_human), 0) as correct_auto
       from judged group by 1
     ),
-    summaries as (
-      select c.model_version, count(*) as reviewed, count(*) filter (where c.ai_value = c.final_value) as kept
-      from corrections c
-      where c.field = 'summary' and c.scope = 'live' and c.model_version is not null and ${inRange(sql`c.created_at`, p)}
+    -- Each ticket's latest summary review in the range (an accept, or a change), against the AI summary it saw.
+    reviews as (
+      select distinct on (c.ticket_id) c.model_version, c.ai_value = c.final_value as kept
+      from corrections c ${filtersTickets(p) ? sql`join tickets t on t.id = c.ticket_id and ${ticketScope(p)}` : sql``}
+      where c.field = 'summary' and c.scope = 'live' and c.ticket_id is not null and c.model_version is not null and ${inRange(sql`c.created_at`, p)}
         ${p.modelVersion ? sql`and c.model_version = ${p.modelVersion}` : sql``}
-      group by 1
-    )
+      order by c.ticket_id, c.created_at desc, c.id desc
+    ),
+    summaries as (select model_version, count(*) as reviewed, count(*) filter (where kept) as kept from reviews group by 1)
     select coalesce(q.model_version, s.model_version) as model_version, q.triaged, q.needs_human, q.judged, q.correct,
            q.judged_auto, q.correct_auto, s.reviewed, s.kept
     from quality q full join summaries s on s.model_version = q.model_version
+    where coalesce(q.triaged, 0) > 0 or s.reviewed > 0
     order by 1`);
   return rows.map((r) => ({
     modelVersion: r.model_version!,

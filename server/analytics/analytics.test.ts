@@ -1,6 +1,6 @@
 import fs from "node:fs";
 import { randomUUID } from "node:crypto";
-import { eq, inArray, sql } from "drizzle-orm";
+import { and, eq, inArray, sql } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
 import { getDb } from "@/db/client";
 import { categories, corrections, messages, modelVersions, slaPolicies, teams, ticketEvents, ticketStats, tickets, triageResults } from "@/db/schema";
@@ -35,6 +35,7 @@ const MV_B = `model-b-${sfx}`;
 let team = "";
 let otherTeam = "";
 const ids: Record<string, string> = {};
+let summaryReviews: unknown[] = [];
 const params = () => ({ from: "2026-03-02", to: "2026-03-08", tz: "UTC", teamId: team });
 
 async function ticket(name: string, v: Partial<typeof tickets.$inferInsert> & { createdAt: Date }) {
@@ -77,7 +78,7 @@ beforeAll(async () => {
 
   const t2 = await ticket("T2", { priority: "high", status: "solved", category: Y, createdAt: at("03-03T08:00"), resolvedAt: at("03-03T12:00") });
   const m2 = await message(t2, "inbound", at("03-03T08:00"));
-  const r2 = await triage(t2, m2, { category: X, draft: "Hi", createdAt: at("03-03T08:01"), workerId: "w1", attempts: 2, totalMs: 2000, queueWaitMs: 200, ttftMs: 300, tokensPerSecond: 40, promptTokens: 100, completionTokens: 20, draftPromptTokens: 50, draftCompletionTokens: 30, draftTotalMs: 1000 });
+  const r2 = await triage(t2, m2, { category: X, draft: "Hi", summary: "Charged twice", createdAt: at("03-03T08:01"), workerId: "w1", attempts: 2, totalMs: 2000, queueWaitMs: 200, ttftMs: 300, tokensPerSecond: 40, promptTokens: 100, completionTokens: 20, draftPromptTokens: 50, draftCompletionTokens: 30, draftTotalMs: 1000 });
   await message(t2, "outbound", at("03-03T08:30"), { authorUserId: agent.id, draftTriageId: r2, draftText: "Hi", draftEditDistance: 12, draftChrf: 60 });
   await message(t2, "inbound", at("03-03T10:00"));
   await message(t2, "outbound", at("03-03T11:00"), { authorUserId: agent.id });
@@ -97,7 +98,7 @@ beforeAll(async () => {
 
   const t4 = await ticket("T4", { priority: "normal", status: "solved", channel: "api", category: Y, createdAt: at("03-05T23:30"), resolvedAt: at("03-06T01:00") });
   const m4 = await message(t4, "inbound", at("03-05T23:30"));
-  await triage(t4, m4, { category: Y, needsHuman: true, createdAt: at("03-05T23:31"), workerId: "w2", totalMs: 4000, queueWaitMs: 400, ttftMs: 500, tokensPerSecond: 20 });
+  await triage(t4, m4, { category: Y, needsHuman: true, summary: "Cannot log in", createdAt: at("03-05T23:31"), workerId: "w2", totalMs: 4000, queueWaitMs: 400, ttftMs: 500, tokensPerSecond: 20 });
   await message(t4, "outbound", at("03-06T00:30"));
 
   const t5 = await ticket("T5", { priority: "low", status: "closed", createdAt: at("02-26T10:00"), resolvedAt: at("03-02T11:00") });
@@ -110,10 +111,17 @@ beforeAll(async () => {
   await message(t6, "outbound", at("03-09T01:00"), { authorUserId: agent.id });
   await db.insert(corrections).values({ ticketId: t6, field: "category", aiValue: X, finalValue: X, modelVersion: MV_A, source: "agent", createdAt: at("03-08T21:00") });
 
-  await db.insert(corrections).values([
-    { field: "summary", aiValue: "s", finalValue: "s", modelVersion: MV_A, source: "agent", createdAt: at("03-04T12:00") },
-    { field: "summary", aiValue: "s", finalValue: "t", modelVersion: MV_A, source: "agent", createdAt: at("03-05T12:00") },
-  ]);
+  // Summary reviews through the AI panel's path (learning.accept / learning.correct → updateTicket): T2's accepted,
+  // T4's accepted and then changed. Dated into the week afterwards, like the rest of its history.
+  const panel = callerFor(agent);
+  await panel.learning.accept({ ticketId: t2, field: "summary" });
+  await panel.learning.accept({ ticketId: t4, field: "summary" });
+  await panel.learning.correct({ ticketId: t4, field: "summary", value: "Reset link expired" });
+  const reviews = await db.select().from(corrections).where(and(eq(corrections.field, "summary"), inArray(corrections.ticketId, [t2, t4]))).orderBy(corrections.createdAt);
+  summaryReviews = reviews.map((r) => [r.ticketId === t2 ? "T2" : "T4", r.aiValue, r.finalValue, r.modelVersion]);
+  for (const [i, when] of ["03-04T12:00", "03-05T11:00", "03-05T12:00"].entries()) {
+    await db.update(corrections).set({ createdAt: at(when) }).where(eq(corrections.id, reviews[i]!.id));
+  }
 
   const now = Date.now();
   const t8 = await ticket("T8", { priority: "high", status: "new", createdAt: new Date(now - 200 * 60_000) });
@@ -196,7 +204,13 @@ describe("analytics queries on a hand-computed week", () => {
     const api = callerFor(await makeUser("manager"));
     const quality = await api.analytics.aiQuality({ params: params() });
     // A: T1 right (kept on a solved ticket), T2 wrong (corrected X → Y), T4 right (needs human), T6 right (accepted);
-    // T3 not judged (open, no correction). Automated (not needs-human): T1, T2, T6 → 2 of 3. Summaries: 1 kept of 2.
+    // T3 not judged (open, no correction). Automated (not needs-human): T1, T2, T6 → 2 of 3.
+    // Summaries: each ticket's latest review: T2's accepted (kept), T4's changed after its accept (not kept) → 1 of 2.
+    expect(summaryReviews).toEqual([
+      ["T2", "Charged twice", "Charged twice", MV_A],
+      ["T4", "Cannot log in", "Cannot log in", MV_A],
+      ["T4", "Cannot log in", "Reset link expired", MV_A],
+    ]);
     expect(quality.find((q) => q.modelVersion === MV_A)).toEqual({
       modelVersion: MV_A, triaged: 5, needsHuman: 2, judged: 4, correct: 3, judgedAutomated: 3, correctAutomated: 2, summariesReviewed: 2, summariesKept: 1,
     });
@@ -204,6 +218,8 @@ describe("analytics queries on a hand-computed week", () => {
     const pairs = await api.analytics.aiConfusions({ params: params() });
     expect(pairs.filter((p) => p.modelVersion === MV_A)).toEqual([{ modelVersion: MV_A, ai: X, final: Y, count: 1 }]);
     expect(pairs.filter((p) => p.modelVersion === MV_B)).toEqual([{ modelVersion: MV_B, ai: Y, final: X, count: 1 }]);
+    // New York's week is 03-02 05:00 to 03-09 04:00 UTC: the same triage runs, partly from the rollup, partly from its rows.
+    expect(await api.analytics.aiQuality({ params: { ...params(), tz: "America/New_York" } })).toEqual(quality);
     const only = await api.analytics.aiQuality({ params: { ...params(), modelVersion: MV_B } });
     expect(only.map((q) => q.modelVersion)).toEqual([MV_B]);
     const curve = (await api.analytics.learningCurve({ params: params() })).filter((c) => c.modelVersion === MV_A);
@@ -218,6 +234,10 @@ describe("analytics queries on a hand-computed week", () => {
     // T4's API reply had no draft → scratch. T5 and T6 replied outside the range.
     expect(use.find((u) => u.modelVersion === MV_A)).toEqual({ modelVersion: MV_A, replies: 3, asIs: 1, edited: 1, discarded: 1, scratch: 0, medianEditDistance: 6, meanChrf: 80 });
     expect(use.find((u) => u.modelVersion === null)).toEqual({ modelVersion: null, replies: 1, asIs: 0, edited: 0, discarded: 0, scratch: 1, medianEditDistance: null, meanChrf: null });
+    // In New York T6's reply (01:00 UTC on 03-09, 21:00 on 03-08 there) is inside the week: a second scratch reply.
+    const ny = await api.analytics.draftUse({ params: { ...params(), tz: "America/New_York" } });
+    expect(ny.find((u) => u.modelVersion === MV_A)).toEqual(use.find((u) => u.modelVersion === MV_A));
+    expect(ny.find((u) => u.modelVersion === null)).toMatchObject({ replies: 2, scratch: 2 });
   });
 
   it("reports triage latency, failures and retries per worker and model version", async () => {
@@ -306,5 +326,101 @@ describe("definitions", () => {
     const readme = fs.readFileSync("README.md", "utf8").replace(/\s+/g, " ");
     const missing = Object.values(METRICS).filter((m) => !readme.includes(`**${m.label}**: ${m.text}`)).map((m) => m.label);
     expect(missing).toEqual([]);
+  });
+});
+
+describe("daily rollups", () => {
+  const teamsIn = () => sql`(${team}::uuid, ${otherTeam}::uuid)`;
+  /** ai_daily for the test's teams, and the same counts from the tables it sums, by the dashboard's definition. */
+  async function aiDaily() {
+    const kept = await db.execute(sql`
+      select to_char(day, 'YYYY-MM-DD') as day, model_version, team_id, channel::text, needs_human, judged, correct, ai_category, final_label, sum(n)::int as n
+      from ai_daily where team_id in ${teamsIn()} group by 1, 2, 3, 4, 5, 6, 7, 8, 9 having sum(n) <> 0 order by 1, 2, 3, 4, 5, 6, 7, 8, 9`);
+    const raw = await db.execute(sql`
+      with judged as (
+        select distinct on (r.ticket_id, r.model_version) r.created_at, r.model_version, t.team_id, t.channel, r.category,
+               (r.needs_human or r.status = 'needs_human') as needs_human,
+               coalesce((select c.final_value from corrections c where c.ticket_id = t.id and c.field = 'category' and c.scope = 'live' order by c.created_at desc limit 1),
+                        case when t.status in ('solved', 'closed') then t.category end) as final_label
+        from triage_results r join tickets t on t.id = r.ticket_id
+        where t.team_id in ${teamsIn()} and r.status in ('done', 'needs_human')
+        order by r.ticket_id, r.model_version, r.created_at desc, r.id desc
+      )
+      select to_char((created_at at time zone 'UTC')::date, 'YYYY-MM-DD') as day, model_version, team_id, channel::text, needs_human,
+             final_label is not null as judged, coalesce(final_label = category, false) as correct,
+             case when final_label <> category then category end as ai_category, case when final_label <> category then final_label end as final_label,
+             count(*)::int as n
+      from judged group by 1, 2, 3, 4, 5, 6, 7, 8, 9 order by 1, 2, 3, 4, 5, 6, 7, 8, 9`);
+    return { kept: [...kept], raw: [...raw] };
+  }
+  /** reply_daily for the test's teams, and the same from the replies, with the draft on offer looked up as before. */
+  async function replyDaily() {
+    const kept = await db.execute(sql`
+      select to_char(day, 'YYYY-MM-DD') as day, team_id, channel::text, model_version, from_draft, edit_distance, sum(n)::int as n,
+             round(sum(chrf_sum)::numeric, 6)::float8 as chrf, sum(chrf_count)::int as chrf_n
+      from reply_daily where team_id in ${teamsIn()} group by 1, 2, 3, 4, 5, 6 having sum(n) <> 0 order by 1, 2, 3, 4, 5, 6`);
+    const raw = await db.execute(sql`
+      select to_char((m.created_at at time zone 'UTC')::date, 'YYYY-MM-DD') as day, t.team_id, t.channel::text, coalesce(linked.model_version, offered.model_version) as model_version,
+             m.draft_triage_id is not null as from_draft, m.draft_edit_distance as edit_distance, count(*)::int as n,
+             round(coalesce(sum(m.draft_chrf), 0)::numeric, 6)::float8 as chrf, count(m.draft_chrf)::int as chrf_n
+      from messages m join tickets t on t.id = m.ticket_id
+      left join triage_results linked on linked.id = m.draft_triage_id
+      left join lateral (
+        select r.model_version from triage_results r
+        where m.draft_triage_id is null and r.ticket_id = m.ticket_id and r.draft is not null and r.created_at < m.created_at
+        order by r.created_at desc limit 1
+      ) offered on true
+      where m.direction = 'outbound' and t.team_id in ${teamsIn()}
+      group by 1, 2, 3, 4, 5, 6 order by 1, 2, 3, 4, 5, 6`);
+    return { kept: [...kept], raw: [...raw] };
+  }
+  /** ticket_stats' copies of the ticket fields, and the fields. */
+  async function copies() {
+    const kept = await db.execute(sql`
+      select ts.ticket_id, ts.created_at, ts.solved_at, ts.team_id, ts.assignee_id, ts.channel, ts.priority, ts.first_response_at
+      from ticket_stats ts join tickets t on t.id = ts.ticket_id where t.team_id in ${teamsIn()} order by 1`);
+    const raw = await db.execute(sql`
+      select t.id as ticket_id, t.created_at, case when t.status in ('solved', 'closed') then t.resolved_at end as solved_at, t.team_id, t.assignee_id,
+             t.channel, t.priority, t.first_response_at
+      from tickets t where t.team_id in ${teamsIn()} order by 1`);
+    return { kept: [...kept], raw: [...raw] };
+  }
+
+  it("equal the rows they sum, before and after a reopen, late corrections, a move, a re-run, deleted rows", async () => {
+    for (const check of [aiDaily, replyDaily, copies]) {
+      const { kept, raw } = await check();
+      expect(raw.length).toBeGreaterThan(0);
+      expect(kept).toEqual(raw);
+    }
+    const agent = await makeUser("agent");
+    const actor = { kind: "user" as const, userId: agent.id };
+    // T1 reopened: its kept category is no final label any more, and it is no longer solved.
+    await updateTicket(db, { ticketId: ids.T1!, actor, patch: { status: "open" } });
+    // An agent labels T3 now (a late correction: its triage ran on 03-04).
+    await updateTicket(db, { ticketId: ids.T3!, actor, patch: { category: X } });
+    // An older label for T2 arrives from an import: the newer one (Y) stays final.
+    await db.insert(corrections).values({ ticketId: ids.T2!, field: "category", aiValue: X, finalValue: X, modelVersion: MV_A, source: "import", createdAt: at("03-03T08:35") });
+    // T4 moves to the other team and channel.
+    await updateTicket(db, { ticketId: ids.T4!, actor, patch: { teamId: otherTeam } });
+    await db.update(tickets).set({ channel: "web" }).where(eq(tickets.id, ids.T4!));
+    // T6 is triaged again later, wrongly this time; T2's second reply is deleted; T5 is deleted.
+    const [m6] = await db.select({ id: messages.id }).from(messages).where(and(eq(messages.ticketId, ids.T6!), eq(messages.direction, "inbound")));
+    await triage(ids.T6!, m6!.id, { modelVersion: MV_A, category: Y, draft: "Again", createdAt: at("03-08T22:00") }).catch(async () => {
+      // One result per message and version: a re-run updates it.
+      await db.update(triageResults).set({ category: Y, draft: "Again", createdAt: at("03-08T22:00") }).where(and(eq(triageResults.messageId, m6!.id), eq(triageResults.modelVersion, MV_A)));
+    });
+    await db.delete(messages).where(and(eq(messages.ticketId, ids.T2!), eq(messages.direction, "outbound"), eq(messages.createdAt, at("03-03T11:00"))));
+    await db.delete(tickets).where(eq(tickets.id, ids.T5!));
+
+    for (const check of [aiDaily, replyDaily, copies]) {
+      const { kept, raw } = await check();
+      expect(kept).toEqual(raw);
+    }
+    // By hand, model A in team A now: T1 (reopened, unjudged), T2 (X → Y), T3 (Y → X), T6 (Y → X): 4 triaged, 3 judged, none right.
+    const api = callerFor(await makeUser("manager"));
+    const a = (await api.analytics.aiQuality({ params: params() })).find((q) => q.modelVersion === MV_A);
+    expect(a).toMatchObject({ triaged: 4, judged: 3, correct: 0 });
+    // T2's second reply is gone (2 of MV_A's replies remain: T1 as is, T2 edited); T4's moved with its ticket.
+    expect((await api.analytics.draftUse({ params: params() })).find((u) => u.modelVersion === MV_A)).toMatchObject({ replies: 2, asIs: 1, edited: 1, discarded: 0 });
   });
 });

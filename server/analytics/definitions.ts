@@ -69,7 +69,7 @@ export const METRICS = {
   },
   summaryAcceptance: {
     label: "Summary acceptance",
-    text: "Share of summary reviews in the range where the agent kept the AI summary (recorded as corrections of the field 'summary').",
+    text: "Per model version: tickets whose AI summary an agent reviewed in the range (accepted or changed it in the AI panel, recorded as a correction of the field 'summary' with the AI's text, the final text and the model version), by each ticket's latest review: the share that kept the AI summary.",
   },
   learningCurve: {
     label: "Learning curve",

@@ -1,22 +1,24 @@
-import { sql } from "drizzle-orm";
-import { inRange, SOLVED, ticketScope, versionScope, type AnalyticsParams } from "./params";
+import { sql, type SQL } from "drizzle-orm";
+import { ticketScope, versionScope, type AnalyticsParams } from "./params";
+import { edgeOf, rollupDays, spans } from "./rollup-spans";
 
 /**
- * The common table behind the AI-quality queries: the latest finished triage of each ticket per model version in the
- * range, with the agents' final category: the newest category correction (ticket_stats), else the category a solved
- * ticket kept.
- * Not a query of its own; AI quality, confusions and the learning curve each select from it.
+ * `judged(bucket, model_version, needs_human, judged, correct, ai_category, final_label, n)`: the judged set of the
+ * range (the latest finished triage of each ticket per model version, against the agents' final category) counted per
+ * outcome, as the AI-quality queries read it: the rollup for whole UTC days, the judged rows for the edges. The
+ * category pair is kept only for wrong answers. Both halves count the same rows the same way, so the sum is exact.
  */
-export const judgedTriage = (p: AnalyticsParams) => sql`
+export function judgedCounts(p: AnalyticsParams, by: "range" | "week" = "range"): SQL {
+  return sql`
+  spans as materialized (${spans(p, by)}),
   judged as (
-    select tr.*, coalesce(ts.final_category, case when t.status in ${SOLVED} then t.category end) as final_label
-    from (
-      select distinct on (r.ticket_id, r.model_version) r.ticket_id, r.model_version, r.category, r.created_at,
-             (r.needs_human or r.status = 'needs_human') as needs_human
-      from triage_results r join tickets t on t.id = r.ticket_id
-      where ${ticketScope(p)} and ${versionScope(p)} and ${inRange(sql`r.created_at`, p)} and r.status in ('done', 'needs_human')
-      order by r.ticket_id, r.model_version, r.created_at desc
-    ) tr
-    join tickets t on t.id = tr.ticket_id
-    left join ticket_stats ts on ts.ticket_id = tr.ticket_id
+    select sp.bucket, d.model_version, d.needs_human, d.judged, d.correct, d.ai_category, d.final_label, d.n
+    from spans sp join ai_daily d on ${rollupDays(sql`d.day`)}
+    where ${ticketScope({ ...p, agentId: undefined }, "d")} and ${versionScope(p, "d")}
+    union all
+    select sp.bucket, j.model_version, j.needs_human, j.final_label is not null, coalesce(j.final_label = j.category, false),
+           case when j.final_label <> j.category then j.category end, case when j.final_label <> j.category then j.final_label end, 1
+    from spans sp join ai_judged j on ${edgeOf(sql`j.triaged_at`)}
+    where ${ticketScope(p, "j")} and ${versionScope(p, "j")}
   )`;
+}

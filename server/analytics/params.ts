@@ -50,6 +50,9 @@ export function ticketScope(p: AnalyticsParams, alias = "t"): SQL {
   return sql.join(parts, sql` and `);
 }
 
+/** Whether any ticket filter is set: a query over rows that only point at tickets can skip the join without one. */
+export const filtersTickets = (p: AnalyticsParams) => !!(p.teamId || p.agentId || p.channel);
+
 /** The model-version filter on a triage_results alias. */
 export function versionScope(p: AnalyticsParams, alias = "r"): SQL {
   return p.modelVersion ? sql`${sql.raw(alias)}.model_version = ${p.modelVersion}` : sql`true`;
@@ -61,13 +64,22 @@ export const SOLVED = sql.raw(`('solved', 'closed')`);
 export const num = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
 
 /**
- * Per-ticket figures from the ticket_stats rollup (join `left join ticket_stats ts on ts.ticket_id = t.id`). The first
- * reply falls back to the ticket's recorded first response: imported history and the demo carry only that.
+ * Per-ticket figures from the ticket_stats rollup (join `left join ticket_stats ts on ts.ticket_id = t.id`, or read
+ * `ticket_stats ts` alone: it carries the ticket's dates and filter fields too). The first reply falls back to the
+ * ticket's recorded first response: imported history and the demo carry only that.
  */
-export const FIRST_REPLY_AT = sql.raw(`coalesce(ts.first_reply_at, t.first_response_at)`);
+export const FIRST_REPLY_AT = sql.raw(`coalesce(ts.first_reply_at, ts.first_response_at)`);
 export const REPLIES = sql.raw(`coalesce(ts.replies, 0)`);
 export const REOPENED = sql.raw(`coalesce(ts.reopens, 0) > 0`);
 /** Minutes the requester waited, a wait still running when the ticket was solved closed by the solve. */
 export const REQUESTER_WAIT_MIN = sql.raw(
-  `(coalesce(ts.waited_seconds, 0) + case when ts.wait_started_at < t.resolved_at then extract(epoch from t.resolved_at - ts.wait_started_at) else 0 end) / 60`,
+  `(ts.waited_seconds + case when ts.wait_started_at < ts.solved_at then date_part('epoch', ts.solved_at - ts.wait_started_at) else 0 end) / 60`,
 );
+
+/**
+ * Groups by team (by id, named after grouping: a shorter sort key) or priority, and the whole: the label columns of
+ * the speed queries. `team_id` and `priority` are the grouped columns.
+ */
+export const GROUP_LABELS = sql.raw(`case when grouping(team_id) = 0 then 'team' when grouping(priority) = 0 then 'priority' else 'all' end as group_by,
+           case when grouping(team_id) = 0 then coalesce((select name from teams where id = team_id), 'No team')
+                when grouping(priority) = 0 then priority::text else 'all' end as grp`);

@@ -404,7 +404,15 @@ export function AnalyticsDashboard({ definitions, now }: { definitions: Definiti
                     </Td>
                     <Td className="text-right tabular-nums">{fmtPct(q.needsHuman, q.triaged)}</Td>
                     <Td className="text-right tabular-nums">{fmtPct(q.correctAutomated, q.judgedAutomated)}</Td>
-                    <Td className="text-right tabular-nums">{q.summariesReviewed ? fmtPct(q.summariesKept, q.summariesReviewed) : "—"}</Td>
+                    <Td className="text-right tabular-nums">
+                      {q.summariesReviewed ? (
+                        <>
+                          {fmtPct(q.summariesKept, q.summariesReviewed)} <span className="text-xs text-zinc-400">of {fmtInt(q.summariesReviewed)}</span>
+                        </>
+                      ) : (
+                        <span title="No agent accepted or changed an AI summary in this range">—</span>
+                      )}
+                    </Td>
                     <Td className="text-right tabular-nums">{d ? `${fmtPct(d.asIs, d.replies)} / ${fmtPct(d.edited, d.replies)} / ${fmtPct(d.discarded, d.replies)}` : "—"}</Td>
                     <Td className="text-right tabular-nums">{d?.medianEditDistance != null ? `${fmtInt(d.medianEditDistance)} · ${d.meanChrf?.toFixed(1)}` : "—"}</Td>
                   </tr>
