@@ -5,9 +5,11 @@ import { getDb } from "@/db/client";
 import { categories, corrections, embeddings, examples, LIVE_SCOPE } from "@/db/schema";
 import { env } from "@/config/env";
 import { Embedder } from "@/models/learning/embedder";
+import { makeUser } from "@/test/db/fixtures";
 import { allowedLabels } from "./labels";
 import { Learner } from "./learner";
 import { recordCorrection, recordCorrections } from "./record-correction";
+import { saveCategory } from "./save-category";
 import { textHash } from "./vectors";
 
 const SEED: [string, string][] = [
@@ -180,5 +182,15 @@ describe("learner", () => {
     // Without the option (evaluation scopes), the taxonomy is not an example.
     const plain = await startLearner(scope);
     expect(plain.size("category")).toBe(0);
+
+    // An admin disables one and rewrites another: every learner re-reads the taxonomy, no restart.
+    const admin = await makeUser("admin");
+    await saveCategory(db, { key: "PARKING_TX", actorId: admin.id, category: { label: "Parking permits", description: "Questions about parking spaces", enabled: false } });
+    await saveCategory(db, { key: "CATERING_TX", actorId: admin.id, category: { label: "Catering", description: "Where to park the car at the office garage", enabled: true } });
+    await learner.barrier();
+    expect(learner.has("category", "taxonomy:PARKING_TX")).toBe(false);
+    expect(learner.labels("category")).not.toContain("PARKING_TX");
+    await learner.flushRetrain();
+    expect((await learner.classify("category", "Where can I leave my car when I come to the office?")).label).toBe("CATERING_TX");
   });
 });
