@@ -1,10 +1,10 @@
 import { and, asc, count, desc, eq, inArray, isNull, lt, sql, type SQL } from "drizzle-orm";
-import type { DbOrTx } from "@/db/client";
-import { customers, messages, teams, tickets, triageResults, users, type TicketStatus, type TriageStatus } from "@/db/schema";
+import type { Db, DbOrTx } from "@/db/client";
+import { customers, mentions, teams, tickets, triageResults, users, type TicketStatus, type TriageStatus } from "@/db/schema";
 import { triageQueuePlaces } from "@/server/jobs/triage-queue";
 
-/** The saved views of the inbox; every one but "all" is open work (not solved or closed). */
-export const TICKET_VIEWS = ["open", "mine", "unassigned", "needs_human", "flagged", "sla_risk", "all"] as const;
+/** The saved views of the inbox; every one but "all" and "mentions" (unread @mentions of me, any status) is open work. */
+export const TICKET_VIEWS = ["open", "mine", "mentions", "unassigned", "needs_human", "flagged", "sla_risk", "all"] as const;
 export type TicketView = (typeof TICKET_VIEWS)[number];
 export const TICKET_SORTS = ["updated", "newest", "oldest", "priority", "number", "subject", "customer", "status", "sla"] as const;
 export type TicketSort = (typeof TICKET_SORTS)[number];
@@ -37,7 +37,9 @@ export const OPEN_TICKET = sql`${tickets.status} not in ('solved', 'closed')`;
 
 /**
  * The words of a search box as a prefix tsquery ('simple' config, every word must match, the last one may be
- * unfinished because the inbox searches as you type), or null when nothing searchable is left.
+ * unfinished because the inbox searches as you type), or null when nothing searchable is left. A word with an @ is a
+ * lexeme as typed (lower-cased): the parser would split a half-typed address ("ann@exa") into two words, while the
+ * document holds the whole address as one lexeme, which a prefix of it matches.
  */
 export function searchQuery(q: string): string | null {
   const words = q
@@ -46,7 +48,7 @@ export function searchQuery(q: string): string | null {
     .filter(Boolean)
     .slice(0, 8);
   if (!words.length) return null;
-  return words.map((w, i) => `'${w}'${i === words.length - 1 ? ":*" : ""}`).join(" & ");
+  return words.map((w, i) => `'${w.toLowerCase()}'${i === words.length - 1 ? ":*" : ""}`).join(" & ");
 }
 
 /** The conditions of a view, shared by the list and the counts so they can never disagree. */
@@ -59,6 +61,10 @@ export function viewCondition(view: TicketView, userId?: string): SQL | undefine
       return open;
     case "mine":
       return and(open, userId ? eq(tickets.assigneeId, userId) : sql`false`);
+    case "mentions":
+      return userId
+        ? sql`exists (select 1 from ${mentions} where ${mentions.ticketId} = ${tickets.id} and ${mentions.userId} = ${userId} and ${mentions.readAt} is null)`
+        : sql`false`;
     case "unassigned":
       return and(open, isNull(tickets.assigneeId));
     case "needs_human":
@@ -70,27 +76,36 @@ export function viewCondition(view: TicketView, userId?: string): SQL | undefine
   }
 }
 
+/** A search's total is counted up to this many matches ("1,000+"). */
+export const SEARCH_COUNT_CAP = 1000;
+
+/** Highest ticket number a search box can mean; past it, digits are only words. */
+const MAX_NUMBER_DIGITS = 9;
+
 /**
- * Tickets matching a search, as one id set: a UNION of index scans (the subject, every message and note, the
- * customer, the number), so Postgres reads only the matches instead of testing every ticket against an OR.
+ * A search as a condition on tickets alone: the ticket's search document (subject, number, customer, every message
+ * and note; kept by triggers, migration ticket_search) against the words, or, for "#123" or "123", the ticket numbers
+ * that start with those digits (123, 1230–1239, 12300–12399…: ranges on the number's unique index). Both are
+ * filters on one table, so the planner can read the GIN index's matches for a rare word, or walk tickets in the
+ * list's order until the page is full for a common word or a short prefix, instead of collecting every match first.
  */
 function searchCondition(q: string): SQL | undefined {
   const text = q.trim();
   if (!text) return undefined;
-  const number = /^#?(\d{1,9})$/.exec(text);
-  const tsq = searchQuery(text);
   const parts: SQL[] = [];
-  if (number) parts.push(sql`select ${tickets.id} from ${tickets} where ${tickets.number} = ${Number(number[1])}`);
-  if (tsq) {
-    // Each expression matches a GIN index (migration 0009); keep them identical to the index definitions.
-    const query = sql`to_tsquery('simple', ${tsq})`;
-    parts.push(sql`select ${tickets.id} from ${tickets} where to_tsvector('simple', ${tickets.subject}) @@ ${query}`);
-    parts.push(sql`select ${messages.ticketId} from ${messages} where to_tsvector('simple', ${messages.bodyText}) @@ ${query}`);
-    parts.push(
-      sql`select ${tickets.id} from ${tickets} where ${tickets.customerId} in (select ${customers.id} from ${customers} where to_tsvector('simple', coalesce(${customers.name}, '') || ' ' || ${customers.email}) @@ ${query})`,
-    );
+  const number = /^#?(\d{1,9})$/.exec(text);
+  if (number) {
+    const digits = number[1]!;
+    for (let width = digits.length; width <= MAX_NUMBER_DIGITS; width++) {
+      const scale = 10 ** (width - digits.length);
+      const low = Number(digits) * scale;
+      if (low > 0 && String(low).length === width) parts.push(sql`${tickets.number} between ${low} and ${low + scale - 1}`);
+    }
   }
-  return parts.length ? inArray(tickets.id, sql`(${sql.join(parts, sql` union `)})`) : sql`false`;
+  // A search for "#123" means the ticket; bare digits may also be an order number in a message.
+  const tsq = number && text.startsWith("#") ? null : searchQuery(text);
+  if (tsq) parts.push(sql`${tickets.searchVector} @@ ${tsq}::tsquery`);
+  return parts.length ? sql`(${sql.join(parts, sql` or `)})` : sql`false`;
 }
 
 export async function listTickets(db: DbOrTx, p: ListTicketsParams) {
@@ -133,7 +148,8 @@ export async function listTickets(db: DbOrTx, p: ListTicketsParams) {
   const by = dir === "asc" ? asc : desc;
   const order = sort === "sla" ? [sql`${tickets.slaDueAt} ${sql.raw(dir)} nulls last`, desc(tickets.number)] : [by(column[sort]), desc(tickets.number)];
   const cond = and(...where.filter((w): w is SQL => !!w));
-  const [items, [total]] = await Promise.all([
+  const searching = !!p.q?.trim();
+  const query = (db: DbOrTx) => [
     db
       .select({
         id: tickets.id,
@@ -168,9 +184,38 @@ export async function listTickets(db: DbOrTx, p: ListTicketsParams) {
       .orderBy(...order)
       .limit(pageSize)
       .offset((page - 1) * pageSize),
-    db.select({ n: count() }).from(tickets).where(cond),
-  ]);
+    // A search counts its matches up to a cap: counting every ticket that says "order" costs what listing them would.
+    searching
+      ? db.select({ n: count() }).from(db.select({ one: sql`1` }).from(tickets).where(cond).limit(SEARCH_COUNT_CAP + 1).as("matches"))
+      : db.select({ n: count() }).from(tickets).where(cond),
+  ] as const;
+  const [items, [total]] = searching
+    ? await customPlans(db, async (tx) => {
+        const [rows, n] = query(tx);
+        return [await rows, await n] as const;
+      })
+    : await Promise.all(query(db));
   // Tickets whose triage waits: their place in the queue, for the AI column.
   const places = await triageQueuePlaces(db, items.filter((i) => !i.ai || i.ai.status === "queued").map((i) => i.id));
-  return { items: items.map((i) => ({ ...i, queue: places.get(i.id) ?? null })), total: total?.n ?? 0, page, pageSize };
+  const n = total?.n ?? 0;
+  return {
+    items: items.map((i) => ({ ...i, queue: places.get(i.id) ?? null })),
+    total: Math.min(n, searching ? SEARCH_COUNT_CAP : n),
+    totalCapped: searching && n > SEARCH_COUNT_CAP,
+    page,
+    pageSize,
+  };
+}
+
+/**
+ * Runs a search with plans made for its own words. The driver prepares statements, and after five runs Postgres may
+ * keep a generic plan, made without knowing the words: one plan for "zzzz" and for "order", where the right plans
+ * are opposite (the index's few matches, or tickets in list order until the page is full).
+ */
+async function customPlans<T>(db: DbOrTx, fn: (tx: DbOrTx) => Promise<T>): Promise<T> {
+  const run = async (tx: DbOrTx) => {
+    await tx.execute(sql`set local plan_cache_mode = force_custom_plan`);
+    return fn(tx);
+  };
+  return "$sql" in db ? (db as Db).transaction(run) : run(db);
 }
