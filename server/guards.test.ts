@@ -45,6 +45,7 @@ const PROCEDURES: Record<string, UserRole | "public"> = {
   "tickets.viewCounts": "agent",
   "tickets.bulkUpdate": "agent",
   "tickets.resend": "agent",
+  "tickets.readMentions": "agent",
   "users.update": "admin",
   "slm.overview": "admin",
   "slm.takeSnapshot": "admin",
