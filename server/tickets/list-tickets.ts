@@ -149,7 +149,7 @@ export async function listTickets(db: DbOrTx, p: ListTicketsParams) {
   const order = sort === "sla" ? [sql`${tickets.slaDueAt} ${sql.raw(dir)} nulls last`, desc(tickets.number)] : [by(column[sort]), desc(tickets.number)];
   const cond = and(...where.filter((w): w is SQL => !!w));
   const searching = !!p.q?.trim();
-  const query = (db: DbOrTx) => [
+  const pageOf = (db: DbOrTx, where: SQL | undefined) =>
     db
       .select({
         id: tickets.id,
@@ -180,28 +180,37 @@ export async function listTickets(db: DbOrTx, p: ListTicketsParams) {
       .leftJoin(customers, eq(customers.id, tickets.customerId))
       .leftJoin(users, eq(users.id, tickets.assigneeId))
       .leftJoin(teams, eq(teams.id, tickets.teamId))
-      .where(cond)
+      .where(where)
       .orderBy(...order)
       .limit(pageSize)
-      .offset((page - 1) * pageSize),
-    // A search counts its matches up to a cap: counting every ticket that says "order" costs what listing them would.
-    searching
-      ? db.select({ n: count() }).from(db.select({ one: sql`1` }).from(tickets).where(cond).limit(SEARCH_COUNT_CAP + 1).as("matches"))
-      : db.select({ n: count() }).from(tickets).where(cond),
-  ] as const;
-  const [items, [total]] = searching
-    ? await customPlans(db, async (tx) => {
-        const [rows, n] = query(tx);
-        return [await rows, await n] as const;
-      })
-    : await Promise.all(query(db));
+      .offset((page - 1) * pageSize);
+  let items: Awaited<ReturnType<typeof pageOf>>;
+  let n: number;
+  let totalCapped = false;
+  if (searching) {
+    ({ items, n, totalCapped } = await customPlans(db, async (tx) => {
+      // First the matches' ids, at most the cap: for a rare word the GIN index's few hits, for a common one the first
+      // rows of a scan that stops at the cap. Either is bounded; neither depends on the planner guessing how common
+      // the word is (it cannot for the prefix of the last word, and took the scan for every rare one).
+      const matches = await tx.select({ id: tickets.id }).from(tickets).where(cond).limit(SEARCH_COUNT_CAP + 1);
+      if (matches.length <= SEARCH_COUNT_CAP) {
+        const ids = matches.map((m) => m.id);
+        return { items: ids.length ? await pageOf(tx, inArray(tickets.id, ids)) : [], n: ids.length, totalCapped: false };
+      }
+      // A common word: tickets in the list's order until the page is full is the cheap way.
+      return { items: await pageOf(tx, cond), n: SEARCH_COUNT_CAP, totalCapped: true };
+    }));
+  } else {
+    const [rows, [total]] = await Promise.all([pageOf(db, cond), db.select({ n: count() }).from(tickets).where(cond)]);
+    items = rows;
+    n = total?.n ?? 0;
+  }
   // Tickets whose triage waits: their place in the queue, for the AI column.
   const places = await triageQueuePlaces(db, items.filter((i) => !i.ai || i.ai.status === "queued").map((i) => i.id));
-  const n = total?.n ?? 0;
   return {
     items: items.map((i) => ({ ...i, queue: places.get(i.id) ?? null })),
-    total: Math.min(n, searching ? SEARCH_COUNT_CAP : n),
-    totalCapped: searching && n > SEARCH_COUNT_CAP,
+    total: n,
+    totalCapped,
     page,
     pageSize,
   };
