@@ -1,4 +1,4 @@
-import { asc, eq } from "drizzle-orm";
+import { asc } from "drizzle-orm";
 import { z } from "zod";
 import { teams, users } from "@/db/schema";
 import { saveTeam } from "@/server/learning/save-team";

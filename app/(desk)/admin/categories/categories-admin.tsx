@@ -80,7 +80,10 @@ export function CategoriesAdmin() {
                 <Td className="max-w-md text-zinc-600">{c.description || "—"}</Td>
                 <Td>{c.enabled ? <Badge tone="green">Enabled</Badge> : <Badge tone="muted">Disabled</Badge>}</Td>
                 <Td className="text-right whitespace-nowrap">
-                  <Button size="sm" variant="ghost" aria-label={`Edit ${c.label}`} onClick={() => (setForm(c), save.reset())}>
+                  <Button size="sm" variant="ghost" aria-label={`Edit ${c.label}`} onClick={() => {
+                      setForm(c);
+                      save.reset();
+                    }}>
                     Edit
                   </Button>
                   <Button
@@ -129,7 +132,10 @@ export function CategoriesAdmin() {
             </label>
             <div className="flex justify-end gap-2">
               {form.key && (
-                <Button variant="secondary" onClick={() => (setForm(EMPTY), save.reset())}>
+                <Button variant="secondary" onClick={() => {
+                    setForm(EMPTY);
+                    save.reset();
+                  }}>
                   Cancel
                 </Button>
               )}

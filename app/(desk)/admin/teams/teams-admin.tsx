@@ -32,7 +32,14 @@ export function TeamsAdmin() {
       queryClient.invalidateQueries(trpc.users.teams.queryFilter()),
       queryClient.invalidateQueries(trpc.users.list.queryFilter()),
     ]);
-  const save = useMutation(trpc.teams.save.mutationOptions({ onSuccess: async () => (setForm(EMPTY), await refresh()) }));
+  const save = useMutation(
+    trpc.teams.save.mutationOptions({
+      onSuccess: async () => {
+        setForm(EMPTY);
+        await refresh();
+      },
+    }),
+  );
   const remove = useMutation(trpc.teams.remove.mutationOptions({ onSettled: refresh }));
   const errors = fieldErrors(save.error);
   const teamOf = new Map((teams.data ?? []).flatMap((t) => t.members.map((m) => [m.id, t] as const)));
@@ -137,7 +144,10 @@ export function TeamsAdmin() {
             </fieldset>
             <div className="flex justify-end gap-2">
               {form.id && (
-                <Button variant="secondary" onClick={() => (setForm(EMPTY), save.reset())}>
+                <Button variant="secondary" onClick={() => {
+                    setForm(EMPTY);
+                    save.reset();
+                  }}>
                   Cancel
                 </Button>
               )}
