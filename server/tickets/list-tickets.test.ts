@@ -51,4 +51,19 @@ describe("search", () => {
     expect(times).toEqual([...times].sort((a, b) => b - a));
     expect(await listTickets(db, { view: "all", q: `${word} first`, pageSize: 25 })).toMatchObject({ total: 1, totalCapped: false });
   });
+
+  it("pages through the matches in the order asked for", async () => {
+    const word = `pg${randomUUID().slice(0, 8)}`;
+    const rows = await db
+      .insert(tickets)
+      .values(Array.from({ length: 30 }, (_, i) => ({ subject: `${word} ${String.fromCharCode(97 + ((i * 7) % 26))}`, channel: "manual" as const })))
+      .returning({ id: tickets.id, number: tickets.number, subject: tickets.subject });
+    const byNumber = rows.map((r) => r.number).sort((a, b) => a - b);
+    const second = await listTickets(db, { view: "all", q: word, sort: "number", dir: "asc", page: 2, pageSize: 10 });
+    expect(second.total).toBe(30);
+    expect(second.items.map((i) => i.number)).toEqual(byNumber.slice(10, 20));
+    const bySubject = await listTickets(db, { view: "all", q: word, sort: "subject", pageSize: 30 });
+    const subjects = bySubject.items.map((i) => i.subject);
+    expect(subjects).toEqual([...subjects].sort((a, b) => a.localeCompare(b)));
+  });
 });

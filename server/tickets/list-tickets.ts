@@ -83,29 +83,51 @@ export const SEARCH_COUNT_CAP = 1000;
 const MAX_NUMBER_DIGITS = 9;
 
 /**
- * A search as a condition on tickets alone: the ticket's search document (subject, number, customer, every message
- * and note; kept by triggers, migration ticket_search) against the words, or, for "#123" or "123", the ticket numbers
- * that start with those digits (123, 1230–1239, 12300–12399…: ranges on the number's unique index). Both are
- * filters on one table, so the planner can read the GIN index's matches for a rare word, or walk tickets in the
- * list's order until the page is full for a common word or a short prefix, instead of collecting every match first.
+ * A search box's meaning: words against each ticket's search document (subject, number, customer, every message and
+ * note; kept by triggers, migration ticket_search), and for "#123" or "123" the ticket numbers that start with those
+ * digits (123, 1230–1239, 12300–12399…), widest range first.
  */
-function searchCondition(q: string): SQL | undefined {
+function parseSearch(q: string): { words: SQL | null; numbers: [number, number][] } {
   const text = q.trim();
-  if (!text) return undefined;
-  const parts: SQL[] = [];
+  const numbers: [number, number][] = [];
   const number = /^#?(\d{1,9})$/.exec(text);
   if (number) {
     const digits = number[1]!;
-    for (let width = digits.length; width <= MAX_NUMBER_DIGITS; width++) {
+    for (let width = MAX_NUMBER_DIGITS; width >= digits.length; width--) {
       const scale = 10 ** (width - digits.length);
       const low = Number(digits) * scale;
-      if (low > 0 && String(low).length === width) parts.push(sql`${tickets.number} between ${low} and ${low + scale - 1}`);
+      if (low > 0 && String(low).length === width) numbers.push([low, low + scale - 1]);
     }
   }
   // A search for "#123" means the ticket; bare digits may also be an order number in a message.
   const tsq = number && text.startsWith("#") ? null : searchQuery(text);
-  if (tsq) parts.push(sql`${tickets.searchVector} @@ ${tsq}::tsquery`);
-  return parts.length ? sql`(${sql.join(parts, sql` or `)})` : sql`false`;
+  return { words: tsq ? sql`${tickets.searchVector} @@ ${tsq}::tsquery` : null, numbers };
+}
+
+/**
+ * The ids of at most SEARCH_COUNT_CAP + 1 matches of each part. Words: the GIN index's hits for a rare word, the first
+ * rows of a scan that stops at the cap for a common one. Numbers: each range read backwards on the number's unique
+ * index, widest first, until the cap: the highest numbers, which are the newest tickets. Every read is bounded, and
+ * none depends on the planner guessing how common the last word's prefix is (it cannot).
+ */
+async function searchMatches(tx: DbOrTx, base: SQL | undefined, search: ReturnType<typeof parseSearch>) {
+  const limit = SEARCH_COUNT_CAP + 1;
+  const ids = new Set<string>();
+  let wordsCapped = false;
+  if (search.words) {
+    const rows = await tx.select({ id: tickets.id }).from(tickets).where(and(base, search.words)).limit(limit);
+    wordsCapped = rows.length > SEARCH_COUNT_CAP;
+    for (const r of rows) ids.add(r.id);
+  }
+  if (search.numbers.length) {
+    const ranges = search.numbers.map(
+      ([low, high]) =>
+        sql`(select ${tickets.id} as id from ${tickets} where ${and(base, sql`${tickets.number} between ${low} and ${high}`)} order by ${tickets.number} desc limit ${limit})`,
+    );
+    const rows = await tx.execute<{ id: string }>(sql`select id from (${sql.join(ranges, sql` union all `)}) r limit ${limit}`);
+    for (const r of rows) ids.add(r.id);
+  }
+  return { ids: [...ids], wordsCapped, numbers: search.numbers.length > 0 };
 }
 
 export async function listTickets(db: DbOrTx, p: ListTicketsParams) {
@@ -118,7 +140,6 @@ export async function listTickets(db: DbOrTx, p: ListTicketsParams) {
   if (p.teamId) where.push(eq(tickets.teamId, p.teamId));
   if (p.category) where.push(eq(tickets.category, p.category));
   if (p.customerId) where.push(eq(tickets.customerId, p.customerId));
-  if (p.q?.trim()) where.push(searchCondition(p.q));
   const sort = p.sort ?? "updated";
   // Each sort's natural direction; the caller may flip it. Ties broken by number so pages never overlap.
   const natural: Record<TicketSort, "asc" | "desc"> = {
@@ -149,7 +170,7 @@ export async function listTickets(db: DbOrTx, p: ListTicketsParams) {
   const order = sort === "sla" ? [sql`${tickets.slaDueAt} ${sql.raw(dir)} nulls last`, desc(tickets.number)] : [by(column[sort]), desc(tickets.number)];
   const cond = and(...where.filter((w): w is SQL => !!w));
   const searching = !!p.q?.trim();
-  const pageOf = (db: DbOrTx, where: SQL | undefined) =>
+  const pageOf = (db: DbOrTx, where: SQL | undefined, offset = (page - 1) * pageSize) =>
     db
       .select({
         id: tickets.id,
@@ -183,22 +204,46 @@ export async function listTickets(db: DbOrTx, p: ListTicketsParams) {
       .where(where)
       .orderBy(...order)
       .limit(pageSize)
+      .offset(offset);
+  /**
+   * The page among a known set of matches. The sort keys are read for the set alone (the LIMIT keeps the subquery a
+   * subquery), then the page's rows: the planner would otherwise walk the list's index past every ticket that is
+   * not in the set, and matches cluster (a number prefix is one stretch of history), so that walk could read half.
+   */
+  const pageAmong = async (tx: DbOrTx, ids: string[]) => {
+    const keys = tx
+      .select({ id: tickets.id, key: sql`${column[sort]}`.as("key"), number: tickets.number })
+      .from(tickets)
+      .leftJoin(customers, eq(customers.id, tickets.customerId))
+      .where(inArray(tickets.id, ids))
+      .limit(ids.length)
+      .as("keys");
+    const pageIds = await tx
+      .select({ id: keys.id })
+      .from(keys)
+      .orderBy(sort === "sla" ? sql`${keys.key} ${sql.raw(dir)} nulls last` : by(keys.key), desc(keys.number))
+      .limit(pageSize)
       .offset((page - 1) * pageSize);
+    return pageIds.length ? pageOf(tx, inArray(tickets.id, pageIds.map((r) => r.id)), 0) : [];
+  };
   let items: Awaited<ReturnType<typeof pageOf>>;
   let n: number;
   let totalCapped = false;
   if (searching) {
+    const search = parseSearch(p.q ?? "");
     ({ items, n, totalCapped } = await customPlans(db, async (tx) => {
-      // First the matches' ids, at most the cap: for a rare word the GIN index's few hits, for a common one the first
-      // rows of a scan that stops at the cap. Either is bounded; neither depends on the planner guessing how common
-      // the word is (it cannot for the prefix of the last word, and took the scan for every rare one).
-      const matches = await tx.select({ id: tickets.id }).from(tickets).where(cond).limit(SEARCH_COUNT_CAP + 1);
-      if (matches.length <= SEARCH_COUNT_CAP) {
-        const ids = matches.map((m) => m.id);
-        return { items: ids.length ? await pageOf(tx, inArray(tickets.id, ids)) : [], n: ids.length, totalCapped: false };
+      const found = await searchMatches(tx, cond, search);
+      // A common word: tickets in the list's order until the page is full is the cheap way (a number search never
+      // walks: its matches cluster in one stretch of the ticket history, so a walk from the newest could read half).
+      if (found.wordsCapped && !found.numbers && search.words) {
+        return { items: await pageOf(tx, and(cond, search.words)), n: SEARCH_COUNT_CAP, totalCapped: true };
       }
-      // A common word: tickets in the list's order until the page is full is the cheap way.
-      return { items: await pageOf(tx, cond), n: SEARCH_COUNT_CAP, totalCapped: true };
+      const capped = found.ids.length > SEARCH_COUNT_CAP;
+      return {
+        items: found.ids.length ? await pageAmong(tx, found.ids) : [],
+        n: Math.min(found.ids.length, SEARCH_COUNT_CAP),
+        totalCapped: capped,
+      };
     }));
   } else {
     const [rows, [total]] = await Promise.all([pageOf(db, cond), db.select({ n: count() }).from(tickets).where(cond)]);
