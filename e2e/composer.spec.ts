@@ -37,6 +37,14 @@ test("a macro goes into the reply with the customer's and ticket's values, is se
   await expect(page.getByTestId("message-outbound").filter({ hasText: `Hi Ann, about ticket #${number}` })).toBeVisible();
   await expect(reply).toHaveValue("");
 
+  // The inbox search finds it by a word of the reply just sent, and by its number as typed so far.
+  await page.goto("/tickets");
+  await page.getByRole("searchbox").fill(`replacement ${subject.split(" ").at(-1)}`);
+  await expect(page.getByTestId("ticket-row")).toHaveCount(1);
+  await expect(page.getByTestId("ticket-row")).toContainText(subject);
+  await page.getByRole("searchbox").fill(`#${number}`);
+  await expect(page.getByTestId("ticket-row").filter({ hasText: subject })).toHaveCount(1);
+
   await page.goto("/admin/macros");
   await expect(row.getByRole("cell").nth(3)).toHaveText("1");
 });
