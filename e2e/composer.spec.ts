@@ -75,7 +75,9 @@ test("an @mention in a note reaches the agent's Mentions view until they open th
     const view = agent.getByRole("navigation", { name: "Views" }).getByRole("button", { name: /^Mentions/ });
     await expect(view).toHaveText(/^Mentions\s*[1-9]\d*$/);
     await view.click();
+    const read = agent.waitForResponse((r) => r.url().includes("tickets.readMentions") && r.ok());
     await agent.getByTestId("ticket-row").filter({ hasText: subject }).getByRole("link").click();
+    await read;
     await expect(agent).toHaveURL(url);
     await expect(agent.getByTestId("message-note").filter({ hasText: "@Alex Agent" })).toBeVisible();
     await agent.goto("/tickets?view=mentions");

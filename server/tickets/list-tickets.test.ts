@@ -3,6 +3,7 @@ import { eq, sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { getDb } from "@/db/client";
 import { customers, messages, tickets } from "@/db/schema";
+import { getTicket } from "./get-ticket";
 import { listTickets, SEARCH_COUNT_CAP } from "./list-tickets";
 import { receiveMessage } from "./receive-message";
 
@@ -28,6 +29,8 @@ describe("search", () => {
     await db.update(tickets).set({ subject: "Parcel" }).where(eq(tickets.id, r.ticketId));
     expect(await ids(`${word}sub`)).toEqual([]);
     expect(await ids(`${word}note`)).toEqual([r.ticketId]); // a rebuilt document keeps the messages
+    // The document never leaves the server (the ticket page and the REST API read getTicket).
+    expect(Object.keys(await getTicket(db, r.ticketId))).not.toContain("searchVector");
   });
 
   it("finds ticket numbers by their first digits, and caps the count of a common word", async () => {

@@ -51,7 +51,7 @@ const listItem = ticketRow
   });
 // A search's total stops at a cap (totalCapped: "1,000+"); a view's total is exact.
 const listOutput = z.object({ items: z.array(listItem), total: z.number(), totalCapped: z.boolean(), page: z.number(), pageSize: z.number() });
-const ticketDetail = ticketRow.extend({
+const ticketDetail = ticketRow.omit({ searchVector: true }).extend({
   customer: createSelectSchema(customers).nullable(),
   assigneeName: z.string().nullable(),
   teamName: z.string().nullable(),
