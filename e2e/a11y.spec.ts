@@ -27,4 +27,14 @@ test("sign-in, inbox, ticket and admin pages have no serious or critical accessi
   await page.goto("/admin/users");
   await expect(page.getByRole("heading", { name: "Users", level: 1 })).toBeVisible();
   expect(await seriousViolations(page), "admin users").toEqual([]);
+
+  for (const [path, heading] of [
+    ["/admin/teams", "Teams"],
+    ["/admin/categories", "Categories"],
+    ["/admin/sla", "SLA policies"],
+  ] as const) {
+    await page.goto(path);
+    await expect(page.getByRole("heading", { name: heading, level: 1 })).toBeVisible();
+    expect(await seriousViolations(page), path).toEqual([]);
+  }
 });

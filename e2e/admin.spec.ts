@@ -84,3 +84,83 @@ test("an unknown or malformed ticket id gives the 404 page", async ({ page, sign
   expect((await page.goto("/tickets/not-a-ticket"))?.status()).toBe(404);
   expect((await page.goto("/no/such/page"))?.status()).toBe(404);
 });
+
+test("an admin edits teams, categories and SLA targets; destructive steps ask first", async ({ page, signInAs }) => {
+  await signInAs("admin");
+  const suffix = randomUUID().slice(0, 6);
+
+  // Teams: a new team with a member, renamed, then deleted after confirming.
+  await page.goto("/admin/teams");
+  await expect(page.getByRole("heading", { name: "Teams", level: 1 })).toBeVisible();
+  await page.getByLabel("Name").fill(`Returns ${suffix}`);
+  await page.getByRole("checkbox", { name: /Bea Billing/ }).check();
+  await page.getByRole("button", { name: "Add team" }).click();
+  const team = page.getByTestId("team-row").filter({ hasText: `Returns ${suffix}` });
+  await expect(team).toContainText("Bea Billing");
+  await team.getByRole("button", { name: /^Edit/ }).click();
+  await page.getByLabel("Name").fill(`Returns & Exchanges ${suffix}`);
+  await page.getByRole("button", { name: "Save team" }).click();
+  const renamed = page.getByTestId("team-row").filter({ hasText: `Returns & Exchanges ${suffix}` });
+  await expect(renamed).toBeVisible();
+  await screenshot(page, "admin-teams");
+  await renamed.getByRole("button", { name: /^Delete/ }).click();
+  const ask = page.getByRole("dialog", { name: /^Delete the team/ });
+  await expect(ask).toContainText("1 member");
+  await ask.getByRole("button", { name: "Cancel" }).click();
+  await expect(renamed).toBeVisible();
+  await renamed.getByRole("button", { name: /^Delete/ }).click();
+  await page.getByRole("dialog").getByRole("button", { name: "Delete team" }).click();
+  await expect(renamed).toHaveCount(0);
+  // Bea went back to having no team only because her team was deleted: put her back where the demo had her.
+  await page.getByTestId("team-row").filter({ hasText: /^Billing/ }).getByRole("button", { name: /^Edit/ }).click();
+  await page.getByRole("checkbox", { name: /Bea Billing/ }).check();
+  await page.getByRole("button", { name: "Save team" }).click();
+  await expect(page.getByTestId("team-row").filter({ hasText: /^Billing/ })).toContainText("Bea Billing");
+
+  // Categories: a new one is offered where categories are picked; disabled (after confirming), it is not.
+  await page.goto("/admin/categories");
+  await page.getByLabel("Name").fill(`Warranty ${suffix}`);
+  await page.getByLabel("Description").fill("Broken products still under warranty, repairs and replacements");
+  await page.getByRole("button", { name: "Add category" }).click();
+  const category = page.getByTestId("category-row").filter({ hasText: `Warranty ${suffix}` });
+  await expect(category).toContainText("Enabled");
+  await page.goto("/admin/macros");
+  await expect(page.getByLabel("Suggest for").locator("option", { hasText: `Warranty ${suffix}` })).toHaveCount(1);
+  await page.goto("/admin/categories");
+  await category.getByRole("button", { name: /^Disable/ }).click();
+  await expect(page.getByRole("dialog", { name: /^Disable/ })).toContainText("Triage will no longer propose it");
+  await page.getByRole("dialog").getByRole("button", { name: "Disable" }).click();
+  await expect(category).toContainText("Disabled");
+  await screenshot(page, "admin-categories");
+  await page.goto("/admin/macros");
+  await expect(page.getByLabel("Suggest for").locator("option", { hasText: `Warranty ${suffix}` })).toHaveCount(0);
+
+  // SLA: a new urgent first-reply target; removing the low targets asks first. Restored at the end.
+  await page.goto("/admin/sla");
+  const urgent = page.getByLabel("urgent: first reply within, minutes");
+  const before = await urgent.inputValue();
+  const low = [page.getByLabel("low: first reply within, minutes"), page.getByLabel("low: solved within, minutes")] as const;
+  const lowBefore = [await low[0].inputValue(), await low[1].inputValue()];
+  await urgent.fill("45");
+  await expect(page.getByTestId("sla-row").first()).toContainText("45 min");
+  await low[0].fill("");
+  await low[1].fill("");
+  await page.getByRole("button", { name: "Save targets" }).click();
+  await expect(page.getByRole("dialog", { name: /Remove the low targets/ })).toBeVisible();
+  await page.getByRole("dialog").getByRole("button", { name: "Cancel" }).click();
+  await expect(page.getByRole("status")).toHaveCount(0);
+  await low[0].fill("1440");
+  await low[1].fill("60");
+  await page.getByRole("button", { name: "Save targets" }).click();
+  await expect(page.getByText("Resolution must be at least the first reply")).toBeVisible();
+  await low[0].fill(lowBefore[0] || "1440");
+  await low[1].fill(lowBefore[1] || "5760");
+  await page.getByRole("button", { name: "Save targets" }).click();
+  await expect(page.getByRole("status")).toContainText("Saved");
+  await page.reload();
+  await expect(page.getByLabel("urgent: first reply within, minutes")).toHaveValue("45");
+  await screenshot(page, "admin-sla");
+  await page.getByLabel("urgent: first reply within, minutes").fill(before);
+  await page.getByRole("button", { name: "Save targets" }).click();
+  await expect(page.getByRole("status")).toContainText("Saved");
+});

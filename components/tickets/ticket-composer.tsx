@@ -12,6 +12,7 @@ import { useConfirm } from "@/components/ui/confirm";
 import { cn } from "@/components/ui/cn";
 import { Textarea } from "@/components/ui/input";
 import { MacroPicker } from "./macro-picker";
+import { useMentionSuggest } from "./mention-suggest";
 
 type Kind = "reply" | "note";
 
@@ -55,11 +56,13 @@ export function TicketComposer({ ticketId, customerEmail, category }: { ticketId
       area.current?.focus();
     },
   });
+  const mention = useMentionSuggest({ enabled: kind === "note", text, setText, area });
   const send = useMutation(
     trpc.tickets.addMessage.mutationOptions({
       onSuccess: async () => {
         setText("");
         setDraftId(null);
+        mention.reset();
         await Promise.all([
           queryClient.invalidateQueries(trpc.tickets.get.queryFilter({ ticketId })),
           queryClient.invalidateQueries(trpc.tickets.list.pathFilter()),
@@ -72,7 +75,16 @@ export function TicketComposer({ ticketId, customerEmail, category }: { ticketId
 
   function submit(e?: FormEvent, solve = false) {
     e?.preventDefault();
-    if (!send.isPending) send.mutate({ ticketId, kind, text, draftTriageId: kind === "reply" ? draftId : null, solve: kind === "reply" && solve });
+    if (!send.isPending) {
+      send.mutate({
+        ticketId,
+        kind,
+        text,
+        draftTriageId: kind === "reply" ? draftId : null,
+        solve: kind === "reply" && solve,
+        mentionIds: kind === "note" ? mention.ids : undefined,
+      });
+    }
   }
 
   return (
@@ -107,23 +119,30 @@ export function TicketComposer({ ticketId, customerEmail, category }: { ticketId
         ))}
       </div>
       <div className="flex flex-col gap-2 p-3">
-        <Textarea
-          ref={area}
-          aria-label={note ? "Internal note" : "Reply"}
-          placeholder={note ? "Only your team sees notes." : customerEmail ? `Reply to ${customerEmail}…` : "Reply…"}
-          rows={5}
-          value={text}
-          onChange={(e) => {
-            setText(e.target.value);
-            if (!e.target.value.trim()) setDraftId(null);
-          }}
-          onKeyDown={(e) => {
-            if (e.key === "Enter" && (e.metaKey || e.ctrlKey)) submit(undefined, e.shiftKey);
-            if (e.key === "Escape") area.current?.blur();
-          }}
-          className={cn(note && "border-amber-200 bg-amber-50/60")}
-          aria-invalid={error ? true : undefined}
-        />
+        <div className="relative">
+          <Textarea
+            ref={area}
+            {...mention.inputProps}
+            aria-label={note ? "Internal note" : "Reply"}
+            placeholder={note ? "Only your team sees notes. Type @ to mention an agent." : customerEmail ? `Reply to ${customerEmail}…` : "Reply…"}
+            rows={5}
+            value={text}
+            onChange={(e) => {
+              setText(e.target.value);
+              if (!e.target.value.trim()) setDraftId(null);
+              mention.sync(e.target);
+            }}
+            onSelect={(e) => mention.sync(e.currentTarget)}
+            onKeyDown={(e) => {
+              if (mention.onKeyDown(e)) return;
+              if (e.key === "Enter" && (e.metaKey || e.ctrlKey)) submit(undefined, e.shiftKey);
+              if (e.key === "Escape") area.current?.blur();
+            }}
+            className={cn(note && "border-amber-200 bg-amber-50/60")}
+            aria-invalid={error ? true : undefined}
+          />
+          {mention.popup}
+        </div>
         {error && <Alert tone="error">{error}</Alert>}
         <div className="flex items-center justify-between gap-2">
           <span className="text-xs text-zinc-500">

@@ -4,6 +4,7 @@ export * from "./customers";
 export * from "./ingest";
 export * from "./learning";
 export * from "./macros";
+export * from "./mentions";
 export * from "./messages";
 export * from "./sla";
 export * from "./taxonomy";

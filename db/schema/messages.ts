@@ -47,7 +47,6 @@ export const messages = pgTable(
   },
   (t) => [
     index("messages_ticket_idx").on(t.ticketId, t.createdAt),
-    index("messages_body_fts_idx").using("gin", sql`to_tsvector('simple', ${t.bodyText})`),
     // Analytics' draft use reads the public replies sent in a date range: a third of the rows or fewer.
     index("messages_outbound_created_idx").on(t.createdAt).where(sql`${t.direction} = 'outbound'`),
     uniqueIndex("messages_message_id_key").on(t.messageIdHeader).where(sql`${t.messageIdHeader} is not null`),

@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { boolean, index, pgEnum, pgTable, primaryKey, serial, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import { boolean, customType, index, pgEnum, pgTable, primaryKey, serial, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
 import { customers } from "./customers";
 import { categories } from "./taxonomy";
 import { teams } from "./teams";
@@ -11,6 +11,9 @@ export const ticketChannel = pgEnum("ticket_channel", ["email", "web", "api", "w
 export type TicketStatus = (typeof ticketStatus.enumValues)[number];
 export type TicketPriority = (typeof ticketPriority.enumValues)[number];
 export type TicketChannel = (typeof ticketChannel.enumValues)[number];
+
+/** Postgres full-text document; written by triggers only, read by the search (never selected as a value). */
+const tsvector = customType<{ data: string }>({ dataType: () => "tsvector" });
 
 export const tickets = pgTable(
   "tickets",
@@ -43,6 +46,10 @@ export const tickets = pgTable(
     // verifying the category clears needs_human.
     needsHuman: boolean("needs_human").notNull().default(false),
     flagged: boolean("flagged").notNull().default(false),
+    // The inbox search's one document per ticket: subject, number, customer name and email, and every message and
+    // note (each capped), lexemes without positions. Kept by triggers (migration ticket_search), so every path that
+    // writes a ticket, a message or a customer keeps it current.
+    searchVector: tsvector("search_vector").notNull().default(sql`''::tsvector`),
   },
   (t) => [
     index("tickets_status_idx").on(t.status, t.lastMessageAt),
@@ -50,7 +57,7 @@ export const tickets = pgTable(
     index("tickets_team_idx").on(t.teamId),
     index("tickets_customer_idx").on(t.customerId),
     // Full-text search (the inbox's search box): 'simple' because tickets come in many languages.
-    index("tickets_subject_fts_idx").using("gin", sql`to_tsvector('simple', ${t.subject})`),
+    index("tickets_search_idx").using("gin", t.searchVector),
     index("tickets_open_updated_idx").on(t.lastMessageAt).where(sql`${t.status} not in ('solved', 'closed')`),
     // The "all tickets" view and its priority sort read these in order instead of sorting every ticket.
     index("tickets_last_message_idx").on(t.lastMessageAt),

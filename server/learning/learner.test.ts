@@ -1,13 +1,15 @@
 import { randomUUID } from "node:crypto";
-import { eq } from "drizzle-orm";
+import { eq, inArray } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { getDb } from "@/db/client";
 import { categories, corrections, embeddings, examples, LIVE_SCOPE } from "@/db/schema";
 import { env } from "@/config/env";
 import { Embedder } from "@/models/learning/embedder";
+import { makeUser } from "@/test/db/fixtures";
 import { allowedLabels, NAME_PRIOR_MAX_EXAMPLES } from "./labels";
 import { Learner } from "./learner";
 import { recordCorrection, recordCorrections } from "./record-correction";
+import { saveCategory } from "./save-category";
 import { textHash } from "./vectors";
 
 const SEED: [string, string][] = [
@@ -181,19 +183,47 @@ describe("learner", () => {
     const plain = await startLearner(scope);
     expect(plain.size("category")).toBe(0);
 
-    // A name is a prior for a label's first examples: past NAME_PRIOR_MAX_EXAMPLES verified ones it stops counting.
-    const parking = Array.from({ length: NAME_PRIOR_MAX_EXAMPLES + 1 }, (_, i) => `Parking question number ${i + 1}: is bay ${i + 3} free?`);
-    await recordCorrections(
-      db,
-      parking.map((text) => ({ label: { scope, field: "category", text, finalValue: "PARKING_TX", source: "import" as const } })),
-    );
+    // An admin disables one and rewrites another: every learner re-reads the taxonomy, no restart.
+    const admin = await makeUser("admin");
+    await saveCategory(db, { key: "PARKING_TX", actorId: admin.id, category: { label: "Parking permits", description: "Questions about parking spaces", enabled: false } });
+    await saveCategory(db, { key: "CATERING_TX", actorId: admin.id, category: { label: "Catering", description: "Where to park the car at the office garage", enabled: true } });
     await learner.barrier();
     expect(learner.has("category", "taxonomy:PARKING_TX")).toBe(false);
-    expect(learner.has("category", "taxonomy:CATERING_TX")).toBe(true);
-    // A fresh load agrees.
-    const reloaded = await Learner.start({ db, embedder, scope, retrainDelayMs: 10, taxonomyExamples: true });
-    learners.push(reloaded);
-    expect(reloaded.has("category", "taxonomy:PARKING_TX")).toBe(false);
-    expect(reloaded.has("category", "taxonomy:CATERING_TX")).toBe(true);
+    expect(learner.labels("category")).not.toContain("PARKING_TX");
+    await learner.flushRetrain();
+    expect((await learner.classify("category", "Where can I leave my car when I come to the office?")).label).toBe("CATERING_TX");
+  });
+  it("counts a category's name only while its label has few verified examples", async () => {
+    const db = getDb();
+    const keys = ["PRIOR_PARKING_TX", "PRIOR_CATERING_TX"];
+    await db
+      .insert(categories)
+      .values([
+        { key: keys[0]!, label: "Parking permits", description: "Questions about parking spaces, garage access and permits" },
+        { key: keys[1]!, label: "Catering", description: "Lunch orders, dietary requirements and meeting-room food" },
+      ])
+      .onConflictDoNothing();
+    try {
+      const scope = `test:${randomUUID()}`;
+      const learner = await Learner.start({ db, embedder, scope, retrainDelayMs: 10, taxonomyExamples: true });
+      learners.push(learner);
+      expect(learner.has("category", `taxonomy:${keys[0]}`)).toBe(true);
+      // A name is a prior for a label's first examples: past NAME_PRIOR_MAX_EXAMPLES verified ones it stops counting.
+      const parking = Array.from({ length: NAME_PRIOR_MAX_EXAMPLES + 1 }, (_, i) => `Parking question number ${i + 1}: is bay ${i + 3} free?`);
+      await recordCorrections(
+        db,
+        parking.map((text) => ({ label: { scope, field: "category", text, finalValue: keys[0]!, source: "import" as const } })),
+      );
+      await learner.barrier();
+      expect(learner.has("category", `taxonomy:${keys[0]}`)).toBe(false);
+      expect(learner.has("category", `taxonomy:${keys[1]}`)).toBe(true);
+      // A fresh load agrees.
+      const reloaded = await Learner.start({ db, embedder, scope, retrainDelayMs: 10, taxonomyExamples: true });
+      learners.push(reloaded);
+      expect(reloaded.has("category", `taxonomy:${keys[0]}`)).toBe(false);
+      expect(reloaded.has("category", `taxonomy:${keys[1]}`)).toBe(true);
+    } finally {
+      await db.update(categories).set({ enabled: false }).where(inArray(categories.key, keys));
+    }
   });
 });

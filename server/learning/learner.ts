@@ -105,6 +105,8 @@ export class Learner {
   private readonly retrainDelayMs: number;
   private readonly classifierOptions: Partial<ClassifierOptions>;
   private readonly taxonomyExamples: boolean;
+  /** The taxonomy examples now in the category index, so a reload can take them out again. */
+  private taxonomyIds = new Set<string>();
 
   private constructor(opts: LearnerOptions) {
     this.db = opts.db;
@@ -247,10 +249,14 @@ export class Learner {
     } catch {
       return;
     }
-    if (notice.scope !== this.scope || this.stopped) return;
+    if (this.stopped) return;
+    // The taxonomy is shared by every scope: its notice reaches every learner that learns from it.
+    const mine = notice.scope === this.scope;
+    if (!mine && !notice.taxonomy) return;
     void this.enqueue(async () => {
-      if (notice.ids.length) await this.apply(notice.ids);
-      if (notice.barrier) {
+      if (mine && notice.ids.length) await this.apply(notice.ids);
+      if (notice.taxonomy && this.taxonomyExamples) await this.reloadTaxonomy();
+      if (mine && notice.barrier) {
         this.barriers.get(notice.barrier)?.();
         this.barriers.delete(notice.barrier);
       }
@@ -296,20 +302,37 @@ export class Learner {
       lastId = page[page.length - 1]!.id;
       if (page.length < LOAD_BATCH) break;
     }
-    if (this.taxonomyExamples) {
-      const named = (await taxonomyExamples(this.db)).map((t) => ({ ...t, field: "category", textHash: textHash(t.text), vector: null }));
-      if (named.length) {
-        if (!fresh.has("category")) fresh.set("category", this.newModel(named.length + INDEX_HEADROOM));
-        await this.addRows(fresh, named);
-        this.retireNames(fresh.get("category")!);
-      }
-    }
+    if (this.taxonomyExamples) await this.addTaxonomy(fresh);
     this.fields = fresh;
     // Not awaited: until the linear models land, predictions come from the neighbours alone.
     for (const field of fresh.keys()) void this.refit(field);
     this.log(
       `[learner] scope ${this.scope}: ${count} examples in ${[...fresh.keys()].map((f) => `${f} (${fresh.get(f)!.labelCounts.size} labels)`).join(", ") || "no fields"}, loaded and trained in ${Date.now() - started} ms`,
     );
+  }
+
+  /** Adds each enabled category's name-and-description example; returns whether there were any. */
+  private async addTaxonomy(target: Map<string, FieldModel>): Promise<boolean> {
+    const named = (await taxonomyExamples(this.db)).map((t) => ({ ...t, field: "category", textHash: textHash(t.text), vector: null }));
+    this.taxonomyIds = new Set(named.map((t) => t.id));
+    if (!named.length) return false;
+    if (!target.has("category")) target.set("category", this.newModel(named.length + INDEX_HEADROOM));
+    await this.addRows(target, named);
+    this.retireNames(target.get("category")!);
+    return true;
+  }
+
+  /** An admin renamed, described, disabled or added a category: its example is replaced, a disabled one forgotten. */
+  private async reloadTaxonomy(): Promise<void> {
+    const model = this.fields.get("category");
+    for (const id of this.taxonomyIds) {
+      const previous = model?.index.get(id)?.label;
+      if (model && previous !== undefined && model.classifier.remove(id)) {
+        count(model.labelCounts, previous, -1);
+        model.version++;
+      }
+    }
+    if ((await this.addTaxonomy(this.fields)) || model) this.scheduleRefit("category");
   }
 
   private async apply(ids: string[]): Promise<void> {

@@ -12,6 +12,8 @@ export interface ExamplesNotice {
   ids: string[];
   /** Set by Learner.barrier(): answered once every earlier notice has been applied. */
   barrier?: string;
+  /** An admin changed the categories: re-read their name-and-description examples (labels.ts, taxonomyExamples). */
+  taxonomy?: boolean;
 }
 
 export interface VerifiedLabel {

@@ -1,6 +1,6 @@
-import { and, eq, sql } from "drizzle-orm";
+import { and, eq, inArray, sql } from "drizzle-orm";
 import type { Db } from "@/db/client";
-import { customers, messages, tickets, triageResults } from "@/db/schema";
+import { customers, mentions, messages, tickets, triageResults, users } from "@/db/schema";
 import { recordAudit } from "@/server/audit/record-audit";
 import { AppError } from "@/server/errors";
 import { enqueue } from "@/server/jobs/enqueue";
@@ -14,11 +14,12 @@ export const DELIVERY_PRIORITY = -10;
  * A reply marks the first response and moves the ticket to pending (waiting for the customer), or to solved with
  * send-and-solve; if the email then fails for good, delivery puts the ticket back to open (server/ingestion/email/
  * deliver.ts). A reply started from an AI draft keeps the link to it with the edit distance and chrF between the
- * draft as shown and the text sent: the SLM's training pair.
+ * draft as shown and the text sent: the SLM's training pair. A note may @mention agents (`mentionIds`, picked in the
+ * composer): each one whose "@Name" is still in the text and who is active gets an unread mention.
  */
 export async function addAgentMessage(
   db: Db,
-  input: { ticketId: string; userId: string; kind: "reply" | "note"; text: string; draftTriageId?: string | null; solve?: boolean },
+  input: { ticketId: string; userId: string; kind: "reply" | "note"; text: string; draftTriageId?: string | null; solve?: boolean; mentionIds?: string[] },
 ) {
   const text = input.text.trim();
   if (!text) throw new AppError("INVALID_INPUT", "The message is empty.", { text: "Write something first" });
@@ -51,6 +52,19 @@ export async function addAgentMessage(
         ...draft,
       })
       .returning();
+    if (!reply && input.mentionIds?.length) {
+      const named = await tx
+        .select({ id: users.id, name: users.name })
+        .from(users)
+        .where(and(inArray(users.id, input.mentionIds), eq(users.active, true)));
+      const mentioned = named.filter((u) => text.includes(`@${u.name}`));
+      if (mentioned.length) {
+        await tx
+          .insert(mentions)
+          .values(mentioned.map((u) => ({ messageId: message!.id, ticketId: ticket.id, userId: u.id })))
+          .onConflictDoNothing();
+      }
+    }
     if (reply) {
       await tx
         .update(tickets)

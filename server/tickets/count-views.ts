@@ -9,12 +9,14 @@ import { OPEN_TICKET, TICKET_VIEWS, viewCondition, type TicketView } from "./lis
  */
 export async function countViews(db: DbOrTx, input: { userId: string }) {
   const open = OPEN_TICKET;
-  const views = TICKET_VIEWS.filter((v) => v !== "all");
+  // Mentions are not only open work: counted apart, with the same condition the list uses.
+  const views = TICKET_VIEWS.filter((v) => v !== "all" && v !== "mentions");
   const [row] = await db
     .select(Object.fromEntries(views.map((v) => [v, sql<number>`count(*) filter (where ${viewCondition(v, input.userId)})`.mapWith(Number)])))
     .from(tickets)
     .where(open);
-  const [byTeam, byCategory] = await Promise.all([
+  const [[mentioned], byTeam, byCategory] = await Promise.all([
+    db.select({ n: count() }).from(tickets).where(viewCondition("mentions", input.userId)),
     db
       .select({ id: teams.id, name: teams.name, n: sql<number>`count(${tickets.id})`.mapWith(Number) })
       .from(teams)
@@ -30,7 +32,7 @@ export async function countViews(db: DbOrTx, input: { userId: string }) {
       .orderBy(categories.label),
   ]);
   return {
-    views: Object.fromEntries(views.map((v) => [v, row?.[v] ?? 0])) as Record<Exclude<TicketView, "all">, number>,
+    views: { ...Object.fromEntries(views.map((v) => [v, row?.[v] ?? 0])), mentions: mentioned?.n ?? 0 } as Record<Exclude<TicketView, "all">, number>,
     byTeam,
     byCategory: byCategory.filter((c): c is { key: string; label: string | null; n: number } => c.key !== null),
   };

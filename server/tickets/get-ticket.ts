@@ -1,11 +1,14 @@
-import { asc, eq, inArray } from "drizzle-orm";
+import { asc, eq, getTableColumns, inArray } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { attachments, customers, messages, teams, tickets, ticketTags, users } from "@/db/schema";
 import { AppError } from "@/server/errors";
 
+// The search document is the search's business (lexemes of every message): never sent to the browser or the API.
+const { searchVector: _, ...ticketColumns } = getTableColumns(tickets);
+
 export async function getTicket(db: Db, id: string) {
   const [row] = await db
-    .select({ ticket: tickets, customer: customers, assigneeName: users.name, teamName: teams.name })
+    .select({ ticket: ticketColumns, customer: customers, assigneeName: users.name, teamName: teams.name })
     .from(tickets)
     .leftJoin(customers, eq(customers.id, tickets.customerId))
     .leftJoin(users, eq(users.id, tickets.assigneeId))

@@ -11,6 +11,15 @@ export default async function AdminLayout({ children }: { children: ReactNode })
         <NavLink href="/admin/users" variant="tab">
           Users
         </NavLink>
+        <NavLink href="/admin/teams" variant="tab">
+          Teams
+        </NavLink>
+        <NavLink href="/admin/categories" variant="tab">
+          Categories
+        </NavLink>
+        <NavLink href="/admin/sla" variant="tab">
+          SLA
+        </NavLink>
         <NavLink href="/admin/learning" variant="tab">
           Learning
         </NavLink>

@@ -20,6 +20,7 @@ export interface InboxParams {
 export const VIEWS: { value: TicketView; label: string }[] = [
   { value: "open", label: "Open work" },
   { value: "mine", label: "Mine" },
+  { value: "mentions", label: "Mentions" },
   { value: "unassigned", label: "Unassigned" },
   { value: "needs_human", label: "Needs human" },
   { value: "flagged", label: "Flagged" },

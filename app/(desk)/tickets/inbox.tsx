@@ -302,7 +302,7 @@ export function Inbox({ meId }: { meId: string }) {
           )}
 
           <div className="flex items-center justify-between gap-3 px-3 py-2 text-xs text-zinc-500">
-            <span data-testid="inbox-count">{data ? (data.total ? `${from}–${to} of ${data.total}` : "0 tickets") : "Loading…"}</span>
+            <span data-testid="inbox-count">{data ? (data.total ? `${from}–${to} of ${data.total.toLocaleString("en")}${data.totalCapped ? "+" : ""}` : "0 tickets") : "Loading…"}</span>
             <div className="flex items-center gap-2">
               <span>
                 Page {params.page} of {lastPage}

@@ -87,7 +87,7 @@ export function openApiDocument(serverUrl = "/") {
             { name: "page", in: "query", schema: { type: "integer", minimum: 1 } },
             { name: "pageSize", in: "query", schema: { type: "integer", minimum: 1, maximum: 100 } },
           ],
-          responses: { "200": { description: "{ items, total, page, pageSize }" }, ...common },
+          responses: { "200": { description: "{ items, total, totalCapped, page, pageSize }: with q, total counts at most 1,000 matches and totalCapped says there are more" }, ...common },
         },
         post: {
           summary: "Create a ticket from a customer message",

@@ -6,6 +6,7 @@ import { getTicket } from "@/server/tickets/get-ticket";
 import { bulkUpdateTickets } from "@/server/learning/bulk-update-tickets";
 import { countViews } from "@/server/tickets/count-views";
 import { listTickets, TICKET_SORTS, TICKET_VIEWS } from "@/server/tickets/list-tickets";
+import { readMentions } from "@/server/tickets/read-mentions";
 import { receiveMessage } from "@/server/tickets/receive-message";
 import { resendReply } from "@/server/tickets/resend-reply";
 import { updateTicket } from "@/server/learning/update-ticket";
@@ -48,8 +49,9 @@ const listItem = ticketRow
     ai: z.object({ status: z.enum(triageStatus.enumValues), needsHuman: z.boolean(), injection: z.boolean(), category: z.string().nullable() }).nullable(),
     queue: queuePlace.nullable(),
   });
-const listOutput = z.object({ items: z.array(listItem), total: z.number(), page: z.number(), pageSize: z.number() });
-const ticketDetail = ticketRow.extend({
+// A search's total stops at a cap (totalCapped: "1,000+"); a view's total is exact.
+const listOutput = z.object({ items: z.array(listItem), total: z.number(), totalCapped: z.boolean(), page: z.number(), pageSize: z.number() });
+const ticketDetail = ticketRow.omit({ searchVector: true }).extend({
   customer: createSelectSchema(customers).nullable(),
   assigneeName: z.string().nullable(),
   teamName: z.string().nullable(),
@@ -171,6 +173,8 @@ export const ticketsRouter = router({
         draftTriageId: z.uuid().nullable().optional(),
         /** Send and solve: the ticket goes to solved instead of pending. */
         solve: z.boolean().optional(),
+        /** Agents @mentioned in a note (picked in the composer; kept when their "@Name" is still in the text). */
+        mentionIds: z.array(z.uuid()).max(20).optional(),
       }),
     )
     .output(z.object({ messageId: z.uuid() }))
@@ -178,6 +182,9 @@ export const ticketsRouter = router({
       const m = await addAgentMessage(ctx.db, { ...input, userId: ctx.user.id });
       return { messageId: m.id };
     }),
+
+  /** The caller opened the ticket: their @mentions on it are read. */
+  readMentions: ticketProcedure.output(z.object({ read: z.number() })).mutation(({ ctx }) => readMentions(ctx.db, { ticketId: ctx.ticket.id, userId: ctx.user.id })),
 
   /** Sends a reply whose delivery failed again. */
   resend: ticketProcedure

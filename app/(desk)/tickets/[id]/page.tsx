@@ -4,6 +4,7 @@ import { notFound } from "next/navigation";
 import { z } from "zod";
 import { getQueryClient, HydrateClient, trpcServer } from "@/server/trpc/rsc";
 import { requireUser } from "@/server/auth/session";
+import { ReadMentions } from "@/components/tickets/read-mentions";
 import { TicketView } from "./ticket-view";
 
 type Props = { params: Promise<{ id: string }> };
@@ -43,6 +44,7 @@ export default async function TicketPage({ params }: Props) {
   return (
     <HydrateClient>
       <TicketView ticketId={id} />
+      <ReadMentions ticketId={id} />
     </HydrateClient>
   );
 }
