@@ -364,7 +364,7 @@ if (N_SLM > 0) {
       note: "the worker's default draft is the nearest sent reply (TRIAGE_DRAFT_SOURCE=retrieval), which no ticket text can steer",
     };
   }
-  out.summary = { n: ids.length, slmRejected: r3(summariesRejected / ids.length), rejectedExamples: rejections.slice(0, 5), rougeL: "not measured: no public customer-care summary set was reachable (see README)" };
+  out.summary = { n: ids.length, slmRejected: r3(summariesRejected / ids.length), rejectedExamples: rejections.slice(0, 5), rougeL: "bench/summary-rouge.ts (TweetSumm)" };
 
   if (sentTest) {
     let right = 0;

@@ -51,9 +51,12 @@ function FieldTrust({ setting: s }: { setting: Setting }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const [threshold, setThreshold] = useState(String(s.minConfidence));
+  // The switch moves at once; a refused change puts it back.
+  const [on, setOn] = useState(s.autoApply);
   const update = useMutation(
     trpc.triage.updateSetting.mutationOptions({
       onSuccess: (data) => queryClient.setQueryData(trpc.triage.settings.queryKey(), data),
+      onError: () => setOn(s.autoApply),
     }),
   );
   const c = s.calibration;
@@ -79,16 +82,19 @@ function FieldTrust({ setting: s }: { setting: Setting }) {
         className="flex flex-wrap items-center gap-2 text-xs"
         onSubmit={(e) => {
           e.preventDefault();
-          if (valid) update.mutate({ field: s.field, autoApply: s.autoApply, minConfidence: value });
+          if (valid) update.mutate({ field: s.field, autoApply: on, minConfidence: value });
         }}
       >
         <label className="flex items-center gap-1.5">
           <input
             type="checkbox"
             className="size-4"
-            checked={s.autoApply}
+            checked={on}
             disabled={update.isPending || !valid}
-            onChange={(e) => update.mutate({ field: s.field, autoApply: e.target.checked, minConfidence: value })}
+            onChange={(e) => {
+              setOn(e.target.checked);
+              update.mutate({ field: s.field, autoApply: e.target.checked, minConfidence: value });
+            }}
           />
           File it on new tickets by itself at or above
         </label>
