@@ -213,7 +213,10 @@ function AiFieldRow({
           </span>
         )}
         {!long && !isVerified && info && !info.unsure && info.confidence !== null && (
-          <span className="shrink-0 text-right text-xs text-zinc-500 tabular-nums" title={sourceTitle(info)}>
+          <span
+            className="shrink-0 text-right text-xs text-zinc-500 tabular-nums"
+            title={`${sourceTitle(info)} · calibrated: of the answers given at ${pct(info.confidence)}, about that share was right on held-out tickets`}
+          >
             {pct(info.confidence)}
           </span>
         )}
