@@ -73,6 +73,13 @@ describe("summary check", () => {
     expect(checkSummary({ summary: "Customer's jacket order has not arrived after two weeks.", subject: "Jacket", text, language: "en" }).source).toBe("slm");
     expect(extractiveSummary("", "Hello. Thanks.")).toBeNull();
   });
+
+  it("outside English, keeps a model summary only when every word is the customer's own", () => {
+    const de = "Hallo, meine Bestellung 77120 ist seit zwei Wochen unterwegs und die Sendungsverfolgung zeigt nichts Neues.";
+    const garbled = checkSummary({ summary: "Situation 77120 ist seit zwei Wochen unterwegs und die Sendö", subject: "", text: de, language: "de" });
+    expect(garbled).toMatchObject({ source: "extractive", rejected: "invents words in a language the model writes poorly" });
+    expect(checkSummary({ summary: "Bestellung 77120 seit zwei Wochen unterwegs", subject: "", text: de, language: "de" }).source).toBe("slm");
+  });
 });
 
 describe("draft check", () => {
