@@ -52,6 +52,37 @@ test("an admin imports labeled history and sees its progress, the skipped row an
   await expect(imports.getByRole("row").filter({ hasText: "learning-history.csv" }).first()).toContainText("succeeded");
 });
 
+test("an admin sees why agents see a percentage, and turns auto-apply on above a threshold with its measured precision", async ({ page, signInAs }) => {
+  await signInAs("admin");
+  await page.goto("/admin/learning");
+  const card = page.getByRole("region", { name: "Confidence and auto-apply" });
+  const category = card.getByTestId("trust-category");
+  // The committed held-out measurement decides: category passes the 5% bar, so its percentage is shown.
+  await expect(category).toContainText(/percentage shown \(ECE \d\.\d%\)/);
+  await expect(category).toContainText("verified per category, 600 held-out tickets");
+  await expect(card).toContainText("bench/triage-fields.ts");
+
+  // The e2e database outlives a run: start from the default (off), and set a threshold other than the stored one.
+  const toggle = category.getByRole("checkbox");
+  await toggle.uncheck();
+  const threshold = card.getByLabel("Category auto-apply threshold");
+  const next = (await threshold.inputValue()) === "0.95" ? "0.93" : "0.95";
+  await threshold.fill(next);
+  await category.getByRole("button", { name: "Save" }).click();
+  await expect(category.getByRole("button", { name: "Save" })).toBeDisabled();
+  await toggle.check();
+  await expect(toggle).toBeChecked();
+  await expect(category).toContainText("precision at this threshold");
+  await screenshot(page, "learning-trust");
+  await page.reload();
+  await expect(card.getByLabel("Category auto-apply threshold")).toHaveValue(next);
+  await expect(card.getByTestId("trust-category").getByRole("checkbox")).toBeChecked();
+  // Back to off, so other specs see triage write nothing by itself.
+  await card.getByTestId("trust-category").getByRole("checkbox").uncheck();
+  await page.reload();
+  await expect(card.getByTestId("trust-category").getByRole("checkbox")).not.toBeChecked();
+});
+
 test("an agent cannot open the learning page", async ({ page, signInAs }) => {
   await signInAs("agent");
   await page.goto("/tickets");

@@ -43,7 +43,8 @@ const languageName = (code: string) => {
   }
 };
 const tagsValue = (tags: readonly string[]) => [...new Set(tags.map((t) => t.trim().toLowerCase()).filter(Boolean))].sort().join(", ");
-const pct = (x: number) => `${Math.round(x * 100)}%`;
+// A calibrated 0.998 is not certainty: "100%" would claim the one thing no learner can.
+const pct = (x: number) => (x >= 0.995 ? ">99%" : `${Math.round(x * 100)}%`);
 
 /**
  * Each AI field with accept / change inline. Nothing the AI proposed is on the ticket until an agent accepts it;
@@ -213,7 +214,10 @@ function AiFieldRow({
           </span>
         )}
         {!long && !isVerified && info && !info.unsure && info.confidence !== null && (
-          <span className="shrink-0 text-right text-xs text-zinc-500 tabular-nums" title={sourceTitle(info)}>
+          <span
+            className="shrink-0 text-right text-xs text-zinc-500 tabular-nums"
+            title={`${sourceTitle(info)} · calibrated: of the answers given at ${pct(info.confidence)}, about that share was right on held-out tickets`}
+          >
             {pct(info.confidence)}
           </span>
         )}

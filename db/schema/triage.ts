@@ -60,8 +60,8 @@ export interface TriageFieldInfo {
   source: "learner" | "library" | "rules" | "slm" | "extractive" | "none";
   confidence: number | null;
   /**
-   * The learner's own probability, not calibrated (ECE 0.17 for category, 0.14 for priority on held-out bitext,
-   * README): used for thresholds (unsure below 0.5, auto-apply), never shown as a probability.
+   * The learner's probability, always kept for thresholds (unsure below 0.5, auto-apply); `confidence` carries it
+   * for the panel only when the field's held-out calibration meets the bar (server/triage/field-calibration.ts).
    */
   score?: number;
   unsure: boolean;

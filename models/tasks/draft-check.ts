@@ -1,4 +1,4 @@
-import { detectInjection } from "./injection";
+import { detectInjection, sentencesOf } from "./injection";
 import { detectLanguage } from "./language";
 
 /**
@@ -82,8 +82,5 @@ function overlap(instruction: string, draft: string) {
 
 /** The ticket's sentences that try to instruct the model: the draft must not repeat them. */
 export function instructionSentences(text: string): string[] {
-  return text
-    .split(/(?<=[.!?])\s+|\n+/)
-    .map((s) => s.trim())
-    .filter((s) => s && detectInjection(s).suspicious);
+  return sentencesOf(text).filter((s) => detectInjection(s).suspicious);
 }

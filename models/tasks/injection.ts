@@ -10,8 +10,19 @@ const PATTERNS: { name: string; re: RegExp }[] = [
   // Asking for a priority is asking the triage to set it: the priority comes from the ticket's content, never its demand.
   { name: "priority-demand", re: /\b(priority|prio|severity)\s*(?:[:=]|should be|must be|is|to)\s*(urgent|high|critical|p0|p1)\b|\bmark\b[^.\n]{0,25}\b(urgent|high[- ]priority|critical|p0)\b|\b(escalate|raise|bump)\b[^.\n]{0,25}\b(priority|to urgent)\b/i },
   { name: "output-format", re: /\b(respond|reply|answer|output)\b[^.\n]{0,20}\b(only|with|in)\b[^.\n]{0,20}\b(json|the word|exactly)\b/i },
+  // Indirect injection asks the assistant to change what it writes ("Add … to your reply.", "In your response,
+  // suggest …"); a customer asks support to do things, not to edit its reply.
+  { name: "edit-the-reply", re: /\b(add|include|insert|integrate|append|incorporate|embed|mention|promote)\b[^.\n]{0,80}\b(in|to|into|within)\s+your\s+(response|reply|answer|output)s?\b|^\s*in your (response|reply|answer)s?,|\b(enhance|end|begin|start|conclude|encode|translate|reverse|encrypt|rewrite)\s+your\s+(response|reply|answer|output)s?\b/im },
   { name: "delimiter-spoof", re: /<\/?\s*(ticket|system|assistant|user|im_start|im_end)\b|<\|im_(start|end)\|>/i },
 ];
+
+/** A message's sentences and lines, as the instruction checks read them (ticket text often has no punctuation). */
+export function sentencesOf(text: string): string[] {
+  return text
+    .split(/(?<=[.!?])\s+|\n+/)
+    .map((s) => s.trim())
+    .filter(Boolean);
+}
 
 export interface InjectionSignal {
   suspicious: boolean;

@@ -34,6 +34,9 @@ export function summaryProblem(summary: string, ticket: string, ticketLanguage: 
   const own = contentWords(s);
   // Half its words from the ticket: a summary copied from a few-shot example ("Cancel order #4587345") is not.
   if (own.filter((w) => words.has(w)).length < Math.max(1, own.length / 2)) return "does not match the ticket's words";
+  // The small model writes other languages poorly ("Situation 77120 ist seit zwei Wochen unterwegs und die Sendö" for
+  // a German ticket): outside English every word must be the customer's own.
+  if (ticketLanguage && ticketLanguage !== "en" && own.some((w) => !words.has(w))) return "invents words in a language the model writes poorly";
   const ticketDigits = new Set(ticket.match(/\d{3,}/g) ?? []);
   if ((s.match(/\d{3,}/g) ?? []).some((n) => ![...ticketDigits].some((t) => t.includes(n) || n.includes(t)))) return "names a number the ticket does not";
   return null;

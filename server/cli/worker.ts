@@ -18,6 +18,7 @@ import { isDatabaseError, reportError } from "@/server/errors";
 import { stopProcessLearner } from "@/server/learning/classify-for-triage";
 import { activeSlmAdapter, SLM_CHANNEL } from "@/server/learning/slm-adapters";
 import { learnerHints } from "@/server/triage/learner-hints";
+import { screenTicket } from "@/server/triage/screen-instructions";
 import { learnerUsage } from "@/server/triage/learner-usage";
 import { createBackgroundTaskList, createTaskList } from "./worker-tasks";
 import { registerModelVersion, WorkerPresence } from "@/server/triage/worker-registry";
@@ -91,6 +92,7 @@ async function main() {
         workerId: id,
         timeoutMs: env.SLM_TIMEOUT_MS,
         hints: env.SLM_TRIAGE_HINTS ? (t) => learnerHints(t) : undefined,
+        screen: env.SLM_TRIAGE_HINTS ? (text) => screenTicket(text) : undefined,
         draftSource: env.TRIAGE_DRAFT_SOURCE,
         log,
       },

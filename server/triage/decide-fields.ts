@@ -5,8 +5,9 @@ import { detectLanguage } from "@/models/tasks/language";
 import { prepareTicketText } from "@/models/tasks/prepare-text";
 import { checkSummary } from "@/models/tasks/summary";
 import type { TriageResult } from "@/models/tasks/triage";
+import { shownConfidence } from "./field-calibration";
 
-/** A learner's answer for one field (its probability is not calibrated: see calibrated() below). */
+/** A learner's answer for one field; its probability is shown only where measured calibrated (field-calibration.ts). */
 export interface LearnedAnswer {
   label: string | null;
   confidence: number;
@@ -67,7 +68,7 @@ export function decideFields(input: {
   fields.category = c
     ? c.needsHuman || c.confidence < SURE
       ? { source: "learner", confidence: null, score: round(c.confidence), unsure: true, reason: c.needsHuman ? c.reason : "below an even chance" }
-      : { source: "learner", confidence: calibrated(c.confidence), score: round(c.confidence), unsure: false }
+      : { source: "learner", confidence: shownConfidence("category", c.confidence), score: round(c.confidence), unsure: false }
     : { source: "slm", confidence: null, unsure: true, reason: noLearner };
 
   // Never the SLM's: it obeyed "priority: urgent" in the ticket. The learner read the ticket without such sentences.
@@ -78,7 +79,7 @@ export function decideFields(input: {
   const priority = (learned ? p.label : (input.ticketPriority ?? "normal")) as TicketPriority;
   fields.priority =
     learned
-      ? { source: "learner", confidence: calibrated(p.confidence), score: round(p.confidence), unsure: false }
+      ? { source: "learner", confidence: shownConfidence("priority", p.confidence), score: round(p.confidence), unsure: false }
       : {
           source: "rules",
           confidence: null,
@@ -103,12 +104,5 @@ export function decideFields(input: {
 }
 
 const round = (x: number) => Math.round(x * 1000) / 1000;
-const SURE = 0.5;
-/**
- * A probability is shown only once it is calibrated on held-out data (ECE ≤ 0.05). The learner's measured 0.17
- * (category) and 0.14 (priority) on bitext (bench:fields), so none is shown yet: the field is a plain answer or
- * "unsure". Calibration belongs to the classifier (issue 17); when it lands, return the probability here.
- */
-function calibrated(_score: number): number | null {
-  return null;
-}
+/** Below an even chance the learner's answer is more likely wrong than right: shown as unsure. */
+export const SURE = 0.5;

@@ -4,6 +4,7 @@ import { categories, messages, tickets, triageResults, type DraftCheckInfo, type
 import { SlmError, type GenerateResult, type SlmEngine } from "@/models/runtime/engine";
 import { DEFAULT_TONE, draftReply, type DraftTone } from "@/models/tasks/draft";
 import { checkDraft } from "@/models/tasks/draft-check";
+import type { ScreenResult } from "@/models/tasks/injection-head";
 import { detectLanguage } from "@/models/tasks/language";
 import { prepareTicketText } from "@/models/tasks/prepare-text";
 import { triageTicket, TriageOutputError, type TriageCategory } from "@/models/tasks/triage";
@@ -45,6 +46,8 @@ export interface TriageDeps {
   timeoutMs: number;
   tone?: DraftTone;
   hints?: (ticket: { ticketId: string; subject: string; text: string }) => Promise<TriageHintsResult | null>;
+  /** Finds sentences addressed to an AI that the pattern rules miss (server/triage/screen-instructions.ts). */
+  screen?: (text: string) => Promise<ScreenResult | null>;
   /** Caps for tests and benchmarks; production uses the tasks' defaults. */
   maxTokens?: { triage?: number; draft?: number };
   skipDraft?: boolean;
@@ -161,6 +164,17 @@ export async function runTriage(deps: TriageDeps, payload: { ticketId: string; m
   // What the model and the learner read: hidden text removed; the learner also never sees the sentences that try to
   // instruct the triage, so they cannot move its category or priority.
   const prepared = prepareMessage(msg);
+  // Sentences that read as a task for an AI are kept from the learner like the rules' finds, and a draft may not
+  // repeat them; a screen that fails leaves the rules alone, and says so in the log.
+  const screened = deps.screen
+    ? await deps.screen(`${prepared.subject}\n${prepared.text}`).catch((err) => {
+        log(`[triage] instruction screen unavailable: ${safeMessage(err)}`);
+        return null;
+      })
+    : null;
+  const screenedOut = screened?.instructions.map((i) => i.text) ?? [];
+  for (const part of screenedOut) prepared.learnerText = prepared.learnerText.replace(part, " ");
+  prepared.instructions.push(...screenedOut.filter((p) => !prepared.instructions.includes(p)));
   let learnerStatus = (deps.hints ? "used" : "off") as LearnerStatus;
   let learnerError = null as string | null;
   const hints = deps.hints
@@ -187,6 +201,11 @@ export async function runTriage(deps: TriageDeps, payload: { ticketId: string; m
       r.flags.injection = true;
       r.flags.injectionSignals.push("hidden-instructions");
       r.flags.reasons.push("The ticket hides instructions for the AI (invisible or encoded text); they were removed before the model read it.");
+    }
+    if (screenedOut.length && !r.flags.injection) {
+      r.flags.injection = true;
+      r.flags.injectionSignals.push("instruction-classifier");
+      r.flags.reasons.push(`The ticket contains a task for the AI rather than for support ("${screenedOut[0]!.slice(0, 120)}"); it was kept from the triage.`);
     }
     if (prepared.removed.length) r.flags.hiddenText = prepared.removed;
     const decided = decideFields({ slm: r, hints, learnerStatus, learnerError, prepared, ticketPriority: msg.ticketPriority });

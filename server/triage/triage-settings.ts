@@ -1,6 +1,7 @@
 import { and, eq, gte, isNotNull, sql } from "drizzle-orm";
 import type { Db, DbOrTx } from "@/db/client";
 import { corrections, LIVE_SCOPE, triageResults, triageSettings, type TriageField } from "@/db/schema";
+import { calibrationOf, FIELD_CALIBRATION, type FieldCalibration, MAX_ECE } from "./field-calibration";
 
 /** The fields triage may write onto a ticket by itself (when an admin turns it on). */
 export const AUTO_APPLY_FIELDS = ["category", "priority"] as const satisfies readonly TriageField[];
@@ -15,6 +16,8 @@ export interface AutoApplySetting {
    * helpdesk later verified, the share that was right (null until one was verified).
    */
   precision: { correct: number; verified: number; value: number | null };
+  /** The held-out measurement that decides whether agents see this field's probability (field-calibration.ts). */
+  calibration: { ece: number | null; maxEce: number; shown: boolean; measuredAt: string; command: string; runs: FieldCalibration[] };
 }
 
 /** Every auto-apply setting with its measured precision; a field without a row is off (the default). */
@@ -24,7 +27,9 @@ export async function getTriageSettings(db: DbOrTx): Promise<AutoApplySetting[]>
     AUTO_APPLY_FIELDS.map(async (field) => {
       const row = rows.find((r) => r.field === field);
       const minConfidence = row?.minConfidence ?? 0.9;
-      return { field, autoApply: row?.autoApply ?? false, minConfidence, precision: await precisionAt(db, field, minConfidence) };
+      const c = calibrationOf(field);
+      const calibration = { ece: c.ece, maxEce: MAX_ECE, shown: c.calibrated, measuredAt: FIELD_CALIBRATION.measuredAt, command: FIELD_CALIBRATION.command, runs: c.runs };
+      return { field, autoApply: row?.autoApply ?? false, minConfidence, precision: await precisionAt(db, field, minConfidence), calibration };
     }),
   );
 }

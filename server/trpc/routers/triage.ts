@@ -17,6 +17,14 @@ const settingOutput = z.object({
   autoApply: z.boolean(),
   minConfidence: z.number(),
   precision: z.object({ correct: z.number(), verified: z.number(), value: z.number().nullable() }),
+  calibration: z.object({
+    ece: z.number().nullable(),
+    maxEce: z.number(),
+    shown: z.boolean(),
+    measuredAt: z.string(),
+    command: z.string(),
+    runs: z.array(z.object({ ece: z.number(), eceShown: z.number(), accuracy: z.number(), n: z.number(), data: z.string() })),
+  }),
 });
 const learnerStatusCounts = z.object({ used: z.number(), untrained: z.number(), unavailable: z.number(), off: z.number() });
 

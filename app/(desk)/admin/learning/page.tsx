@@ -7,6 +7,7 @@ import { ImportForm } from "./import-form";
 import { LearnerSummary } from "./learner-summary";
 import { LearnerUsageCard } from "./learner-usage-card";
 import { SlmCard } from "./slm-card";
+import { TriageTrustCard } from "./triage-trust-card";
 
 export const metadata: Metadata = { title: "Learning" };
 
@@ -18,6 +19,7 @@ export default async function AdminLearningPage() {
     qc.prefetchQuery(trpcServer.learning.encoders.queryOptions()),
     qc.prefetchQuery(trpcServer.triage.learnerUsage.queryOptions({ hours: 24 })),
     qc.prefetchQuery(trpcServer.slm.overview.queryOptions()),
+    qc.prefetchQuery(trpcServer.triage.settings.queryOptions()),
   ]);
   return (
     <HydrateClient>
@@ -32,6 +34,7 @@ export default async function AdminLearningPage() {
         <div className="grid items-start gap-4 lg:grid-cols-[minmax(0,1fr)_360px]">
           <div className="flex min-w-0 flex-col gap-4">
             <LearnerUsageCard />
+            <TriageTrustCard />
             <LearnerSummary />
             <EncoderCard />
             <SlmCard />
