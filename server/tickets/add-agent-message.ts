@@ -96,9 +96,10 @@ async function guardNewerMessage(tx: DbOrTx, ticketId: string, seenMessageId: st
   const inbound = and(eq(messages.ticketId, ticketId), eq(messages.direction, "inbound"));
   let after = inbound;
   if (seenMessageId) {
-    const [seen] = await tx.select({ at: messages.createdAt }).from(messages).where(and(inbound, eq(messages.id, seenMessageId)));
+    const [seen] = await tx.select({ id: messages.id }).from(messages).where(and(inbound, eq(messages.id, seenMessageId)));
     if (!seen) throw new AppError("INVALID_INPUT", "That message is not a customer message of this ticket.", { seenMessageId: "Unknown message" });
-    after = and(inbound, gt(messages.createdAt, seen.at));
+    // Compared in SQL: a JS Date would drop the microseconds and make the seen message newer than itself.
+    after = and(inbound, gt(messages.createdAt, sql`(select ${messages.createdAt} from ${messages} where ${messages.id} = ${seenMessageId})`));
   }
   const newer = await tx.select({ id: messages.id }).from(messages).where(after).orderBy(desc(messages.createdAt));
   if (newer.length)
