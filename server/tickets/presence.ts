@@ -3,8 +3,7 @@ import type { DbOrTx } from "@/db/client";
 import { ticketPresence, users, type PresenceState } from "@/db/schema";
 import { publish } from "@/server/realtime/publish";
 
-/** A page sends a heartbeat every PRESENCE_HEARTBEAT_MS; a row not refreshed for the TTL is someone who left. */
-export const PRESENCE_HEARTBEAT_MS = 10_000;
+/** A page sends a heartbeat every 10 s (components/tickets/ticket-presence.tsx); a row this old is someone who left. */
 const TTL = sql`interval '30 seconds'`;
 
 /**

@@ -1,12 +1,24 @@
 import { and, asc, eq, ne } from "drizzle-orm";
 import { messages, triageResults, type DraftCheckInfo } from "@/db/schema";
-import { DEFAULT_TONE, draftReply, type DraftAdjustment } from "@/models/tasks/draft";
+import { DEFAULT_TONE, draftReply, type DraftAdjustment, type DraftTone } from "@/models/tasks/draft";
 import { checkDraft } from "@/models/tasks/draft-check";
 import { detectLanguage } from "@/models/tasks/language";
 import { prepareTicketText } from "@/models/tasks/prepare-text";
 import { DraftStreamPublisher, publish } from "@/server/realtime/publish";
 import { safeMessage } from "@/server/errors";
-import type { TriageDeps } from "./run-triage";
+import type { Db } from "@/db/client";
+import type { SlmEngine } from "@/models/runtime/engine";
+
+/** What a draft needs of the worker's services (run-triage.ts's TriageDeps has them all). */
+export interface DraftDeps {
+  db: Db;
+  engine: SlmEngine;
+  timeoutMs: number;
+  tone?: DraftTone;
+  maxTokens?: { draft?: number };
+  draftSource?: "retrieval" | "slm";
+  log?: (line: string) => void;
+}
 
 export interface DraftContext {
   category?: string | null;
@@ -25,7 +37,7 @@ export interface DraftContext {
  * and the reasons are stored for the panel.
  */
 export async function writeDraft(
-  deps: TriageDeps,
+  deps: DraftDeps,
   t: { ticketId: string; subject: string; resultId: string },
   triage: DraftContext | null,
   signal?: AbortSignal,
