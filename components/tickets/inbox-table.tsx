@@ -148,7 +148,7 @@ export function InboxTable({
                 <span className="flex flex-wrap gap-1">
                   <StatusBadge status={t.status} />
                   {t.snoozedUntil && new Date(t.snoozedUntil).getTime() > Date.now() && (
-                    <Badge tone="violet" title={`Snoozed until ${new Date(t.snoozedUntil).toLocaleString()}`}>
+                    <Badge tone="violet">
                       Snoozed
                     </Badge>
                   )}
