@@ -30,8 +30,13 @@ test("two agents on one ticket see each other viewing and typing; a newer custom
     await expect(alexSees).toHaveText(`${BEA.name} is typing a reply`);
     await screenshot(page, "collision-typing");
 
-    // Bea leaves for the inbox: gone from Alex's page at once, not after the heartbeat's TTL.
-    await beaPage.goto("/tickets");
+    // Bea leaves for the inbox, then comes back and closes the tab: gone from Alex's page at once each time, not
+    // after the heartbeat's TTL.
+    await beaPage.getByRole("link", { name: "← Inbox" }).click();
+    await expect(alexSees).toHaveText("");
+    await beaPage.goBack();
+    await expect(alexSees).toHaveText(`${BEA.name} is viewing`);
+    await beaPage.close({ runBeforeUnload: true });
     await expect(alexSees).toHaveText("");
   } finally {
     await bea.close();
