@@ -90,34 +90,37 @@ export function TicketComposer({
           queryClient.invalidateQueries(trpc.tickets.list.pathFilter()),
         ]);
       },
-      onError: async (err, input) => {
-        // The send guard: the customer wrote again since this reply was started. Show the new message, then ask.
+      onError: (err, input) => {
+        // The send guard: the customer wrote again since this reply was started. Show the new message, then ask
+        // (not awaited here: the send is over, the composer is free while the question is open).
         const newest = err.data?.code === "CONFLICT" ? err.data.fields?.seenMessageId : undefined;
-        if (!newest) return;
-        await queryClient.invalidateQueries(trpc.tickets.get.queryFilter({ ticketId }));
-        const message = queryClient.getQueryData(trpc.tickets.get.queryKey({ ticketId }))?.messages.find((m) => m.id === newest);
-        const ok = await confirm({
-          title: "The customer wrote again",
-          body: (
-            <div className="flex flex-col gap-2">
-              <p>{err.message} It is now in the conversation; check that your reply still fits.</p>
-              {message && (
-                <blockquote className="max-h-40 overflow-auto rounded-md border-l-2 border-sky-400 bg-zinc-50 p-2 whitespace-pre-wrap text-zinc-800" data-testid="newer-message">
-                  {message.bodyText.slice(0, 600)}
-                </blockquote>
-              )}
-            </div>
-          ),
-          confirm: "Send anyway",
-        });
-        if (ok) send.mutate({ ...input, seenMessageId: newest });
-        else {
-          setStartedOn(newest);
-          area.current?.focus();
-        }
+        if (newest) void askAfterNewer(err.message, newest, input);
       },
     }),
   );
+  async function askAfterNewer(reason: string, newest: string, input: Parameters<typeof send.mutate>[0]) {
+    await queryClient.invalidateQueries(trpc.tickets.get.queryFilter({ ticketId }));
+    const message = queryClient.getQueryData(trpc.tickets.get.queryKey({ ticketId }))?.messages.find((m) => m.id === newest);
+    const ok = await confirm({
+      title: "The customer wrote again",
+      body: (
+        <div className="flex flex-col gap-2">
+          <p>{reason} It is now in the conversation; check that your reply still fits.</p>
+          {message && (
+            <blockquote className="max-h-40 overflow-auto rounded-md border-l-2 border-sky-400 bg-zinc-50 p-2 whitespace-pre-wrap text-zinc-800" data-testid="newer-message">
+              {message.bodyText.slice(0, 600)}
+            </blockquote>
+          )}
+        </div>
+      ),
+      confirm: "Send anyway",
+    });
+    if (ok) send.mutate({ ...input, seenMessageId: newest });
+    else {
+      setStartedOn(newest);
+      area.current?.focus();
+    }
+  }
   const conflict = send.error?.data?.code === "CONFLICT" && !!send.error.data.fields?.seenMessageId;
   const error = conflict ? null : (fieldErrors(send.error).text ?? formError(send.error));
   const note = kind === "note";

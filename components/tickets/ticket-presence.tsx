@@ -78,9 +78,15 @@ export function TicketPresence({ ticketId }: { ticketId: string }) {
   return (
     <div aria-live="polite" data-testid="presence" className="min-h-5 text-xs">
       {list.length > 0 && (
-        <ul className="flex flex-wrap gap-x-3 gap-y-1">
+        <ul className="flex flex-wrap gap-2">
           {list.map((p) => (
-            <li key={p.userId} className={cn("flex items-center gap-1.5", p.state === "typing" ? "font-medium text-amber-800" : "text-sky-800")}>
+            <li
+              key={p.userId}
+              className={cn(
+                "flex items-center gap-1.5 rounded-full border px-2 py-0.5",
+                p.state === "typing" ? "border-amber-300 bg-amber-50 font-medium text-amber-900" : "border-sky-200 bg-sky-50 text-sky-900",
+              )}
+            >
               <span aria-hidden className={cn("size-2 rounded-full", p.state === "typing" ? "animate-pulse bg-amber-500" : "bg-sky-500")} />
               {p.name} {p.state === "typing" ? "is typing a reply" : "is viewing"}
             </li>
