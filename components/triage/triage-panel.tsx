@@ -72,7 +72,8 @@ export function TriagePanel({ ticketId }: { ticketId: string }) {
               setRewriting(null);
               setDiscarded(null);
             } else if (e.phase === "draft" && e.status !== "queued")
-              setLive((cur) => (cur?.resultId === e.resultId ? { ...cur, drafting: false } : { resultId: e.resultId, text: "", nextSeq: 0, drafting: true }));
+              // The draft is stored (written, retrieved or rejected): nothing is being written any more.
+              setLive((cur) => (cur?.resultId === e.resultId ? { ...cur, drafting: false } : null));
             void queryClient.invalidateQueries(trpc.triage.latest.queryFilter({ ticketId }));
             void queryClient.invalidateQueries(trpc.triage.queue.queryFilter({ ticketId }));
             if (e.status === "done" || e.status === "needs_human") void queryClient.invalidateQueries(trpc.tickets.get.queryFilter({ ticketId }));
