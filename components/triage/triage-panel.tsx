@@ -181,13 +181,14 @@ export function TriagePanel({ ticketId }: { ticketId: string }) {
           <p className="whitespace-pre-wrap rounded-md bg-zinc-50 p-2 text-zinc-800" aria-live="polite" data-testid="triage-draft">
             {draft}
           </p>
-          <div role="group" aria-label="Rewrite the draft" className="flex flex-wrap items-center gap-1">
+          <div role="group" aria-label="Rewrite the draft" className="flex flex-wrap items-center gap-0.5">
             <span className="text-xs text-zinc-500">Rewrite:</span>
             {DRAFT_ADJUSTMENTS.map((adjust) => (
               <Button
                 key={adjust}
                 size="sm"
                 variant="ghost"
+                className="px-1.5"
                 disabled={!!streaming?.drafting || redraft.isPending || rewriting !== null}
                 onClick={() => redraft.mutate({ ticketId, adjust })}
               >
