@@ -35,6 +35,18 @@ export async function signInWithForm(page: Page, email: string, password: string
   await page.getByRole("button", { name: "Sign in" }).click();
 }
 
+/** tRPC over HTTP with the signed-in browser's cookies (superjson envelope, no batching). */
+export async function trpcQuery<T>(request: APIRequestContext, path: string, input: unknown): Promise<T> {
+  const res = await request.get(`/api/trpc/${path}?input=${encodeURIComponent(JSON.stringify({ json: input }))}`);
+  expect(res.ok(), `${path}: ${res.status()}`).toBe(true);
+  return ((await res.json()) as { result: { data: { json: T } } }).result.data.json;
+}
+export async function trpcMutation<T>(request: APIRequestContext, path: string, input: unknown): Promise<T> {
+  const res = await request.post(`/api/trpc/${path}`, { data: { json: input } });
+  expect(res.ok(), `${path}: ${res.status()} ${await res.text()}`).toBe(true);
+  return ((await res.json()) as { result: { data: { json: T } } }).result.data.json;
+}
+
 export const screenshot = (page: Page, name: string) => page.screenshot({ path: `e2e/screenshots/${name}.png`, fullPage: true });
 
 export const test = base.extend<{

@@ -1,18 +1,5 @@
 import { randomUUID } from "node:crypto";
-import type { APIRequestContext } from "@playwright/test";
-import { expect, screenshot, test, uniqueEmail } from "./fixtures";
-
-/** tRPC over HTTP with the signed-in browser's cookies (superjson envelope, no batching). */
-async function trpcQuery<T>(request: APIRequestContext, path: string, input: unknown): Promise<T> {
-  const res = await request.get(`/api/trpc/${path}?input=${encodeURIComponent(JSON.stringify({ json: input }))}`);
-  expect(res.ok(), `${path}: ${res.status()}`).toBe(true);
-  return ((await res.json()) as { result: { data: { json: T } } }).result.data.json;
-}
-async function trpcMutation<T>(request: APIRequestContext, path: string, input: unknown): Promise<T> {
-  const res = await request.post(`/api/trpc/${path}`, { data: { json: input } });
-  expect(res.ok(), `${path}: ${res.status()} ${await res.text()}`).toBe(true);
-  return ((await res.json()) as { result: { data: { json: T } } }).result.data.json;
-}
+import { expect, screenshot, test, trpcMutation, trpcQuery, uniqueEmail } from "./fixtures";
 
 type Feedback = { verified: { field: string; aiValue: string | null; finalValue: string }[] };
 type Ticket = { status: string; messages: { direction: string; draftTriageId: string | null; draftChrf: number | null; bodyText: string }[] };

@@ -20,6 +20,7 @@ export const SHORTCUTS: { section: string; keys: string[]; label: string }[] = [
   { section: "Ticket", keys: ["e"], label: "Solve" },
   { section: "Ticket", keys: ["a"], label: "Assign" },
   { section: "Ticket", keys: ["c"], label: "Category" },
+  { section: "Ticket", keys: ["s"], label: "Snooze" },
   { section: "Ticket", keys: ["j", "/", "k"], label: "Next / previous ticket of the inbox" },
   { section: "Ticket", keys: ["Ctrl/⌘", "Enter"], label: "Send (in the composer)" },
   { section: "Ticket", keys: ["Esc"], label: "Leave the composer (then shortcuts work again)" },

@@ -29,7 +29,12 @@ export function TRPCReactProvider({ children }: { children: ReactNode }) {
           // Live triage, drafts and inbox changes arrive as server-sent events.
           condition: (op) => op.type === "subscription",
           true: httpSubscriptionLink({ url, transformer: superjson }),
-          false: httpBatchLink({ url, transformer: superjson }),
+          false: httpBatchLink({
+            url,
+            transformer: superjson,
+            // A page's "I left" (tickets.setPresence on pagehide) must outlive the page; keepalive lets it.
+            fetch: (input, init) => fetch(input, { ...init, keepalive: String(input).includes("tickets.setPresence") }),
+          }),
         }),
       ],
     }),

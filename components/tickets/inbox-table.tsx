@@ -145,7 +145,14 @@ export function InboxTable({
                 {t.customerName && t.customerEmail && <div className="truncate text-xs text-zinc-500">{t.customerEmail}</div>}
               </Td>
               <Td>
-                <StatusBadge status={t.status} />
+                <span className="flex flex-wrap gap-1">
+                  <StatusBadge status={t.status} />
+                  {t.snoozedUntil && new Date(t.snoozedUntil).getTime() > Date.now() && (
+                    <Badge tone="violet">
+                      Snoozed
+                    </Badge>
+                  )}
+                </span>
               </Td>
               <Td>
                 <PriorityBadge priority={t.priority} />

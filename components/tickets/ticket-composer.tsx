@@ -13,19 +13,44 @@ import { cn } from "@/components/ui/cn";
 import { Textarea } from "@/components/ui/input";
 import { MacroPicker } from "./macro-picker";
 import { useMentionSuggest } from "./mention-suggest";
+import { reportTyping } from "./ticket-presence";
 
 type Kind = "reply" | "note";
 
-export function TicketComposer({ ticketId, customerEmail, category }: { ticketId: string; customerEmail: string | null; category: string | null }) {
+export function TicketComposer({
+  ticketId,
+  customerEmail,
+  category,
+  latestInboundId,
+}: {
+  ticketId: string;
+  customerEmail: string | null;
+  category: string | null;
+  /** The newest customer message on the page now; the send guard remembers which one the agent wrote against. */
+  latestInboundId: string | null;
+}) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const [kind, setKind] = useState<Kind>("reply");
-  const [text, setText] = useState("");
+  const [text, setTextState] = useState("");
+  // The newest customer message when the agent started writing (undefined: nothing written yet, so the newest now).
+  const [startedOn, setStartedOn] = useState<string | null | undefined>(undefined);
+  const seenMessageId = startedOn === undefined ? latestInboundId : startedOn;
+  const textRef = useRef(text);
+  textRef.current = text;
+  const setText = useCallback(
+    (next: string | ((cur: string) => string)) => {
+      const value = typeof next === "function" ? next(textRef.current) : next;
+      if (!value.trim()) setStartedOn(undefined);
+      else if (!textRef.current.trim()) setStartedOn((s) => (s === undefined ? latestInboundId : s));
+      textRef.current = value;
+      setTextState(value);
+    },
+    [latestInboundId],
+  );
   // The draft the reply started from (kept while the agent edits it; cleared when the text is cleared).
   const [draftId, setDraftId] = useState<string | null>(null);
   const area = useRef<HTMLTextAreaElement>(null);
-  const textRef = useRef(text);
-  textRef.current = text;
   const [confirm, confirmDialog] = useConfirm();
   useDraftInsert(
     ticketId,
@@ -43,7 +68,7 @@ export function TicketComposer({ ticketId, customerEmail, category }: { ticketId
         setDraftId(triageResultId);
         area.current?.focus();
       },
-      [confirm],
+      [confirm, setText],
     ),
   );
   useShortcuts({
@@ -68,23 +93,54 @@ export function TicketComposer({ ticketId, customerEmail, category }: { ticketId
           queryClient.invalidateQueries(trpc.tickets.list.pathFilter()),
         ]);
       },
+      onError: (err, input) => {
+        // The send guard: the customer wrote again since this reply was started. Show the new message, then ask
+        // (not awaited here: the send is over, the composer is free while the question is open).
+        const newest = err.data?.code === "CONFLICT" ? err.data.fields?.seenMessageId : undefined;
+        if (newest) void askAfterNewer(err.message, newest, input);
+      },
     }),
   );
-  const error = fieldErrors(send.error).text ?? formError(send.error);
+  async function askAfterNewer(reason: string, newest: string, input: Parameters<typeof send.mutate>[0]) {
+    await queryClient.invalidateQueries(trpc.tickets.get.queryFilter({ ticketId }));
+    const message = queryClient.getQueryData(trpc.tickets.get.queryKey({ ticketId }))?.messages.find((m) => m.id === newest);
+    const ok = await confirm({
+      title: "The customer wrote again",
+      body: (
+        <div className="flex flex-col gap-2">
+          <p>{reason} It is now in the conversation; check that your reply still fits.</p>
+          {message && (
+            <blockquote className="max-h-40 overflow-auto rounded-md border-l-2 border-sky-400 bg-zinc-50 p-2 whitespace-pre-wrap text-zinc-800" data-testid="newer-message">
+              {message.bodyText.slice(0, 600)}
+            </blockquote>
+          )}
+        </div>
+      ),
+      confirm: "Send anyway",
+    });
+    if (ok) send.mutate({ ...input, seenMessageId: newest });
+    else {
+      setStartedOn(newest);
+      area.current?.focus();
+    }
+  }
+  const conflict = send.error?.data?.code === "CONFLICT" && !!send.error.data.fields?.seenMessageId;
+  const error = conflict ? null : (fieldErrors(send.error).text ?? formError(send.error));
   const note = kind === "note";
 
   function submit(e?: FormEvent, solve = false) {
     e?.preventDefault();
-    if (!send.isPending) {
-      send.mutate({
-        ticketId,
-        kind,
-        text,
-        draftTriageId: kind === "reply" ? draftId : null,
-        solve: kind === "reply" && solve,
-        mentionIds: kind === "note" ? mention.ids : undefined,
-      });
-    }
+    if (send.isPending) return;
+    const reply = kind === "reply";
+    send.mutate({
+      ticketId,
+      kind,
+      text,
+      draftTriageId: reply ? draftId : null,
+      solve: reply && solve,
+      seenMessageId: reply ? seenMessageId : undefined,
+      mentionIds: reply ? undefined : mention.ids,
+    });
   }
 
   return (
@@ -131,6 +187,7 @@ export function TicketComposer({ ticketId, customerEmail, category }: { ticketId
               setText(e.target.value);
               if (!e.target.value.trim()) setDraftId(null);
               mention.sync(e.target);
+              if (!note) reportTyping(ticketId);
             }}
             onSelect={(e) => mention.sync(e.currentTarget)}
             onKeyDown={(e) => {

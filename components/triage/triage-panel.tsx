@@ -1,6 +1,7 @@
 "use client";
 
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import type { inferRouterInputs } from "@trpc/server";
 import { useSubscription } from "@trpc/tanstack-react-query";
 import { useMemo, useState } from "react";
 import { formError } from "@/components/layout/trpc-errors";
@@ -10,6 +11,7 @@ import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
 import { useConfirm } from "@/components/ui/confirm";
+import type { AppRouter } from "@/server/trpc/root";
 import { AiFields } from "./ai-field";
 import { sendDraftToComposer } from "./draft-bus";
 import { queuePlaceText } from "./queue-place";
@@ -25,6 +27,10 @@ const STATUS: Record<Status, { label: string; tone: "muted" | "blue" | "green" |
 };
 
 const WARN = "border-amber-200 bg-amber-50 text-amber-900";
+
+type DraftAdjustment = inferRouterInputs<AppRouter>["triage"]["redraft"]["adjust"];
+const DRAFT_ADJUSTMENTS = ["friendlier", "formal", "shorter"] as const satisfies readonly DraftAdjustment[];
+const ADJUST_LABEL: Record<DraftAdjustment, string> = { friendlier: "Friendlier", formal: "More formal", shorter: "Shorter" };
 
 /**
  * The AI side of a ticket: triage status, the labels with their confidence, flags, the summary and the draft reply,
@@ -43,6 +49,8 @@ export function TriagePanel({ ticketId }: { ticketId: string }) {
   // A discarded draft stays hidden until triage writes a new one (another result id).
   const [discarded, setDiscarded] = useState<string | null>(null);
   const [live, setLive] = useState<{ resultId: string; text: string; nextSeq: number; drafting: boolean } | null>(null);
+  // A rewrite asked for and waiting for the worker (until its stream starts).
+  const [rewriting, setRewriting] = useState<DraftAdjustment | null>(null);
 
   useSubscription(
     trpc.triage.onTicket.subscriptionOptions(
@@ -58,7 +66,14 @@ export function TriagePanel({ ticketId }: { ticketId: string }) {
             });
             if (e.done) void queryClient.invalidateQueries(trpc.triage.latest.queryFilter({ ticketId }));
           } else if (e.type === "triage") {
-            if (e.phase === "draft" && e.status !== "queued") setLive((cur) => (cur?.resultId === e.resultId ? cur : { resultId: e.resultId, text: "", nextSeq: 0, drafting: true }));
+            // "running" starts a draft, the first or a rewrite of the same result: the stream starts over.
+            if (e.phase === "draft" && e.status === "running") {
+              setLive({ resultId: e.resultId, text: "", nextSeq: 0, drafting: true });
+              setRewriting(null);
+              setDiscarded(null);
+            } else if (e.phase === "draft" && e.status !== "queued")
+              // The draft is stored (written, retrieved or rejected): nothing is being written any more.
+              setLive((cur) => (cur?.resultId === e.resultId ? { ...cur, drafting: false } : null));
             void queryClient.invalidateQueries(trpc.triage.latest.queryFilter({ ticketId }));
             void queryClient.invalidateQueries(trpc.triage.queue.queryFilter({ ticketId }));
             if (e.status === "done" || e.status === "needs_human") void queryClient.invalidateQueries(trpc.tickets.get.queryFilter({ ticketId }));
@@ -68,6 +83,7 @@ export function TriagePanel({ ticketId }: { ticketId: string }) {
     ),
   );
 
+  const redraft = useMutation(trpc.triage.redraft.mutationOptions({ onSuccess: (_, input) => setRewriting(input.adjust) }));
   const retry = useMutation(
     trpc.triage.retry.mutationOptions({
       onSuccess: () => {
@@ -127,7 +143,13 @@ export function TriagePanel({ ticketId }: { ticketId: string }) {
         <div className="flex flex-col gap-2 border-t border-zinc-100 pt-2">
           <div className="flex items-center justify-between">
             <h3 className="text-xs font-medium tracking-wide text-zinc-500 uppercase">
-              {streaming?.drafting ? "Draft reply (writing…)" : r?.draftCheck?.source === "retrieval" ? "Reply sent to a similar ticket" : "Draft reply"}
+              {streaming?.drafting
+                ? "Draft reply (writing…)"
+                : r?.draftCheck?.source === "retrieval"
+                  ? "Reply sent to a similar ticket"
+                  : r?.draftCheck?.adjust && r.draftCheck.passed
+                    ? `Draft reply (${ADJUST_LABEL[r.draftCheck.adjust as DraftAdjustment] ?? r.draftCheck.adjust})`
+                    : "Draft reply"}
             </h3>
             <div className="flex gap-1">
               <Button size="sm" variant="ghost" disabled={!draft || !!streaming?.drafting} onClick={() => setDiscarded(r?.id ?? null)}>
@@ -159,11 +181,28 @@ export function TriagePanel({ ticketId }: { ticketId: string }) {
           <p className="whitespace-pre-wrap rounded-md bg-zinc-50 p-2 text-zinc-800" aria-live="polite" data-testid="triage-draft">
             {draft}
           </p>
+          <div role="group" aria-label="Rewrite the draft" className="flex flex-wrap items-center gap-0.5">
+            <span className="text-xs text-zinc-500">Rewrite:</span>
+            {DRAFT_ADJUSTMENTS.map((adjust) => (
+              <Button
+                key={adjust}
+                size="sm"
+                variant="ghost"
+                className="px-1.5"
+                disabled={!!streaming?.drafting || redraft.isPending || rewriting !== null}
+                onClick={() => redraft.mutate({ ticketId, adjust })}
+              >
+                {ADJUST_LABEL[adjust]}
+              </Button>
+            ))}
+            {rewriting && <span className="text-xs text-zinc-500">Rewriting {ADJUST_LABEL[rewriting].toLowerCase()}… (queued for the model)</span>}
+          </div>
+          {redraft.error && <Alert tone="error">{formError(redraft.error)}</Alert>}
         </div>
       )}
       {!streaming?.drafting && r?.draftCheck && !r.draftCheck.passed && r.draftCheck.reasons.length > 0 && (
         <p className="text-xs text-zinc-500" data-testid="draft-rejected">
-          The model&apos;s draft was not shown: {r.draftCheck.reasons.join("; ")}.
+          {r.draftCheck.adjust ? "The rewrite was not shown" : "The model's draft was not shown"}: {r.draftCheck.reasons.join("; ")}.
         </p>
       )}
       {r?.draftError && !r.draftCheck && <p className="text-xs text-zinc-500">No draft: {r.draftError}</p>}

@@ -50,6 +50,9 @@ export const tickets = pgTable(
     // note (each capped), lexemes without positions. Kept by triggers (migration ticket_search), so every path that
     // writes a ticket, a message or a customer keeps it current.
     searchVector: tsvector("search_vector").notNull().default(sql`''::tsvector`),
+    // Snoozed: out of the open views until then (checked at query time, so nothing has to wake it); a customer
+    // message clears it.
+    snoozedUntil: timestamp("snoozed_until", { withTimezone: true }),
   },
   (t) => [
     index("tickets_status_idx").on(t.status, t.lastMessageAt),
@@ -93,3 +96,25 @@ export const ticketTags = pgTable(
 );
 
 export type Ticket = typeof tickets.$inferSelect;
+
+export const presenceState = pgEnum("presence_state", ["viewing", "typing"]);
+export type PresenceState = (typeof presenceState.enumValues)[number];
+
+/**
+ * Who has a ticket open right now, one row per agent and ticket, refreshed by a heartbeat from the page; a row older
+ * than the TTL (server/tickets/presence.ts) is ignored, so a closed laptop drops out without saying goodbye.
+ */
+export const ticketPresence = pgTable(
+  "ticket_presence",
+  {
+    ticketId: uuid("ticket_id")
+      .notNull()
+      .references(() => tickets.id, { onDelete: "cascade" }),
+    userId: uuid("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    state: presenceState("state").notNull(),
+    seenAt: timestamp("seen_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ name: "ticket_presence_pkey", columns: [t.ticketId, t.userId] })],
+);

@@ -77,6 +77,8 @@ export interface DraftCheckInfo {
   reasons: string[];
   /** How many sent replies and macros grounded the prompt. */
   references: number;
+  /** Set when an agent asked for a rewrite in another tone (friendlier, formal, shorter). */
+  adjust?: string;
 }
 
 /**

@@ -10,6 +10,17 @@ export interface DraftTone {
 
 export const DEFAULT_TONE: DraftTone = { companyName: "our company", voice: "friendly, clear and brief", signature: "The support team" };
 
+/** Rewrites an agent may ask for; each is one sentence after the ticket, so the cached system prefix stays shared. */
+export const DRAFT_ADJUSTMENTS = ["friendlier", "formal", "shorter"] as const;
+export type DraftAdjustment = (typeof DRAFT_ADJUSTMENTS)[number];
+const ADJUST_PROMPT: Record<DraftAdjustment, string> = {
+  friendlier: "Write the reply warmer and friendlier than usual.",
+  formal: "Write the reply in a more formal, polite business tone.",
+  shorter: "Keep the reply short: at most three sentences.",
+};
+/** A shorter reply also gets fewer tokens, so the cap enforces what the prompt asks. */
+const SHORTER_MAX_TOKENS = 90;
+
 export interface DraftInput {
   subject: string;
   /** Oldest first; only the last few turns are used. */
@@ -18,6 +29,7 @@ export interface DraftInput {
   /** Replies agents sent to the most similar tickets, and matching macros: the facts a draft may use. */
   references?: readonly string[];
   tone: DraftTone;
+  adjust?: DraftAdjustment;
 }
 
 const TURN_CHARS = 500;
@@ -50,7 +62,8 @@ export function draftUserPrompt(input: DraftInput) {
   const refs = (input.references ?? []).map((r, i) => `Reply ${i + 1}: ${fenceUntrusted(r.trim(), REFERENCE_CHARS)}`).join("\n");
   return (
     (refs ? `Replies our agents sent to similar tickets:\n${refs}\n` : "") +
-    `<ticket>\nSubject: ${fenceUntrusted(input.subject, 200)}\n${turns}\n</ticket>${notes ? `\n${notes}` : ""}`
+    `<ticket>\nSubject: ${fenceUntrusted(input.subject, 200)}\n${turns}\n</ticket>${notes ? `\n${notes}` : ""}` +
+    (input.adjust ? `\n${ADJUST_PROMPT[input.adjust]}` : "")
   );
 }
 
@@ -73,7 +86,7 @@ export async function draftReply(
     label: "draft",
     system: draftSystemPrompt(input.tone),
     prompt: draftUserPrompt(input),
-    maxTokens: opts.maxTokens ?? 200,
+    maxTokens: Math.min(opts.maxTokens ?? 200, input.adjust === "shorter" ? SHORTER_MAX_TOKENS : Infinity),
     timeoutMs: opts.timeoutMs,
     signal: opts.signal,
     onText: opts.onText,

@@ -6,7 +6,7 @@ import { createDeliverEmailTask } from "@/server/ingestion/email/deliver";
 import { createWritebackTask } from "@/server/ingestion/webhooks/writeback";
 import { createLearningTasks } from "@/server/learning/learning-tasks";
 import type { Db } from "@/db/client";
-import { createTriageTask } from "@/server/triage/task";
+import { createRedraftTask, createTriageTask } from "@/server/triage/task";
 import type { TriageDeps } from "@/server/triage/run-triage";
 import type { JobName } from "@/server/jobs/jobs";
 
@@ -30,6 +30,7 @@ function guarded(name: JobName, task: Task): Task {
 export function createTaskList(services: { triage: TriageDeps; engines?: EngineSlot }): Partial<Record<JobName, Task>> {
   return {
     triage: guarded("triage", createTriageTask(services.triage, services.engines)),
+    redraft: guarded("redraft", createRedraftTask(services.triage, services.engines)),
     "deliver-email": guarded("deliver-email", createDeliverEmailTask({ relayUrl: env.SMTP_RELAY_URL, from: env.MAIL_FROM })),
     "helpdesk-writeback": guarded("helpdesk-writeback", createWritebackTask()),
   };

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { DRAFT_ADJUSTMENTS } from "@/models/tasks/draft";
 
 /**
  * Every background job: its name and payload schema. Handlers live with their domain and are
@@ -8,6 +9,8 @@ import { z } from "zod";
 export const jobPayloads = {
   /** Triage one inbound customer message (and its ticket). Job key: the message id. */
   triage: z.object({ ticketId: z.uuid(), messageId: z.uuid(), reason: z.enum(["new", "retry", "taxonomy"]).default("new") }),
+  /** Rewrite a triage result's draft in another tone (an agent asked). Job key: `redraft:<triageResultId>`. */
+  redraft: z.object({ triageResultId: z.uuid(), adjust: z.enum(DRAFT_ADJUSTMENTS) }),
   /** Parse one stored inbound item (raw_inbound row, the queue file) into a ticket message. Job key: `inbound:<rawId>`. */
   "process-inbound": z.object({ rawId: z.uuid() }),
   /** Send one outbound agent reply by email. Job key: the message id. */

@@ -191,7 +191,7 @@ describe("drafts and delivery", () => {
     const draft = "Hello Ada, sorry for the double charge. We have refunded the second payment.";
     const { ticketId, triage } = await triaged(api, { draft });
     const sent = "Hello Ada, sorry for the double charge! We refunded the second payment today.";
-    const { messageId } = await api.tickets.addMessage({ ticketId, kind: "reply", text: sent, draftTriageId: triage.id, solve: true });
+    const { messageId } = await api.tickets.addMessage({ ticketId, kind: "reply", text: sent, draftTriageId: triage.id, solve: true, seenMessageId: triage.messageId });
     const [m] = await db.select().from(messages).where(eq(messages.id, messageId));
     expect(m).toMatchObject({ draftTriageId: triage.id, draftText: draft, draftEditDistance: editDistance(draft, sent) });
     expect(m!.draftChrf).toBeGreaterThan(50);
@@ -199,11 +199,11 @@ describe("drafts and delivery", () => {
     expect((await api.tickets.get({ ticketId })).status).toBe("solved");
 
     // A reply from scratch carries no draft link; a draft from another ticket is refused.
-    const scratch = await api.tickets.addMessage({ ticketId, kind: "reply", text: "One more thing." });
+    const scratch = await api.tickets.addMessage({ ticketId, kind: "reply", text: "One more thing.", seenMessageId: triage.messageId });
     const [s] = await db.select().from(messages).where(eq(messages.id, scratch.messageId));
     expect(s!.draftTriageId).toBeNull();
     const other = await triaged(api, { draft: "x" });
-    await expect(api.tickets.addMessage({ ticketId, kind: "reply", text: "y", draftTriageId: other.triage.id })).rejects.toMatchObject({ code: "BAD_REQUEST" });
+    await expect(api.tickets.addMessage({ ticketId, kind: "reply", text: "y", draftTriageId: other.triage.id, seenMessageId: triage.messageId })).rejects.toMatchObject({ code: "BAD_REQUEST" });
 
     // No relay configured: both replies fail for good; the customer got nothing, so the ticket is open again.
     for (const id of [messageId, scratch.messageId]) await deliverReply(db, id, { relayUrl: undefined, from: "Support <s@x.test>" }, { attempt: 1, maxAttempts: 8 });

@@ -10,7 +10,9 @@ const triageStatus = z.enum(["queued", "running", "done", "needs_human", "failed
 
 export const liveEvent = z.discriminatedUnion("type", [
   /** A ticket was created or got a new customer message: the inbox refreshes it. */
-  z.object({ type: z.literal("ticket"), ticketId: z.uuid(), reason: z.enum(["new", "message", "triaged"]) }),
+  z.object({ type: z.literal("ticket"), ticketId: z.uuid(), reason: z.enum(["new", "message", "triaged", "snoozed"]) }),
+  /** Someone opened, left, or started or stopped typing on a ticket: its open pages reload who is there. */
+  z.object({ type: z.literal("presence"), ticketId: z.uuid() }),
   /** A triage result changed state. */
   z.object({
     type: z.literal("triage"),

@@ -1,5 +1,5 @@
-import { and, eq, inArray, sql } from "drizzle-orm";
-import type { Db } from "@/db/client";
+import { and, desc, eq, gt, inArray, sql } from "drizzle-orm";
+import type { Db, DbOrTx } from "@/db/client";
 import { customers, mentions, messages, tickets, triageResults, users } from "@/db/schema";
 import { recordAudit } from "@/server/audit/record-audit";
 import { AppError } from "@/server/errors";
@@ -19,7 +19,21 @@ export const DELIVERY_PRIORITY = -10;
  */
 export async function addAgentMessage(
   db: Db,
-  input: { ticketId: string; userId: string; kind: "reply" | "note"; text: string; draftTriageId?: string | null; solve?: boolean; mentionIds?: string[] },
+  input: {
+    ticketId: string;
+    userId: string;
+    kind: "reply" | "note";
+    text: string;
+    draftTriageId?: string | null;
+    solve?: boolean;
+    /**
+     * The send guard: the newest customer message the agent had seen when they wrote the reply (null: none). A reply
+     * is refused with CONFLICT when a newer one arrived since; undefined skips the guard (imports, API, tests).
+     */
+    seenMessageId?: string | null;
+    /** Agents picked from the @ suggestions of a note. */
+    mentionIds?: string[];
+  },
 ) {
   const text = input.text.trim();
   if (!text) throw new AppError("INVALID_INPUT", "The message is empty.", { text: "Write something first" });
@@ -31,6 +45,7 @@ export async function addAgentMessage(
       .where(eq(tickets.id, input.ticketId));
     if (!ticket) throw new AppError("NOT_FOUND", "Ticket not found.");
     const reply = input.kind === "reply";
+    if (reply && input.seenMessageId !== undefined) await guardNewerMessage(tx, ticket.id, input.seenMessageId);
     let draft: { draftTriageId: string; draftText: string; draftEditDistance: number | null; draftChrf: number } | null = null;
     if (reply && input.draftTriageId) {
       const [row] = await tx
@@ -87,4 +102,26 @@ export async function addAgentMessage(
     });
     return message!;
   });
+}
+
+/**
+ * Refuses a reply written without the customer's newest message. The error's field carries that message's id: the
+ * page shows it, and sending again after the agent saw it passes.
+ */
+async function guardNewerMessage(tx: DbOrTx, ticketId: string, seenMessageId: string | null) {
+  const inbound = and(eq(messages.ticketId, ticketId), eq(messages.direction, "inbound"));
+  let after = inbound;
+  if (seenMessageId) {
+    const [seen] = await tx.select({ id: messages.id }).from(messages).where(and(inbound, eq(messages.id, seenMessageId)));
+    if (!seen) throw new AppError("INVALID_INPUT", "That message is not a customer message of this ticket.", { seenMessageId: "Unknown message" });
+    // Compared in SQL: a JS Date would drop the microseconds and make the seen message newer than itself.
+    after = and(inbound, gt(messages.createdAt, sql`(select ${messages.createdAt} from ${messages} where ${messages.id} = ${seenMessageId})`));
+  }
+  const newer = await tx.select({ id: messages.id }).from(messages).where(after).orderBy(desc(messages.createdAt));
+  if (newer.length)
+    throw new AppError(
+      "CONFLICT",
+      newer.length === 1 ? "The customer wrote again since you started this reply." : `The customer wrote ${newer.length} more messages since you started this reply.`,
+      { seenMessageId: newer[0]!.id },
+    );
 }

@@ -3,8 +3,11 @@ import type { Db, DbOrTx } from "@/db/client";
 import { customers, mentions, teams, tickets, triageResults, users, type TicketStatus, type TriageStatus } from "@/db/schema";
 import { triageQueuePlaces } from "@/server/jobs/triage-queue";
 
-/** The saved views of the inbox; every one but "all" and "mentions" (unread @mentions of me, any status) is open work. */
-export const TICKET_VIEWS = ["open", "mine", "mentions", "unassigned", "needs_human", "flagged", "sla_risk", "all"] as const;
+/**
+ * The saved views of the inbox. Every one but "all" and "mentions" (unread @mentions of me, any status) is open work
+ * (not solved or closed), awake but for "snoozed".
+ */
+export const TICKET_VIEWS = ["open", "mine", "mentions", "unassigned", "needs_human", "flagged", "sla_risk", "snoozed", "all"] as const;
 export type TicketView = (typeof TICKET_VIEWS)[number];
 export const TICKET_SORTS = ["updated", "newest", "oldest", "priority", "number", "subject", "customer", "status", "sla"] as const;
 export type TicketSort = (typeof TICKET_SORTS)[number];
@@ -51,12 +54,15 @@ export function searchQuery(q: string): string | null {
   return words.map((w, i) => `'${w.toLowerCase()}'${i === words.length - 1 ? ":*" : ""}`).join(" & ");
 }
 
+/** Not snoozed, or its snooze is over: the time is compared when the query runs, so no job has to wake a ticket. */
+const AWAKE = sql`(${tickets.snoozedUntil} is null or ${tickets.snoozedUntil} <= now())`;
+
 /** The conditions of a view, shared by the list and the counts so they can never disagree. */
 export function viewCondition(view: TicketView, userId?: string): SQL | undefined {
-  const open = OPEN_TICKET;
+  if (view === "all") return undefined;
+  if (view === "snoozed") return and(OPEN_TICKET, sql`${tickets.snoozedUntil} > now()`);
+  const open = and(OPEN_TICKET, AWAKE);
   switch (view) {
-    case "all":
-      return undefined;
     case "open":
       return open;
     case "mine":
@@ -183,6 +189,7 @@ export async function listTickets(db: DbOrTx, p: ListTicketsParams) {
         createdAt: tickets.createdAt,
         lastMessageAt: tickets.lastMessageAt,
         slaDueAt: tickets.slaDueAt,
+        snoozedUntil: tickets.snoozedUntil,
         firstResponseAt: tickets.firstResponseAt,
         needsHuman: tickets.needsHuman,
         flagged: tickets.flagged,

@@ -80,7 +80,7 @@ export async function receiveMessage(db: Db, input: InboundMessage): Promise<Rec
         .returning();
       await recordAudit(tx, { actor: input.actor, entity: "ticket", entityId: ticket!.id, action: "created" });
     } else {
-      // A customer writing again reopens a ticket that was waiting or solved.
+      // A customer writing again reopens a ticket that was waiting or solved, and wakes a snoozed one.
       await tx
         .update(tickets)
         .set({
@@ -89,6 +89,7 @@ export async function receiveMessage(db: Db, input: InboundMessage): Promise<Rec
           status: sql`case when ${tickets.status} in ('pending', 'solved') then 'open'::ticket_status else ${tickets.status} end`,
           // Reopened: its solve is no longer final (analytics measures resolution to the final solve).
           resolvedAt: sql`case when ${tickets.status} = 'solved' then null else ${tickets.resolvedAt} end`,
+          snoozedUntil: null,
         })
         .where(eq(tickets.id, ticket.id));
     }

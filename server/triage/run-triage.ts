@@ -1,18 +1,16 @@
-import { and, asc, eq, inArray, ne, sql } from "drizzle-orm";
+import { and, asc, eq, inArray, sql } from "drizzle-orm";
 import type { Db } from "@/db/client";
-import { categories, messages, tickets, triageResults, type DraftCheckInfo, type LearnerStatus, type TriageStatus } from "@/db/schema";
+import { categories, messages, tickets, triageResults, type LearnerStatus, type TriageStatus } from "@/db/schema";
 import { SlmError, type GenerateResult, type SlmEngine } from "@/models/runtime/engine";
-import { DEFAULT_TONE, draftReply, type DraftTone } from "@/models/tasks/draft";
-import { checkDraft } from "@/models/tasks/draft-check";
+import type { DraftTone } from "@/models/tasks/draft";
 import type { ScreenResult } from "@/models/tasks/injection-head";
-import { detectLanguage } from "@/models/tasks/language";
-import { prepareTicketText } from "@/models/tasks/prepare-text";
 import { triageTicket, TriageOutputError, type TriageCategory } from "@/models/tasks/triage";
 import { enqueueWriteback } from "@/server/ingestion/webhooks/writeback";
-import { DraftStreamPublisher, publish } from "@/server/realtime/publish";
+import { publish } from "@/server/realtime/publish";
 import { safeMessage } from "@/server/errors";
 import { autoApply } from "./auto-apply";
 import { decideFields, type LearnedAnswer, prepareMessage } from "./decide-fields";
+import { writeDraft, type DraftContext } from "./write-draft";
 
 /** What the learner knows about a ticket before the SLM sees it (server/learning/classify-for-triage.ts). */
 export interface TriageHintsResult {
@@ -312,104 +310,6 @@ async function claim(
     })
     .returning({ id: triageResults.id });
   return row;
-}
-
-interface DraftContext {
-  category?: string | null;
-  summary?: string | null;
-  language?: string | null;
-  /** Sentences of the ticket that try to instruct the AI: the draft must not repeat or follow them. */
-  instructions: string[];
-  /** Sent replies to the most similar tickets, best first. */
-  references: string[];
-}
-
-/**
- * The draft, grounded and checked: the prompt carries the nearest sent replies; the answer must pass checkDraft
- * (no invented links, addresses, numbers or amounts, no prompt markers, the customer's language, nothing of an
- * injected instruction). A rejected draft is replaced by the nearest sent reply in the customer's language, or none,
- * and the reasons are stored for the panel.
- */
-async function writeDraft(deps: TriageDeps, t: { ticketId: string; subject: string; resultId: string }, triage: DraftContext | null, signal?: AbortSignal) {
-  const { db } = deps;
-  const thread = (
-    await db
-      .select({ direction: messages.direction, text: messages.bodyText, html: messages.bodyHtml })
-      .from(messages)
-      .where(and(eq(messages.ticketId, t.ticketId), ne(messages.direction, "note")))
-      .orderBy(asc(messages.createdAt))
-  ).map((m) => ({ from: m.direction === "inbound" ? ("customer" as const) : ("agent" as const), text: m.direction === "inbound" ? prepareTicketText(m).text : m.text }));
-  const references = triage?.references ?? [];
-  const language = triage?.language ?? null;
-  const grounds = { ticket: `${t.subject}\n${thread.map((m) => m.text).join("\n")}`, references, language, instructions: triage?.instructions ?? [] };
-  // A retrieved reply stands in only when it is in the customer's language (unsure language: accepted) and names no
-  // fact of its own ticket: an order number or amount found in just that one reply was the other customer's.
-  const fallback =
-    references.find(
-      (r, i) => (!language || (detectLanguage(r).language ?? language) === language) && checkDraft(r, { ...grounds, references: references.filter((_, j) => j !== i) }).passed,
-    ) ?? null;
-
-  if (deps.draftSource === "retrieval" && fallback) {
-    // Measured: the nearest sent reply beats the SLM's draft against the real answer (README, bench:fields), and
-    // it costs no generation.
-    await db
-      .update(triageResults)
-      .set({ draft: fallback, draftError: null, draftCheck: { source: "retrieval", passed: true, reasons: [], references: references.length }, updatedAt: new Date() })
-      .where(eq(triageResults.id, t.resultId));
-    const [row] = await db.select({ status: triageResults.status }).from(triageResults).where(eq(triageResults.id, t.resultId));
-    await publish(db, { type: "triage", ticketId: t.ticketId, resultId: t.resultId, status: row?.status ?? "done", phase: "draft" });
-    return;
-  }
-  await publish(db, { type: "triage", ticketId: t.ticketId, resultId: t.resultId, status: "running", phase: "draft" });
-  const stream = new DraftStreamPublisher(db, { ticketId: t.ticketId, resultId: t.resultId });
-  try {
-    const gen = await draftReply(
-      deps.engine,
-      {
-        subject: t.subject,
-        thread,
-        triage: triage && { category: triage.category, summary: triage.summary, language },
-        references: references.slice(0, 2),
-        tone: deps.tone ?? DEFAULT_TONE,
-      },
-      { timeoutMs: deps.timeoutMs, signal, maxTokens: deps.maxTokens?.draft, onText: (text) => stream.push(text) },
-    );
-    await stream.end();
-    const text = gen.text.trim();
-    const check = checkDraft(text, grounds);
-    const draftCheck: DraftCheckInfo = { source: check.passed ? "slm" : fallback ? "retrieval" : "none", passed: check.passed, reasons: check.reasons, references: references.length };
-    await db
-      .update(triageResults)
-      .set({
-        draft: check.passed ? text : fallback,
-        draftError: check.passed || fallback ? null : `The model's draft was rejected (${check.reasons.join("; ")}) and no sent reply to a similar ticket fits.`,
-        draftCheck,
-        draftPromptTokens: gen.usage.promptTokens,
-        draftCompletionTokens: gen.usage.completionTokens,
-        draftTtftMs: Math.round(gen.timings.ttftMs),
-        draftTokensPerSecond: gen.timings.tokensPerSecond,
-        draftTotalMs: Math.round(gen.timings.totalMs),
-        updatedAt: new Date(),
-      })
-      .where(eq(triageResults.id, t.resultId));
-    if (!check.passed) deps.log?.(`[triage] draft for ${t.ticketId} rejected: ${check.reasons.join("; ")}`);
-  } catch (err) {
-    await stream.end();
-    // The triage itself is stored; a missing draft only means the agent writes the reply.
-    const message = safeMessage(err);
-    await db
-      .update(triageResults)
-      .set({
-        draft: fallback,
-        draftError: fallback ? null : message,
-        draftCheck: fallback ? { source: "retrieval", passed: false, reasons: [`the model failed: ${message}`], references: references.length } : null,
-        updatedAt: new Date(),
-      })
-      .where(eq(triageResults.id, t.resultId));
-    deps.log?.(`[triage] draft for ${t.ticketId} failed: ${message}`);
-  }
-  const [row] = await db.select({ status: triageResults.status }).from(triageResults).where(eq(triageResults.id, t.resultId));
-  await publish(db, { type: "triage", ticketId: t.ticketId, resultId: t.resultId, status: row?.status ?? "done", phase: "draft" });
 }
 
 function usageColumns(g: GenerateResult) {

@@ -1,6 +1,7 @@
 import type { Task } from "graphile-worker";
 import type { EngineSlot } from "@/models/runtime/engine-slot";
 import { jobPayloads } from "@/server/jobs/jobs";
+import { runRedraft } from "./redraft";
 import { runTriage, type TriageDeps } from "./run-triage";
 
 /**
@@ -19,6 +20,19 @@ export function createTriageTask(deps: TriageDeps, engines?: EngineSlot): Task {
         maxAttempts: helpers.job.max_attempts,
         signal: helpers.abortSignal,
       });
+    } finally {
+      lease?.release();
+    }
+  };
+}
+
+/** The task for `redraft`: like triage, on the worker's current engine, leased for the whole rewrite. */
+export function createRedraftTask(deps: TriageDeps, engines?: EngineSlot): Task {
+  return async (payload, helpers) => {
+    const p = jobPayloads.redraft.parse(payload);
+    const lease = engines?.acquire();
+    try {
+      await runRedraft(lease ? { ...deps, engine: lease.engine, modelVersion: lease.engine.modelVersion } : deps, p, helpers.abortSignal);
     } finally {
       lease?.release();
     }

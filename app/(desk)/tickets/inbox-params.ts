@@ -25,6 +25,7 @@ export const VIEWS: { value: TicketView; label: string }[] = [
   { value: "needs_human", label: "Needs human" },
   { value: "flagged", label: "Flagged" },
   { value: "sla_risk", label: "SLA at risk" },
+  { value: "snoozed", label: "Snoozed" },
   { value: "all", label: "All tickets" },
 ];
 

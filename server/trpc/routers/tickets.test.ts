@@ -19,7 +19,7 @@ describe("tickets router", () => {
     expect(t.messages.map((m) => m.direction)).toEqual(["inbound"]);
 
     await api.tickets.update({ ticketId, status: "open", priority: "high", tags: ["Billing", "billing", " refund "] });
-    await api.tickets.addMessage({ ticketId, kind: "reply", text: "Sorry about that, refunding now." });
+    await api.tickets.addMessage({ ticketId, kind: "reply", text: "Sorry about that, refunding now.", seenMessageId: t.messages[0]!.id });
     await api.tickets.addMessage({ ticketId, kind: "note", text: "Checked with payments." });
 
     const after = await api.tickets.get({ ticketId });

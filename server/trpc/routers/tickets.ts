@@ -1,6 +1,6 @@
 import { createSelectSchema } from "drizzle-zod";
 import { z } from "zod";
-import { customers, messages, ticketChannel, ticketPriority, tickets, ticketStatus, triageStatus } from "@/db/schema";
+import { customers, messages, presenceState, ticketChannel, ticketPriority, tickets, ticketStatus, triageStatus } from "@/db/schema";
 import { addAgentMessage } from "@/server/tickets/add-agent-message";
 import { getTicket } from "@/server/tickets/get-ticket";
 import { bulkUpdateTickets } from "@/server/learning/bulk-update-tickets";
@@ -9,6 +9,11 @@ import { listTickets, TICKET_SORTS, TICKET_VIEWS } from "@/server/tickets/list-t
 import { readMentions } from "@/server/tickets/read-mentions";
 import { receiveMessage } from "@/server/tickets/receive-message";
 import { resendReply } from "@/server/tickets/resend-reply";
+import { listPresence, setPresence } from "@/server/tickets/presence";
+import { snoozeTicket } from "@/server/tickets/snooze-ticket";
+import type { LiveEvent } from "@/server/realtime/events";
+import { subscribe } from "@/server/realtime/subscribe";
+import { AppError } from "@/server/errors";
 import { updateTicket } from "@/server/learning/update-ticket";
 import { agentProcedure, router } from "../init";
 
@@ -36,6 +41,7 @@ const listItem = ticketRow
     createdAt: true,
     lastMessageAt: true,
     slaDueAt: true,
+    snoozedUntil: true,
     firstResponseAt: true,
     needsHuman: true,
     flagged: true,
@@ -175,10 +181,14 @@ export const ticketsRouter = router({
         solve: z.boolean().optional(),
         /** Agents @mentioned in a note (picked in the composer; kept when their "@Name" is still in the text). */
         mentionIds: z.array(z.uuid()).max(20).optional(),
+        /** The send guard: the newest customer message the agent had seen when writing (null: none). Required for a reply. */
+        seenMessageId: z.uuid().nullable().optional(),
       }),
     )
     .output(z.object({ messageId: z.uuid() }))
     .mutation(async ({ ctx, input }) => {
+      // A page that does not say what it saw (an old tab from before the guard) cannot skip it.
+      if (input.kind === "reply" && input.seenMessageId === undefined) throw new AppError("CONFLICT", "This page is out of date: reload it before you reply.");
       const m = await addAgentMessage(ctx.db, { ...input, userId: ctx.user.id });
       return { messageId: m.id };
     }),
@@ -194,6 +204,33 @@ export const ticketsRouter = router({
       await resendReply(ctx.db, { ticketId: input.ticketId, messageId: input.messageId, userId: ctx.user.id });
       return { ok: true as const };
     }),
+
+  /** Hides the ticket from the open views until a time, or wakes it (null). A customer message wakes it too. */
+  snooze: ticketProcedure
+    .input(z.object({ until: z.date().nullable() }))
+    .output(z.object({ snoozedUntil: z.date().nullable() }))
+    .mutation(({ ctx, input }) => snoozeTicket(ctx.db, { ticketId: input.ticketId, until: input.until, actor: { kind: "user", userId: ctx.user.id } })),
+
+  /** The caller's heartbeat on a ticket page: viewing, typing a reply, or gone (null). */
+  setPresence: ticketProcedure
+    .input(z.object({ state: z.enum(presenceState.enumValues).nullable() }))
+    .output(z.object({ ok: z.literal(true) }))
+    .mutation(async ({ ctx, input }) => {
+      await setPresence(ctx.db, { ticketId: input.ticketId, userId: ctx.user.id, state: input.state });
+      return { ok: true as const };
+    }),
+
+  /** The other agents on the ticket now (collision detection). */
+  presence: ticketProcedure
+    .output(z.array(z.object({ userId: z.uuid(), name: z.string(), state: z.enum(presenceState.enumValues), seenAt: z.date() })))
+    .query(({ ctx, input }) => listPresence(ctx.db, { ticketId: input.ticketId, exceptUserId: ctx.user.id })),
+
+  /** Who comes and goes, and new customer messages, on one ticket (SSE). */
+  onTicket: agentProcedure.input(z.object({ ticketId: z.uuid() })).subscription(async function* ({ ctx, input, signal }) {
+    const mine = (e: LiveEvent) => e.ticketId === input.ticketId && (e.type === "presence" || e.type === "ticket");
+    const events = await subscribe(ctx.db, mine, signal ?? new AbortController().signal);
+    for await (const e of events) yield e;
+  }),
 
   channels: agentProcedure.output(z.array(z.enum(ticketChannel.enumValues))).query(() => [...ticketChannel.enumValues]),
 });

@@ -6,6 +6,8 @@ import { subscribe } from "@/server/realtime/subscribe";
 import { triageQueuePlaces } from "@/server/jobs/triage-queue";
 import { getLatestTriage } from "@/server/tickets/get-latest-triage";
 import { retryTriage } from "@/server/triage/retry-triage";
+import { requestRedraft } from "@/server/triage/redraft";
+import { DRAFT_ADJUSTMENTS } from "@/models/tasks/draft";
 import { learnerUsage } from "@/server/triage/learner-usage";
 import { AUTO_APPLY_FIELDS, getTriageSettings, setTriageSetting } from "@/server/triage/triage-settings";
 import { adminProcedure, agentProcedure, managerProcedure, router } from "../init";
@@ -55,6 +57,12 @@ export const triageRouter = router({
     .input(ticketInput)
     .output(z.object({ messageId: z.uuid() }))
     .mutation(({ ctx, input }) => retryTriage(ctx.db, { ticketId: input.ticketId, actor: { kind: "user", userId: ctx.user.id } })),
+
+  /** Rewrite the latest draft friendlier, more formal or shorter (the worker streams it like the first one). */
+  redraft: agentProcedure
+    .input(ticketInput.extend({ adjust: z.enum(DRAFT_ADJUSTMENTS) }))
+    .output(z.object({ triageResultId: z.uuid() }))
+    .mutation(({ ctx, input }) => requestRedraft(ctx.db, { ticketId: input.ticketId, adjust: input.adjust, actor: { kind: "user", userId: ctx.user.id } })),
 
   /** Auto-apply per field (off by default), each with the precision measured on verified answers above its threshold. */
   settings: managerProcedure.input(z.object({}).optional()).output(z.array(settingOutput)).query(({ ctx }) => getTriageSettings(ctx.db)),

@@ -11,7 +11,9 @@ import { Badge } from "@/components/ui/badge";
 import { neighbourTicket } from "@/components/tickets/inbox-order";
 import { SlaTimer } from "@/components/tickets/sla-timer";
 import { PriorityBadge, StatusBadge } from "@/components/tickets/ticket-badges";
+import { SnoozeControl } from "@/components/tickets/snooze-control";
 import { TicketComposer } from "@/components/tickets/ticket-composer";
+import { TicketPresence } from "@/components/tickets/ticket-presence";
 import { TicketSidePanel } from "@/components/tickets/ticket-side-panel";
 import { TicketThread } from "@/components/tickets/ticket-thread";
 
@@ -73,13 +75,20 @@ export function TicketView({ ticketId }: { ticketId: string }) {
               · SLA <SlaTimer dueAt={t.slaDueAt} firstResponseAt={t.firstResponseAt} />
             </span>
           )}
+          <SnoozeControl ticketId={t.id} snoozedUntil={t.snoozedUntil} disabled={t.status === "solved" || t.status === "closed"} />
         </div>
+        <TicketPresence ticketId={t.id} />
       </div>
 
       <div className="grid items-start gap-4 lg:grid-cols-[minmax(0,1fr)_320px]">
         <div className="flex min-w-0 flex-col gap-4">
           <TicketThread ticket={t} />
-          <TicketComposer ticketId={t.id} customerEmail={t.customer?.email ?? null} category={t.category} />
+          <TicketComposer
+            ticketId={t.id}
+            customerEmail={t.customer?.email ?? null}
+            category={t.category}
+            latestInboundId={t.messages.findLast((m) => m.direction === "inbound")?.id ?? null}
+          />
         </div>
         <TicketSidePanel ticket={t} />
       </div>
