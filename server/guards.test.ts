@@ -50,6 +50,8 @@ const PROCEDURES: Record<string, UserRole | "public"> = {
   "slm.takeSnapshot": "admin",
   "slm.startFinetune": "admin",
   "slm.rollback": "admin",
+  "slm.promoteShadow": "admin",
+  "slm.stopShadow": "admin",
   "triage.settings": "manager",
   "triage.updateSetting": "admin",
   "triage.learnerUsage": "manager",

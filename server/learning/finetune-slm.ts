@@ -9,13 +9,15 @@
  *    taxonomy) and speed (tokens/s and time to first token within `speedTolerance`).
  * 4. Promoted when chrF gains at least `minGain` points, ROUGE-L does not drop and every guard holds: the previous
  *    adapter is retired and SLM_CHANNEL tells every worker to swap between jobs. Otherwise rejected, file deleted.
+ *    With shadow mode on (`shadow` > 0) a winner is not promoted yet: it runs unseen on a sample of live tickets
+ *    (server/triage/run-shadow.ts) until an admin promotes it from the comparison (promote-slm.ts).
  * rollbackSlm (rollback-slm.ts) undoes the last promotion in one step.
  */
 import { copyFile, mkdir, rm } from "node:fs/promises";
 import path from "node:path";
-import { and, asc, eq, sql } from "drizzle-orm";
+import { and, asc, eq } from "drizzle-orm";
 import type { Db } from "@/db/client";
-import { categories, datasetExamples, slmRuns, type SlmRun } from "@/db/schema";
+import { datasetExamples, slmRuns, type SlmRun } from "@/db/schema";
 import { resolveModel } from "@/models/catalog";
 import { ensureModelFile, sha256File } from "@/models/fetch";
 import { trainSlmAdapter } from "@/models/finetune/train-slm";
@@ -26,8 +28,10 @@ import { SAMPLE_TAXONOMY } from "@/models/tasks/sample-taxonomy";
 import { triageTicket, type TriageCategory } from "@/models/tasks/triage";
 import { env } from "@/config/env";
 import { AppError } from "@/server/errors";
+import { enabledTaxonomy } from "@/server/tickets/enabled-taxonomy";
 import { buildSnapshot } from "@/server/training/build-snapshot";
-import { activeSlmAdapter, SLM_CHANNEL } from "./slm-adapters";
+import { retirePromotedAndAnnounce } from "./promote-slm";
+import { activeSlmAdapter } from "./slm-adapters";
 
 export interface FinetuneSlmOptions {
   db: Db;
@@ -43,6 +47,11 @@ export interface FinetuneSlmOptions {
   minGain?: number;
   /** Allowed slow-down in tokens/s and time to first token (0.1 = 10%). */
   speedTolerance?: number;
+  /**
+   * Shadow mode: the share of live tickets a candidate that passes the gate runs on, unseen, before an admin promotes
+   * it (default SLM_SHADOW_SAMPLE; 0 promotes at once).
+   */
+  shadow?: number;
   /** Held-out drafts scored (each is drafted twice). */
   maxHeldout?: number;
   maxTokens?: number;
@@ -80,6 +89,7 @@ export async function finetuneSlm(opts: FinetuneSlmOptions): Promise<SlmRun> {
     maxHeldout: opts.maxHeldout ?? 40,
     maxTokens: opts.maxTokens ?? 200,
     promote: opts.promote ?? true,
+    shadow: opts.shadow ?? env.SLM_SHADOW_SAMPLE,
   };
   const snapshotId = opts.snapshotId ?? (await buildSnapshot(db, { seed: params.seed, userId: opts.userId })).id;
   const [run] = opts.runId
@@ -141,6 +151,8 @@ export interface EvaluateOptions {
   maxHeldout: number;
   maxTokens: number;
   promote: boolean;
+  /** > 0: a candidate that passes waits in shadow mode on this share of live tickets instead of being promoted. */
+  shadow?: number;
   threads: number;
   log?: (line: string) => void;
 }
@@ -165,7 +177,8 @@ export async function evaluateSlmCandidate(db: Db, o: EvaluateOptions): Promise<
   const baseline = await load(current.lora);
   const candidate = await load([o.adapterPath]);
   try {
-    const taxonomy = await enabledTaxonomy(db);
+    const enabled = await enabledTaxonomy(db);
+    const taxonomy = enabled.length ? enabled : SAMPLE_TAXONOMY;
     const side = () => ({ chrF: [] as number[], rougeL: [] as number[], tps: [] as number[], ttft: [] as number[] });
     const scores = { baseline: side(), candidate: side() };
     for (const [i, ex] of heldout.entries()) {
@@ -203,7 +216,9 @@ export async function evaluateSlmCandidate(db: Db, o: EvaluateOptions): Promise<
     };
     const gain = after.chrF - before.chrF;
     const wins = gain >= o.minGain && after.rougeL >= before.rougeL - 1e-9;
-    const promote = o.promote && wins && Object.values(guards).every(Boolean);
+    const passes = o.promote && wins && Object.values(guards).every(Boolean);
+    const shadow = passes && (o.shadow ?? 0) > 0;
+    const promote = passes && !shadow;
     const metrics = {
       heldout: heldout.length,
       baseline: { adapterRunId: current.runId, adapterSha256: current.sha256, ...before, injection: injection.baseline },
@@ -212,22 +227,27 @@ export async function evaluateSlmCandidate(db: Db, o: EvaluateOptions): Promise<
       minGain: o.minGain,
       guards,
       previousRunId: current.runId,
+      ...(shadow ? { shadowSample: o.shadow } : {}),
       ...(o.training ? { training: o.training } : {}),
     };
-    log(`[finetune-slm] held-out draft chrF ${before.chrF.toFixed(1)} -> ${after.chrF.toFixed(1)}; guards ${JSON.stringify(guards)} (${promote ? "promoted" : "not promoted"})`);
+    log(
+      `[finetune-slm] held-out draft chrF ${before.chrF.toFixed(1)} -> ${after.chrF.toFixed(1)}; guards ${JSON.stringify(guards)} ` +
+        `(${promote ? "promoted" : shadow ? `shadow mode on ${Math.round(o.shadow! * 100)}% of live tickets` : "not promoted"})`,
+    );
+    let replacedShadows: { adapterPath: string | null }[] = [];
     const finished = await db.transaction(async (tx) => {
-      if (promote) {
-        await tx
-          .update(slmRuns)
-          .set({ status: "retired" })
-          .where(and(eq(slmRuns.baseModel, run.baseModel), eq(slmRuns.status, "promoted")));
-        await tx.execute(sql`select pg_notify(${SLM_CHANNEL}, ${JSON.stringify({ runId: run.id })})`);
+      if (promote) await retirePromotedAndAnnounce(tx, run);
+      // One shadow candidate at a time: the newer one replaces it.
+      if (shadow) {
+        const inShadow = and(eq(slmRuns.baseModel, run.baseModel), eq(slmRuns.status, "shadow"));
+        replacedShadows = await tx.select({ adapterPath: slmRuns.adapterPath }).from(slmRuns).where(inShadow);
+        await tx.update(slmRuns).set({ status: "rejected", adapterPath: null }).where(inShadow);
       }
       const [row] = await tx
         .update(slmRuns)
         .set({
-          status: promote ? "promoted" : "rejected",
-          adapterPath: promote ? o.adapterPath : null,
+          status: promote ? "promoted" : shadow ? "shadow" : "rejected",
+          adapterPath: promote || shadow ? o.adapterPath : null,
           adapterSha256: await sha256File(o.adapterPath),
           progress: { phase: "done" },
           metrics,
@@ -237,7 +257,8 @@ export async function evaluateSlmCandidate(db: Db, o: EvaluateOptions): Promise<
         .returning();
       return row!;
     });
-    if (!promote) await rm(o.adapterPath, { force: true });
+    if (!promote && !shadow) await rm(o.adapterPath, { force: true });
+    for (const r of replacedShadows) if (r.adapterPath) await rm(r.adapterPath, { force: true });
     return finished;
   } finally {
     await baseline.dispose();
@@ -251,15 +272,6 @@ export async function stageAdapter(src: string, dir: string, runId: string) {
   const dest = path.join(dir, `${runId}.gguf`);
   await copyFile(src, dest);
   return dest;
-}
-
-async function enabledTaxonomy(db: Db): Promise<TriageCategory[]> {
-  const rows = await db
-    .select({ key: categories.key, label: categories.label, description: categories.description })
-    .from(categories)
-    .where(eq(categories.enabled, true))
-    .orderBy(asc(categories.position), asc(categories.key));
-  return rows.length ? rows : SAMPLE_TAXONOMY;
 }
 
 async function injectionGuard(engine: SlmEngine, taxonomy: TriageCategory[], maxTokens: number) {

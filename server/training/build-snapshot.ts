@@ -16,6 +16,7 @@ import { categories, corrections, customers, datasetExamples, datasetSnapshots, 
 import { DEFAULT_TONE, draftMessages, type ChatMessage } from "@/models/tasks/draft";
 import { triageSystemPrompt, triageUserPrompt } from "@/models/tasks/triage";
 import { seededRandom } from "@/models/learning/random";
+import { enabledTaxonomy } from "@/server/tickets/enabled-taxonomy";
 import { redact, type RedactionKind } from "./redact";
 
 export interface SnapshotOptions {
@@ -200,11 +201,7 @@ async function triageExamples(db: Db, { since, until }: { since: Date; until: Da
     finals.set(r.ticketId!, m);
   }
   const ticketIds = [...finals.keys()];
-  const taxonomy = await db
-    .select({ key: categories.key, label: categories.label, description: categories.description })
-    .from(categories)
-    .where(eq(categories.enabled, true))
-    .orderBy(asc(categories.position), asc(categories.key));
+  const taxonomy = await enabledTaxonomy(db);
   const system = triageSystemPrompt(taxonomy);
   const ticketRows = await db
     .select({ id: tickets.id, subject: tickets.subject, category: tickets.category, customerName: customers.name })

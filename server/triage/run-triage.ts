@@ -1,16 +1,18 @@
-import { and, asc, eq, inArray, ne, sql } from "drizzle-orm";
+import { and, asc, eq, inArray, sql } from "drizzle-orm";
 import type { Db } from "@/db/client";
-import { categories, messages, tickets, triageResults, type DraftCheckInfo, type LearnerStatus, type TriageStatus } from "@/db/schema";
+import { messages, tickets, triageResults, type DraftCheckInfo, type LearnerStatus, type TriageStatus } from "@/db/schema";
 import { SlmError, type GenerateResult, type SlmEngine } from "@/models/runtime/engine";
 import { DEFAULT_TONE, draftReply, type DraftTone } from "@/models/tasks/draft";
 import { checkDraft } from "@/models/tasks/draft-check";
 import { detectLanguage } from "@/models/tasks/language";
-import { prepareTicketText } from "@/models/tasks/prepare-text";
-import { triageTicket, TriageOutputError, type TriageCategory } from "@/models/tasks/triage";
+import { triageTicket, TriageOutputError } from "@/models/tasks/triage";
 import { enqueueWriteback } from "@/server/ingestion/webhooks/writeback";
 import { DraftStreamPublisher, publish } from "@/server/realtime/publish";
 import { safeMessage } from "@/server/errors";
+import { enabledTaxonomy } from "@/server/tickets/enabled-taxonomy";
+import { ticketThread } from "@/server/tickets/ticket-thread";
 import { autoApply } from "./auto-apply";
+import { enqueueShadow } from "./shadow";
 import { decideFields, type LearnedAnswer, prepareMessage } from "./decide-fields";
 
 /** What the learner knows about a ticket before the SLM sees it (server/learning/classify-for-triage.ts). */
@@ -40,7 +42,10 @@ export interface TriageHintsResult {
 export interface TriageDeps {
   db: Db;
   engine: SlmEngine;
+  /** The registry's version of this triage (server/training/model-registry.ts); see `versionOf`. */
   modelVersion: string;
+  /** The worker's: the full version for the engine a job leased (its encoder, classifier and prompts included). */
+  versionOf?: (engine: SlmEngine) => Promise<string>;
   workerId: string;
   timeoutMs: number;
   tone?: DraftTone;
@@ -127,11 +132,7 @@ export async function runTriage(deps: TriageDeps, payload: { ticketId: string; m
   await publish(db, { type: "triage", ticketId: msg.ticketId, resultId, status: "running", phase: "triage" });
 
   // Read at run time, not cached: the grammar always reflects the taxonomy as it is now.
-  const taxonomy: TriageCategory[] = await db
-    .select({ key: categories.key, label: categories.label, description: categories.description })
-    .from(categories)
-    .where(eq(categories.enabled, true))
-    .orderBy(asc(categories.position), asc(categories.key));
+  const taxonomy = await enabledTaxonomy(db);
 
   const finish = async (status: TriageStatus, set: Partial<typeof triageResults.$inferInsert>) => {
     await db.transaction(async (tx) => {
@@ -250,6 +251,8 @@ export async function runTriage(deps: TriageDeps, payload: { ticketId: string; m
   await publish(db, { type: "ticket", ticketId: msg.ticketId, reason: "triaged" });
 
   if (!deps.skipDraft) await writeDraft(deps, { ticketId: msg.ticketId, subject: prepared.subject, resultId }, forDraft, job.signal);
+  // A candidate in shadow mode sees a sample of what live triage saw, after it and behind every live job.
+  await enqueueShadow(db, { ticketId: msg.ticketId, messageId: msg.id, liveResultId: resultId }).catch((err) => log(`[triage] could not queue the shadow run: ${safeMessage(err)}`));
   return outcome;
 }
 
@@ -313,13 +316,7 @@ interface DraftContext {
  */
 async function writeDraft(deps: TriageDeps, t: { ticketId: string; subject: string; resultId: string }, triage: DraftContext | null, signal?: AbortSignal) {
   const { db } = deps;
-  const thread = (
-    await db
-      .select({ direction: messages.direction, text: messages.bodyText, html: messages.bodyHtml })
-      .from(messages)
-      .where(and(eq(messages.ticketId, t.ticketId), ne(messages.direction, "note")))
-      .orderBy(asc(messages.createdAt))
-  ).map((m) => ({ from: m.direction === "inbound" ? ("customer" as const) : ("agent" as const), text: m.direction === "inbound" ? prepareTicketText(m).text : m.text }));
+  const thread = await ticketThread(db, t.ticketId);
   const references = triage?.references ?? [];
   const language = triage?.language ?? null;
   const grounds = { ticket: `${t.subject}\n${thread.map((m) => m.text).join("\n")}`, references, language, instructions: triage?.instructions ?? [] };

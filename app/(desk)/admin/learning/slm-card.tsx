@@ -12,7 +12,7 @@ import { cn } from "@/components/ui/cn";
 import { Table, Td, Th } from "@/components/ui/table";
 import type { SlmRun } from "@/db/schema";
 
-const TONES = { training: "blue", scoring: "blue", promoted: "green", rejected: "neutral", retired: "muted", failed: "red" } as const satisfies Record<
+const TONES = { training: "blue", scoring: "blue", promoted: "green", rejected: "neutral", retired: "muted", failed: "red", shadow: "amber" } as const satisfies Record<
   SlmRun["status"],
   string
 >;
@@ -37,10 +37,12 @@ export function SlmCard() {
   const start = useMutation(trpc.slm.startFinetune.mutationOptions(refresh));
   const rollback = useMutation(trpc.slm.rollback.mutationOptions(refresh));
   const snapshot = useMutation(trpc.slm.takeSnapshot.mutationOptions(refresh));
+  const promoteShadow = useMutation(trpc.slm.promoteShadow.mutationOptions(refresh));
+  const stopShadow = useMutation(trpc.slm.stopShadow.mutationOptions(refresh));
   const o = overview.data;
   if (!o) return null;
   const running = o.runs.find((r) => busy(r.status));
-  const error = formError(start.error) ?? formError(rollback.error) ?? formError(snapshot.error);
+  const error = formError(start.error) ?? formError(rollback.error) ?? formError(snapshot.error) ?? formError(promoteShadow.error) ?? formError(stopShadow.error);
 
   return (
     <Card aria-labelledby="slm-title">
@@ -86,6 +88,49 @@ export function SlmCard() {
         )}
         {error && <Alert tone="error">{error}</Alert>}
       </CardBody>
+      {o.shadow && (
+        <CardBody className="flex flex-col gap-2 border-t border-zinc-100 text-sm" data-testid="shadow-comparison">
+          <div className="flex items-center justify-between gap-2">
+            <h3 className="font-medium">Shadow mode: candidate beside the model in use</h3>
+            <div className="flex gap-2">
+              <Button size="sm" variant="secondary" disabled={stopShadow.isPending} onClick={() => stopShadow.mutate({ runId: o.shadow!.runId })}>
+                Stop
+              </Button>
+              <Button size="sm" disabled={promoteShadow.isPending || !!running} onClick={() => promoteShadow.mutate({ runId: o.shadow!.runId })}>
+                Promote
+              </Button>
+            </div>
+          </div>
+          <p className="text-xs text-zinc-500">
+            It passed the held-out gate and now runs, unseen by agents, on {Math.round(o.shadow.sample * 100)}% of live tickets after their triage:{" "}
+            {o.shadow.tickets} so far{o.shadow.errors ? `, ${o.shadow.errors} failed` : ""}.
+          </p>
+          <Table aria-label="Shadow comparison">
+            <thead>
+              <tr>
+                <Th>Compared on live tickets</Th>
+                <Th className="text-right">Model in use</Th>
+                <Th className="text-right">Candidate</Th>
+              </tr>
+            </thead>
+            <tbody>
+              <tr>
+                <Td>Draft chrF against the reply sent ({o.shadow.drafts.withSentReply} tickets)</Td>
+                <Td className="text-right tabular-nums">{o.shadow.drafts.liveChrF?.toFixed(1) ?? "–"}</Td>
+                <Td className="text-right tabular-nums">{o.shadow.drafts.candidateChrF?.toFixed(1) ?? "–"}</Td>
+              </tr>
+              {Object.entries(o.shadow.agreement).map(([field, a]) => (
+                <tr key={field}>
+                  <Td className="capitalize">{field}: same answer</Td>
+                  <Td colSpan={2} className="text-right tabular-nums">
+                    {a.compared ? `${Math.round((100 * a.same) / a.compared)}% of ${a.compared}` : "–"}
+                  </Td>
+                </tr>
+              ))}
+            </tbody>
+          </Table>
+        </CardBody>
+      )}
       <CardBody className="border-t border-zinc-100 p-0">
         {o.runs.length === 0 ? (
           <p className="p-4 text-sm text-zinc-500">No fine-tune has run yet.</p>
