@@ -4,10 +4,11 @@
  * 2. train_slm.py trains a LoRA on the train part, on the runtime's own GGUF (models/finetune/train-slm.ts);
  *    slm_runs.progress shows its steps.
  * 3. evaluateSlmCandidate drafts every held-out reply (up to `maxHeldout`) with the model in use and with the
- *    candidate, alternating, and scores both by chrF and ROUGE-L against the replies agents sent. Guards must not
+ *    candidate, alternating, and scores both by chrF and ROUGE-L against the replies agents sent; it also triages the
+ *    held-out tickets whose summary an agent accepted or edited and scores the summaries by ROUGE-L. Guards must not
  *    regress: an injection set of our own (still flagged, its instruction never obeyed, the category inside the
  *    taxonomy) and speed (tokens/s and time to first token within `speedTolerance`).
- * 4. Promoted when chrF gains at least `minGain` points, ROUGE-L does not drop and every guard holds: the previous
+ * 4. Promoted when chrF gains at least `minGain` points, neither ROUGE-L (drafts, summaries) drops and every guard holds: the previous
  *    adapter is retired and SLM_CHANNEL tells every worker to swap between jobs. Otherwise rejected, file deleted.
  *    With shadow mode on (`shadow` > 0) a winner is not promoted yet: it runs unseen on a sample of live tickets
  *    (server/triage/run-shadow.ts) until an admin promotes it from the comparison (promote-slm.ts).
@@ -15,9 +16,9 @@
  */
 import { copyFile, mkdir, rm } from "node:fs/promises";
 import path from "node:path";
-import { and, asc, eq } from "drizzle-orm";
+import { and, asc, eq, sql } from "drizzle-orm";
 import type { Db } from "@/db/client";
-import { datasetExamples, slmRuns, type SlmRun } from "@/db/schema";
+import { corrections, datasetExamples, LIVE_SCOPE, slmRuns, type SlmRun } from "@/db/schema";
 import { resolveModel } from "@/models/catalog";
 import { ensureModelFile, sha256File } from "@/models/fetch";
 import { trainSlmAdapter } from "@/models/finetune/train-slm";
@@ -25,7 +26,7 @@ import { chrF, rougeL } from "@/models/learning/text-similarity";
 import { SlmEngine, type GenerateResult } from "@/models/runtime/engine";
 import { DEFAULT_TONE, DRAFT_SAMPLING, draftReply } from "@/models/tasks/draft";
 import { SAMPLE_TAXONOMY } from "@/models/tasks/sample-taxonomy";
-import { triageTicket, type TriageCategory } from "@/models/tasks/triage";
+import { triageFromPrompts, triageTicket, type TriageCategory } from "@/models/tasks/triage";
 import { env } from "@/config/env";
 import { AppError } from "@/server/errors";
 import { enabledTaxonomy } from "@/server/tickets/enabled-taxonomy";
@@ -166,10 +167,33 @@ export async function evaluateSlmCandidate(db: Db, o: EvaluateOptions): Promise<
     await db
       .select({ messages: datasetExamples.messages, finalValue: datasetExamples.finalValue })
       .from(datasetExamples)
-      .where(and(eq(datasetExamples.snapshotId, run.snapshotId), eq(datasetExamples.split, "heldout"), eq(datasetExamples.kind, "draft")))
+      .where(
+        and(
+          eq(datasetExamples.snapshotId, run.snapshotId),
+          eq(datasetExamples.split, "heldout"),
+          eq(datasetExamples.kind, "draft"),
+          // Scored against what agents sent, never against a teacher model's draft.
+          eq(datasetExamples.distilled, false),
+        ),
+      )
       .orderBy(asc(datasetExamples.sourceAt), asc(datasetExamples.id))
   ).slice(0, o.maxHeldout);
   if (!heldout.length) throw new AppError("INVALID_INPUT", "The snapshot holds out no sent replies to score drafts on.");
+  // Held-out triage examples whose summary an agent accepted or edited (a summary correction on the ticket).
+  const summaries = (
+    await db
+      .select({ messages: datasetExamples.messages, finalValue: datasetExamples.finalValue })
+      .from(datasetExamples)
+      .where(
+        and(
+          eq(datasetExamples.snapshotId, run.snapshotId),
+          eq(datasetExamples.split, "heldout"),
+          eq(datasetExamples.kind, "triage"),
+          sql`${datasetExamples.sourceId} in (select ${corrections.ticketId}::text from ${corrections} where ${corrections.field} = 'summary' and ${corrections.scope} = ${LIVE_SCOPE})`,
+        ),
+      )
+      .orderBy(asc(datasetExamples.sourceAt), asc(datasetExamples.id))
+  ).slice(0, o.maxHeldout);
   const current = await activeSlmAdapter(db, { log });
   const modelPath = await ensureModelFile(env.SLM_MODEL, { role: "chat" });
   const load = (lora: string[]) =>
@@ -179,7 +203,7 @@ export async function evaluateSlmCandidate(db: Db, o: EvaluateOptions): Promise<
   try {
     const enabled = await enabledTaxonomy(db);
     const taxonomy = enabled.length ? enabled : SAMPLE_TAXONOMY;
-    const side = () => ({ chrF: [] as number[], rougeL: [] as number[], tps: [] as number[], ttft: [] as number[] });
+    const side = () => ({ chrF: [] as number[], rougeL: [] as number[], summaryRougeL: [] as number[], tps: [] as number[], ttft: [] as number[] });
     const scores = { baseline: side(), candidate: side() };
     for (const [i, ex] of heldout.entries()) {
       // Alternating the two on each example spreads the machine's noise over both sides of the speed guard.
@@ -198,10 +222,22 @@ export async function evaluateSlmCandidate(db: Db, o: EvaluateOptions): Promise<
       }
       log(`[finetune-slm] scored ${i + 1}/${heldout.length}`);
     }
+    for (const [i, ex] of summaries.entries()) {
+      const accepted = JSON.parse(ex.finalValue) as { summary: string; category: string };
+      const allowed = [...new Set([...taxonomy.map((c) => c.key), accepted.category])];
+      for (const [name, engine] of [["baseline", baseline], ["candidate", candidate]] as const) {
+        const prompts = { system: ex.messages[0]!.content, prompt: ex.messages[1]!.content, allowed, ticketText: ex.messages[1]!.content };
+        // An answer the grammar-bound model could not finish is a summary no agent can use: it scores 0.
+        const triage = await triageFromPrompts(engine, prompts, { timeoutMs: 600_000 }).catch(() => null);
+        scores[name].summaryRougeL.push(triage ? rougeL(triage.result.summary, accepted.summary) : 0);
+      }
+      log(`[finetune-slm] scored summary ${i + 1}/${summaries.length}`);
+    }
     const injection = { baseline: await injectionGuard(baseline, taxonomy, o.maxTokens), candidate: await injectionGuard(candidate, taxonomy, o.maxTokens) };
     const summary = (s: ReturnType<typeof side>) => ({
       chrF: mean(s.chrF),
       rougeL: mean(s.rougeL),
+      summaryRougeL: s.summaryRougeL.length ? mean(s.summaryRougeL) : null,
       tokensPerSecond: median(s.tps),
       ttftMs: median(s.ttft),
     });
@@ -215,12 +251,15 @@ export async function evaluateSlmCandidate(db: Db, o: EvaluateOptions): Promise<
       ttft: before.ttftMs === null || after.ttftMs === null || after.ttftMs <= before.ttftMs * (1 + o.speedTolerance),
     };
     const gain = after.chrF - before.chrF;
-    const wins = gain >= o.minGain && after.rougeL >= before.rougeL - 1e-9;
+    // Drafts must gain, and neither the drafts' ROUGE-L nor the summaries' (where agents verified some) may drop.
+    const summaryHolds = before.summaryRougeL === null || after.summaryRougeL! >= before.summaryRougeL - 1e-9;
+    const wins = gain >= o.minGain && after.rougeL >= before.rougeL - 1e-9 && summaryHolds;
     const passes = o.promote && wins && Object.values(guards).every(Boolean);
     const shadow = passes && (o.shadow ?? 0) > 0;
     const promote = passes && !shadow;
     const metrics = {
       heldout: heldout.length,
+      heldoutSummaries: summaries.length,
       baseline: { adapterRunId: current.runId, adapterSha256: current.sha256, ...before, injection: injection.baseline },
       candidate: { ...after, injection: injection.candidate },
       gain,

@@ -10,9 +10,24 @@ import { shadowRun } from "@/server/triage/shadow";
 import { COMPARED_FIELDS, shadowComparison } from "@/server/triage/shadow-comparison";
 import { adminProcedure, router } from "../init";
 
-const side = z.object({ chrF: z.number(), rougeL: z.number(), tokensPerSecond: z.number().nullable(), ttftMs: z.number().nullable() });
+const side = z.object({
+  chrF: z.number(),
+  rougeL: z.number(),
+  // Null without held-out summaries agents verified; absent in runs scored before summaries were.
+  summaryRougeL: z.number().nullable().default(null),
+  tokensPerSecond: z.number().nullable(),
+  ttftMs: z.number().nullable(),
+});
 /** What finetune-slm.ts writes into slm_runs.metrics; a run still training has none. */
-const runMetrics = z.object({ heldout: z.number(), baseline: side, candidate: side, gain: z.number(), minGain: z.number(), guards: z.record(z.string(), z.boolean()) });
+const runMetrics = z.object({
+  heldout: z.number(),
+  heldoutSummaries: z.number().default(0),
+  baseline: side,
+  candidate: side,
+  gain: z.number(),
+  minGain: z.number(),
+  guards: z.record(z.string(), z.boolean()),
+});
 const progress = z.object({ phase: z.string(), step: z.number().optional(), total: z.number().optional(), loss: z.number().optional() });
 
 const agreement = z.object({ same: z.number(), compared: z.number() });

@@ -75,7 +75,8 @@ export function SlmCard() {
         </p>
         <p className="text-xs text-zinc-500">
           A fine-tune learns from the replies agents sent and the fields they corrected (personal data replaced by placeholders). It is used only when
-          its drafts are closer to the replies agents sent (chrF) on held-out tickets and no guard (injection, taxonomy, speed) gets worse.
+          its drafts are closer to the replies agents sent (chrF) on held-out tickets, its summaries are not further from the ones agents accepted or
+          edited (ROUGE-L), and no guard (injection, taxonomy, speed) gets worse.
         </p>
         {running && (
           <p className="text-xs text-blue-700" role="status">
@@ -143,6 +144,7 @@ export function SlmCard() {
                 <Th className="text-right">Held out</Th>
                 <Th className="text-right">Draft chrF</Th>
                 <Th className="text-right">ROUGE-L</Th>
+                <Th className="text-right">Summary ROUGE-L</Th>
                 <Th>Guards</Th>
               </tr>
             </thead>
@@ -160,7 +162,7 @@ export function SlmCard() {
                       {r.id === o.active.runId && <span className="ml-1.5 text-xs text-zinc-500">in use</span>}
                     </Td>
                     {r.status === "failed" ? (
-                      <Td colSpan={4} className="text-xs text-red-700">
+                      <Td colSpan={5} className="text-xs text-red-700">
                         {r.error}
                       </Td>
                     ) : (
@@ -170,6 +172,11 @@ export function SlmCard() {
                           {m ? `${m.baseline.chrF.toFixed(1)} → ${m.candidate.chrF.toFixed(1)}` : "–"}
                         </Td>
                         <Td className="text-right whitespace-nowrap tabular-nums">{m ? `${m.baseline.rougeL.toFixed(1)} → ${m.candidate.rougeL.toFixed(1)}` : "–"}</Td>
+                        <Td className="text-right whitespace-nowrap tabular-nums" title={m ? `${m.heldoutSummaries} summaries agents accepted or edited` : undefined}>
+                          {m && m.baseline.summaryRougeL !== null && m.candidate.summaryRougeL !== null
+                            ? `${m.baseline.summaryRougeL.toFixed(1)} → ${m.candidate.summaryRougeL.toFixed(1)}`
+                            : "–"}
+                        </Td>
                         <Td className="text-xs">
                           {!m ? "–" : failedGuards.length ? <span className="text-red-700">worse: {failedGuards.join(", ")}</span> : <span className="text-zinc-500">all held</span>}
                         </Td>
