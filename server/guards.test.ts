@@ -52,6 +52,7 @@ const PROCEDURES: Record<string, UserRole | "public"> = {
   "slm.rollback": "admin",
   "slm.promoteShadow": "admin",
   "slm.stopShadow": "admin",
+  "slm.startDistill": "admin",
   "triage.settings": "manager",
   "triage.updateSetting": "admin",
   "triage.learnerUsage": "manager",

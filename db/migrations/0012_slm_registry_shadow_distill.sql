@@ -6,6 +6,8 @@ CREATE TABLE "distilled_drafts" (
 	"teacher_model" text NOT NULL,
 	"teacher_version" text NOT NULL,
 	"draft" text NOT NULL,
+	"passed" boolean NOT NULL,
+	"reasons" text[] DEFAULT '{}'::text[] NOT NULL,
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL
 );
 --> statement-breakpoint

@@ -155,6 +155,9 @@ export const distilledDrafts = pgTable(
     // The teacher engine's version (model file fingerprint).
     teacherVersion: text("teacher_version").notNull(),
     draft: text("draft").notNull(),
+    // The draft checks (models/tasks/draft-check.ts): only drafts that pass become training examples.
+    passed: boolean("passed").notNull(),
+    reasons: text("reasons").array().notNull().default(sql`'{}'::text[]`),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [uniqueIndex("distilled_drafts_message_teacher_key").on(t.messageId, t.teacherModel)],

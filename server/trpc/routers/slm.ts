@@ -2,6 +2,7 @@ import { desc } from "drizzle-orm";
 import { z } from "zod";
 import { datasetSnapshots, slmRuns } from "@/db/schema";
 import { promoteShadowSlm, stopShadowSlm } from "@/server/learning/promote-slm";
+import { distillStatus, startDistillJob } from "@/server/learning/start-distill-job";
 import { rollbackSlm } from "@/server/learning/rollback-slm";
 import { activeSlmAdapter } from "@/server/learning/slm-adapters";
 import { startFinetuneSlmJob } from "@/server/learning/start-finetune-slm-job";
@@ -46,6 +47,8 @@ const overviewOutput = z.object({
   active: z.object({ runId: z.string().nullable(), sha256: z.string().nullable(), pinned: z.boolean() }),
   /** The candidate in shadow mode and how it compares with the model in use on live tickets, or null. */
   shadow: shadowOutput.nullable(),
+  /** The teacher model for distillation (SLM_TEACHER_MODEL) and its drafts so far, or null when none is set. */
+  teacher: z.object({ model: z.string(), drafts: z.number(), passed: z.number() }).nullable(),
   runs: z.array(
     z.object({
       id: z.uuid(),
@@ -68,6 +71,7 @@ const overviewOutput = z.object({
       train: z.number(),
       heldout: z.number(),
       byKind: z.record(z.string(), z.number()),
+      distilled: z.number(),
       createdAt: z.date(),
     }),
   ),
@@ -76,15 +80,17 @@ const overviewOutput = z.object({
 /** The company's own SLM: training snapshots, LoRA fine-tunes with their scores, and the adapter in use. */
 export const slmRouter = router({
   overview: adminProcedure.output(overviewOutput).query(async ({ ctx }) => {
-    const [active, shadow, runs, snapshots] = await Promise.all([
+    const [active, shadow, teacher, runs, snapshots] = await Promise.all([
       activeSlmAdapter(ctx.db),
       shadowRun(ctx.db),
+      distillStatus(ctx.db),
       ctx.db.select().from(slmRuns).orderBy(desc(slmRuns.createdAt)).limit(20),
       ctx.db.select().from(datasetSnapshots).orderBy(desc(datasetSnapshots.createdAt)).limit(10),
     ]);
     return {
       active: { runId: active.runId, sha256: active.sha256, pinned: active.lora.length > 0 && !active.runId },
       shadow: shadow && { ...(await shadowComparison(ctx.db, shadow.id)), sample: shadow.sample },
+      teacher,
       runs: runs.map((r) => ({
         id: r.id,
         status: r.status,
@@ -104,6 +110,7 @@ export const slmRouter = router({
         train: s.stats.train,
         heldout: s.stats.heldout,
         byKind: s.stats.byKind,
+        distilled: s.stats.distilled ?? 0,
         createdAt: s.createdAt,
       })),
     };
@@ -135,6 +142,12 @@ export const slmRouter = router({
     .input(runInput)
     .output(z.object({ stopped: z.uuid() }))
     .mutation(({ ctx, input }) => stopShadowSlm(ctx.db, input)),
+
+  /** Distillation: the teacher model drafts replies for unanswered tickets, as training data (background job). */
+  startDistill: adminProcedure
+    .input(z.object({ limit: z.number().int().min(1).max(10_000).default(50) }))
+    .output(z.object({ queued: z.boolean() }))
+    .mutation(({ ctx, input }) => startDistillJob(ctx.db, input)),
 
   /** Undoes the last promotion: the adapter it replaced (or the base model) is in use again on every worker. */
   rollback: adminProcedure

@@ -39,10 +39,11 @@ export function SlmCard() {
   const snapshot = useMutation(trpc.slm.takeSnapshot.mutationOptions(refresh));
   const promoteShadow = useMutation(trpc.slm.promoteShadow.mutationOptions(refresh));
   const stopShadow = useMutation(trpc.slm.stopShadow.mutationOptions(refresh));
+  const distill = useMutation(trpc.slm.startDistill.mutationOptions(refresh));
   const o = overview.data;
   if (!o) return null;
   const running = o.runs.find((r) => busy(r.status));
-  const error = formError(start.error) ?? formError(rollback.error) ?? formError(snapshot.error) ?? formError(promoteShadow.error) ?? formError(stopShadow.error);
+  const error = formError(start.error) ?? formError(rollback.error) ?? formError(snapshot.error) ?? formError(promoteShadow.error) ?? formError(stopShadow.error) ?? formError(distill.error);
 
   return (
     <Card aria-labelledby="slm-title">
@@ -196,6 +197,17 @@ export function SlmCard() {
             Take snapshot
           </Button>
         </div>
+        {o.teacher && (
+          <div className="flex flex-wrap items-center justify-between gap-2 text-xs" data-testid="distillation">
+            <span className="text-zinc-600">
+              Distillation: <code>{o.teacher.model}</code> has drafted replies for {o.teacher.drafts} unanswered tickets ({o.teacher.passed} passed the
+              checks and train the small model, marked as distilled).
+            </span>
+            <Button size="sm" variant="secondary" disabled={distill.isPending} onClick={() => distill.mutate({ limit: 50 })}>
+              {distill.isSuccess ? "Queued" : "Draft unanswered tickets"}
+            </Button>
+          </div>
+        )}
         {o.snapshots.length === 0 ? (
           <p className="text-zinc-500">No snapshot yet.</p>
         ) : (
@@ -207,7 +219,8 @@ export function SlmCard() {
                 </span>
                 <code title={s.sha256}>{s.sha256.slice(0, 12)}</code>
                 <span className="tabular-nums">
-                  {s.examples} examples ({Object.entries(s.byKind).map(([k, n]) => `${n} ${k}`).join(", ") || "none"}), {s.train} train / {s.heldout} held out, seed {s.seed}
+                  {s.examples} examples ({Object.entries(s.byKind).map(([k, n]) => `${n} ${k}`).join(", ") || "none"}
+                  {s.distilled ? `, of which ${s.distilled} distilled` : ""}), {s.train} train / {s.heldout} held out, seed {s.seed}
                 </span>
                 <a className="text-blue-700 hover:underline" href={`/api/admin/datasets/${s.id}?format=jsonl`}>
                   JSONL
