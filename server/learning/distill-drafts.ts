@@ -5,7 +5,7 @@
  * examples marked `distilled` (train split only: candidates are scored against what agents sent), so the small model
  * learns from the big one where no sent reply exists. Once an agent answers, the sent reply is the example instead.
  */
-import { and, desc, eq, sql } from "drizzle-orm";
+import { and, desc, eq, gte, sql } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { distilledDrafts, messages, tickets } from "@/db/schema";
 import type { SlmEngine } from "@/models/runtime/engine";
@@ -21,6 +21,8 @@ export interface DistillOptions {
   /** Its catalog id: one draft per (customer message, teacher). */
   teacherModel: string;
   limit?: number;
+  /** Only tickets whose newest customer message came at or after this moment (default: any). */
+  since?: Date;
   maxTokens?: number;
   timeoutMs?: number;
   log?: (line: string) => void;
@@ -36,6 +38,7 @@ export async function distillDrafts(db: Db, o: DistillOptions) {
     .where(
       and(
         eq(messages.direction, "inbound"),
+        o.since ? gte(messages.createdAt, o.since) : undefined,
         sql`not exists (select 1 from ${messages} r where r.ticket_id = ${messages.ticketId} and r.direction = 'outbound' and r.author_user_id is not null)`,
       ),
     )

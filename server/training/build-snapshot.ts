@@ -168,7 +168,7 @@ async function draftExamples(db: Db, { since, until }: { since: Date; until: Dat
         eq(distilledDrafts.passed, true),
         gte(distilledDrafts.createdAt, since),
         lte(distilledDrafts.createdAt, until),
-        sql`not exists (select 1 from ${messages} r where r.ticket_id = ${distilledDrafts.ticketId} and r.direction = 'outbound' and r.author_user_id is not null and r.created_at <= ${until})`,
+        sql`not exists (select 1 from ${messages} r where r.ticket_id = ${distilledDrafts.ticketId} and r.direction = 'outbound' and r.author_user_id is not null and r.created_at <= ${until.toISOString()}::timestamptz)`,
       ),
     )
     .orderBy(asc(distilledDrafts.createdAt));
