@@ -161,7 +161,8 @@ async function main() {
       const t = tickets[i]!;
       const b = await draft(base, draftInput(t));
       const g = GROUNDED ? await draft(base, draftInput(t, retrievedFor(k).reply)) : null;
-      await appendFile(baselineFile, JSON.stringify({ index: i, base: { text: b.text, ...timing(b) }, ...(g ? { grounded: { text: g.text, ...timing(g) } } : {}) }) + "\n");
+      const row = { index: i, base: { text: b.text, ...timing(b) }, ...(g ? { grounded: { text: g.text, ...timing(g) } } : {}) };
+      await appendFile(baselineFile, `${JSON.stringify(row)}\n`);
       log(`baseline ${k + 1}/${heldIdx.length} ${t.intent}: chrF base ${chrF(b.text, t.reply).toFixed(1)} grounded ${g ? chrF(g.text, t.reply).toFixed(1) : "-"}`);
     }
     await base.dispose();

@@ -33,7 +33,7 @@ import { SAMPLE_TAXONOMY } from "@/models/tasks/sample-taxonomy";
 import { checkSummary } from "@/models/tasks/summary";
 import { triageTicket } from "@/models/tasks/triage";
 import { priorityFor } from "@/server/seed/index";
-import { prepareMessage } from "@/server/triage/decide-fields";
+import { prepareMessage } from "@/models/tasks/prepare-message";
 import { loadTestEngine } from "@/test/test-engine";
 import { samplePerLabel, SHARED_DATA_DIR, shuffled, stratifiedSplit } from "./eval/datasets";
 import { chrF } from "./eval/chrf";

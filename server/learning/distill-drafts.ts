@@ -13,7 +13,7 @@ import { DEFAULT_TONE, draftReply } from "@/models/tasks/draft";
 import { checkDraft } from "@/models/tasks/draft-check";
 import { detectLanguage } from "@/models/tasks/language";
 import { ticketThread } from "@/server/tickets/ticket-thread";
-import { prepareMessage } from "@/server/triage/decide-fields";
+import { prepareMessage } from "@/models/tasks/prepare-message";
 
 export interface DistillOptions {
   /** The teacher, loaded by the caller (the CLI loads SLM_TEACHER_MODEL). */

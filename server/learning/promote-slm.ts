@@ -22,7 +22,7 @@ export async function retirePromotedAndAnnounce(tx: DbOrTx, run: { id: string; b
 async function shadowRun(tx: DbOrTx, runId: string) {
   await tx.execute(sql`select pg_advisory_xact_lock(hashtext('slm_runs'))`);
   const [run] = await tx.select().from(slmRuns).where(eq(slmRuns.id, runId));
-  if (!run || run.status !== "shadow") throw new AppError("CONFLICT", "That fine-tune is not in shadow mode.");
+  if (run?.status !== "shadow") throw new AppError("CONFLICT", "That fine-tune is not in shadow mode.");
   return run;
 }
 

@@ -15,7 +15,8 @@ import { safeMessage } from "@/server/errors";
 import { jobPayloads } from "@/server/jobs/jobs";
 import { enabledTaxonomy } from "@/server/tickets/enabled-taxonomy";
 import { ticketThread } from "@/server/tickets/ticket-thread";
-import { decideFields, prepareMessage } from "./decide-fields";
+import { prepareMessage } from "@/models/tasks/prepare-message";
+import { decideFields } from "./decide-fields";
 import type { TriageDeps } from "./run-triage";
 
 export interface ShadowDeps extends Pick<TriageDeps, "db" | "hints" | "timeoutMs" | "maxTokens" | "log"> {

@@ -1,4 +1,4 @@
-import { and, asc, eq, inArray, sql } from "drizzle-orm";
+import { and, eq, inArray, sql } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { messages, tickets, triageResults, type DraftCheckInfo, type LearnerStatus, type TriageStatus } from "@/db/schema";
 import { SlmError, type GenerateResult, type SlmEngine } from "@/models/runtime/engine";
@@ -13,7 +13,8 @@ import { enabledTaxonomy } from "@/server/tickets/enabled-taxonomy";
 import { ticketThread } from "@/server/tickets/ticket-thread";
 import { autoApply } from "./auto-apply";
 import { enqueueShadow } from "./shadow";
-import { decideFields, type LearnedAnswer, prepareMessage } from "./decide-fields";
+import { prepareMessage } from "@/models/tasks/prepare-message";
+import { decideFields, type LearnedAnswer } from "./decide-fields";
 
 /** What the learner knows about a ticket before the SLM sees it (server/learning/classify-for-triage.ts). */
 export interface TriageHintsResult {
