@@ -19,7 +19,8 @@
  * grounded drafts do not depend on the adapter: `--baseline-only` writes them (baseline-*.jsonl) without training,
  * e.g. in a second process while the adapter trains, and the full run takes them from there.
  *
- *   nice -n 10 npm run bench:slm -- [--data ../shared/data] [--train 200] [--pool 50] [--heldout 2] [--epochs 1] [--lr 1e-3] [--threads 1] [--baseline-only]
+ *   nice -n 10 npm run bench:slm -- [--data ../shared/data] [--train 200] [--pool 50] [--heldout 2] [--epochs 1] [--lr 1e-3] [--threads 1]
+ *     [--baseline-only] [--shard k/n] [--summarize]
  */
 import { parse } from "csv-parse/sync";
 import { existsSync, readFileSync } from "node:fs";
@@ -53,6 +54,8 @@ const MAX_TOKENS = num("max-tokens", 200);
 /** The base model with the retrieved reply in its prompt, no adapter: tells the prompt's share of the gain from the LoRA's. */
 const GROUNDED = args["no-grounded"] !== "true";
 const BASELINE_ONLY = args["baseline-only"] === "true";
+/** `--shard k/n`: this process drafts only every n-th held-out ticket from the k-th, so n processes share the work. */
+const [SHARD, SHARDS] = (args.shard ?? "0/1").split("/").map(Number) as [number, number];
 const TRAINING = { epochs: num("epochs", 1), lr: num("lr", 1e-3), rank: num("rank", 16), gradAccum: 4, maxLength: num("max-length", 512) };
 
 interface Ticket {
@@ -195,7 +198,7 @@ async function main() {
     const base = await load();
     const tuned = await load([adapterFile]);
     for (const [k, i] of heldIdx.entries()) {
-      if (done.has(i)) continue;
+      if (done.has(i) || k % SHARDS !== SHARD) continue;
       const t = tickets[i]!;
       const ref = retrievedFor(k);
       const cached = baselines.get(i);
@@ -225,7 +228,8 @@ async function main() {
 
   // Summary over every finished ticket.
   type Row = { intent: string; ticket: string; reference: string; retrieved: { intent: string; text: string }; base: Side; lora: Side; grounded?: Side };
-  const rows = (await readFile(resultsFile, "utf8")).split("\n").filter(Boolean).map((l) => JSON.parse(l) as Row);
+  // Shards append to one file: one row per ticket.
+  const rows = [...new Map((await readRows<Row & { index: number }>(resultsFile)).map((r) => [r.index, r])).values()];
   const systems: Record<string, (r: Row) => string> = {
     base: (r) => r.base.text,
     retrieval: (r) => r.retrieved.text,
