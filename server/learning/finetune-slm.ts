@@ -179,21 +179,7 @@ export async function evaluateSlmCandidate(db: Db, o: EvaluateOptions): Promise<
       .orderBy(asc(datasetExamples.sourceAt), asc(datasetExamples.id))
   ).slice(0, o.maxHeldout);
   if (!heldout.length) throw new AppError("INVALID_INPUT", "The snapshot holds out no sent replies to score drafts on.");
-  // Held-out triage examples whose summary an agent accepted or edited (a summary correction on the ticket).
-  const summaries = (
-    await db
-      .select({ messages: datasetExamples.messages, finalValue: datasetExamples.finalValue })
-      .from(datasetExamples)
-      .where(
-        and(
-          eq(datasetExamples.snapshotId, run.snapshotId),
-          eq(datasetExamples.split, "heldout"),
-          eq(datasetExamples.kind, "triage"),
-          sql`${datasetExamples.sourceId} in (select ${corrections.ticketId}::text from ${corrections} where ${corrections.field} = 'summary' and ${corrections.scope} = ${LIVE_SCOPE})`,
-        ),
-      )
-      .orderBy(asc(datasetExamples.sourceAt), asc(datasetExamples.id))
-  ).slice(0, o.maxHeldout);
+  const summaries = await heldoutSummaries(db, run.snapshotId, o.maxHeldout);
   const current = await activeSlmAdapter(db, { log });
   const modelPath = await ensureModelFile(env.SLM_MODEL, { role: "chat" });
   const load = (lora: string[]) =>
@@ -303,6 +289,23 @@ export async function evaluateSlmCandidate(db: Db, o: EvaluateOptions): Promise<
     await baseline.dispose();
     await candidate.dispose();
   }
+}
+
+/** A snapshot's held-out triage examples whose summary an agent accepted or edited (a summary correction on the ticket). */
+export async function heldoutSummaries(db: Db, snapshotId: string, limit: number) {
+  const rows = await db
+    .select({ messages: datasetExamples.messages, finalValue: datasetExamples.finalValue })
+    .from(datasetExamples)
+    .where(
+      and(
+        eq(datasetExamples.snapshotId, snapshotId),
+        eq(datasetExamples.split, "heldout"),
+        eq(datasetExamples.kind, "triage"),
+        sql`${datasetExamples.sourceId} in (select ${corrections.ticketId}::text from ${corrections} where ${corrections.field} = 'summary' and ${corrections.scope} = ${LIVE_SCOPE})`,
+      ),
+    )
+    .orderBy(asc(datasetExamples.sourceAt), asc(datasetExamples.id));
+  return rows.slice(0, limit);
 }
 
 /** Copies a kept adapter for another evaluation (the CLI's --adapter): evaluation deletes what it rejects. */
