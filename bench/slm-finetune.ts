@@ -233,6 +233,9 @@ async function main() {
   const systems: Record<string, (r: Row) => string> = {
     base: (r) => r.base.text,
     retrieval: (r) => r.retrieved.text,
+    // A model that only copied would score this: the prompt shows the retrieved reply cut at 500 characters
+    // (models/tasks/draft.ts), while retrieval sends it whole.
+    retrievalAsPrompted: (r) => r.retrieved.text.slice(0, 500),
     ...(rows.every((r) => r.grounded) ? { grounded: (r: Row) => r.grounded!.text } : {}),
     lora: (r) => r.lora.text,
   };
