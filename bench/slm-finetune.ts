@@ -15,9 +15,12 @@
  *   lora       the same grounded prompt, with the adapter trained here
  *
  * Stages are cached under bench/.data/slm/ (split + vectors, adapter), and per-ticket results are appended to
- * results.jsonl as they come, so a run cut short still reports the tickets it finished (`--summarize`).
+ * results.jsonl as they come, so a run cut short still reports the tickets it finished (`--summarize`). The base and
+ * grounded drafts do not depend on the adapter: `--baseline-only` writes them (baseline-*.jsonl) without training,
+ * e.g. in a second process while the adapter trains, and the full run takes them from there.
  *
  *   nice -n 10 npm run bench:slm -- [--data ../shared/data] [--train 200] [--pool 50] [--heldout 2] [--epochs 1] [--lr 1e-3] [--threads 1]
+ *     [--baseline-only] [--shard k/n] [--summarize]
  */
 import { parse } from "csv-parse/sync";
 import { existsSync, readFileSync } from "node:fs";
@@ -50,6 +53,9 @@ const DATA_DIR = args.data ?? SHARED_DATA_DIR;
 const MAX_TOKENS = num("max-tokens", 200);
 /** The base model with the retrieved reply in its prompt, no adapter: tells the prompt's share of the gain from the LoRA's. */
 const GROUNDED = args["no-grounded"] !== "true";
+const BASELINE_ONLY = args["baseline-only"] === "true";
+/** `--shard k/n`: this process drafts only every n-th held-out ticket from the k-th, so n processes share the work. */
+const [SHARD, SHARDS] = (args.shard ?? "0/1").split("/").map(Number) as [number, number];
 const TRAINING = { epochs: num("epochs", 1), lr: num("lr", 1e-3), rank: num("rank", 16), gradAccum: 4, maxLength: num("max-length", 512) };
 
 interface Ticket {
@@ -138,8 +144,35 @@ async function main() {
   const heldVecs = await vectorsOf("heldout", heldIdx);
   await embedder?.dispose();
 
-  // Stage 2: the adapter, cached by its training settings.
   const baseGguf = await ensureModelFile(DEFAULT_CHAT_MODEL, { role: "chat" });
+  const load = (lora?: string[]) =>
+    SlmEngine.load({ modelPath: baseGguf, modelId: DEFAULT_CHAT_MODEL, threads: THREADS, sequences: 1, contextSize: 2048, gpu: "false", lora });
+  const draft = (engine: SlmEngine, input: DraftInput) => draftReply(engine, input, { timeoutMs: 600_000, maxTokens: MAX_TOKENS });
+  const timing = (r: GenerateResult) => ({ ttftMs: Math.round(r.timings.ttftMs), tokensPerSecond: round(r.timings.tokensPerSecond), tokens: r.usage.completionTokens });
+  const retrievedFor = (k: number) => tickets[poolIdx[nearest(heldVecs[k]!, poolVecs)]!]!;
+  type Side = { text: string; ttftMs: number; tokensPerSecond: number | null };
+  type Baseline = { index: number; base: Side; grounded?: Side };
+  const readRows = async <T>(file: string) => (existsSync(file) ? (await readFile(file, "utf8")).split("\n").filter(Boolean).map((l) => JSON.parse(l) as T) : []);
+
+  // Stage 2a: the drafts that need no adapter, cached per held-out sample (any training settings reuse them).
+  const baselineFile = path.join(OUT_DIR, `baseline-${SEED}-${HELDOUT_PER_INTENT}-${MAX_TOKENS}${GROUNDED ? "" : "-nogrounded"}.jsonl`);
+  const baselines = new Map((await readRows<Baseline>(baselineFile)).map((b) => [b.index, b]));
+  if (BASELINE_ONLY) {
+    const base = await load();
+    for (const [k, i] of heldIdx.entries()) {
+      if (baselines.has(i)) continue;
+      const t = tickets[i]!;
+      const b = await draft(base, draftInput(t));
+      const g = GROUNDED ? await draft(base, draftInput(t, retrievedFor(k).reply)) : null;
+      const row = { index: i, base: { text: b.text, ...timing(b) }, ...(g ? { grounded: { text: g.text, ...timing(g) } } : {}) };
+      await appendFile(baselineFile, `${JSON.stringify(row)}\n`);
+      log(`baseline ${k + 1}/${heldIdx.length} ${t.intent}: chrF base ${chrF(b.text, t.reply).toFixed(1)} grounded ${g ? chrF(g.text, t.reply).toFixed(1) : "-"}`);
+    }
+    await base.dispose();
+    return;
+  }
+
+  // Stage 2: the adapter, cached by its training settings.
   const key = `${SEED}-${trainLocal.length}-${TRAINING.epochs}-${TRAINING.lr}-${TRAINING.rank}-${TRAINING.maxLength}`;
   const adapterFile = path.join(OUT_DIR, `adapter-${key}.gguf`);
   const statsFile = `${adapterFile}.json`;
@@ -162,18 +195,19 @@ async function main() {
     existsSync(resultsFile) ? (await readFile(resultsFile, "utf8")).split("\n").filter(Boolean).map((l) => (JSON.parse(l) as { index: number }).index) : [],
   );
   if (args.summarize !== "true" && done.size < heldIdx.length) {
-    const load = (lora?: string[]) =>
-      SlmEngine.load({ modelPath: baseGguf, modelId: DEFAULT_CHAT_MODEL, threads: THREADS, sequences: 1, contextSize: 2048, gpu: "false", lora });
     const base = await load();
     const tuned = await load([adapterFile]);
-    const draft = (engine: SlmEngine, input: DraftInput) => draftReply(engine, input, { timeoutMs: 600_000, maxTokens: MAX_TOKENS });
-    const timing = (r: GenerateResult) => ({ ttftMs: Math.round(r.timings.ttftMs), tokensPerSecond: round(r.timings.tokensPerSecond), tokens: r.usage.completionTokens });
     for (const [k, i] of heldIdx.entries()) {
-      if (done.has(i)) continue;
+      if (done.has(i) || k % SHARDS !== SHARD) continue;
       const t = tickets[i]!;
-      const ref = tickets[poolIdx[nearest(heldVecs[k]!, poolVecs)]!]!;
-      const b = await draft(base, draftInput(t));
-      const g = GROUNDED ? await draft(base, draftInput(t, ref.reply)) : null;
+      const ref = retrievedFor(k);
+      const cached = baselines.get(i);
+      const side = async (input: DraftInput) => {
+        const r = await draft(base, input);
+        return { text: r.text, ...timing(r) };
+      };
+      const b = cached?.base ?? (await side(draftInput(t)));
+      const g = GROUNDED ? (cached?.grounded ?? (await side(draftInput(t, ref.reply)))) : null;
       const l = await draft(tuned, draftInput(t, ref.reply));
       const row = {
         index: i,
@@ -181,8 +215,8 @@ async function main() {
         ticket: t.text,
         reference: t.reply,
         retrieved: { intent: ref.intent, text: ref.reply },
-        base: { text: b.text, ...timing(b) },
-        ...(g ? { grounded: { text: g.text, ...timing(g) } } : {}),
+        base: b,
+        ...(g ? { grounded: g } : {}),
         lora: { text: l.text, ...timing(l) },
       };
       await appendFile(resultsFile, JSON.stringify(row) + "\n");
@@ -193,12 +227,15 @@ async function main() {
   }
 
   // Summary over every finished ticket.
-  type Side = { text: string; ttftMs: number; tokensPerSecond: number | null };
   type Row = { intent: string; ticket: string; reference: string; retrieved: { intent: string; text: string }; base: Side; lora: Side; grounded?: Side };
-  const rows = (await readFile(resultsFile, "utf8")).split("\n").filter(Boolean).map((l) => JSON.parse(l) as Row);
+  // Shards append to one file: one row per ticket.
+  const rows = [...new Map((await readRows<Row & { index: number }>(resultsFile)).map((r) => [r.index, r])).values()];
   const systems: Record<string, (r: Row) => string> = {
     base: (r) => r.base.text,
     retrieval: (r) => r.retrieved.text,
+    // A model that only copied would score this: the prompt shows the retrieved reply cut at 500 characters
+    // (models/tasks/draft.ts), while retrieval sends it whole.
+    retrievalAsPrompted: (r) => r.retrieved.text.slice(0, 500),
     ...(rows.every((r) => r.grounded) ? { grounded: (r: Row) => r.grounded!.text } : {}),
     lora: (r) => r.lora.text,
   };

@@ -20,7 +20,7 @@ import { subscribe } from "@/server/realtime/subscribe";
 import { receiveMessage } from "@/server/tickets/receive-message";
 import type { TriageDeps } from "@/server/triage/run-triage";
 import { createTriageTask } from "@/server/triage/task";
-import { registerModelVersion } from "@/server/triage/worker-registry";
+import { registerModelVersion } from "@/server/training/model-registry";
 import { resolveModel } from "@/models/catalog";
 import { ensureModelFile, sha256File } from "@/models/fetch";
 import { SlmEngine, type GenerateResult } from "@/models/runtime/engine";

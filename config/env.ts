@@ -48,6 +48,12 @@ export const env = createEnv({
     // "retrieval": the draft is the nearest sent reply that passes the checks, and the SLM writes one only when none
     // does (measured better on held-out bitext, see README); "slm": the SLM always writes, grounded on those replies.
     TRIAGE_DRAFT_SOURCE: z.enum(["retrieval", "slm"]).default("retrieval"),
+    // Shadow mode: a fine-tune that passes the gate first runs unseen on this share of live tickets (0 = promote at
+    // once), as low-priority jobs after each live triage; an admin promotes it from the comparison.
+    SLM_SHADOW_SAMPLE: z.coerce.number().min(0).max(1).default(0),
+    // Distillation: a bigger catalog model (e.g. an `hf:` model on a GPU server) that writes drafts for tickets no
+    // agent has answered yet, as training examples for the small one. Unset: no distillation.
+    SLM_TEACHER_MODEL: z.string().optional(),
     EMBED_MODEL: z.string().default("all-minilm-l6-v2"),
     WORKER_CONCURRENCY: z.coerce.number().int().min(1).optional(),
 

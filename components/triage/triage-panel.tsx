@@ -14,6 +14,7 @@ import { useConfirm } from "@/components/ui/confirm";
 import type { AppRouter } from "@/server/trpc/root";
 import { AiFields } from "./ai-field";
 import { sendDraftToComposer } from "./draft-bus";
+import { ModelVersionDetails } from "./model-version";
 import { queuePlaceText } from "./queue-place";
 
 type Status = "queued" | "running" | "done" | "needs_human" | "failed";
@@ -209,9 +210,15 @@ export function TriagePanel({ ticketId }: { ticketId: string }) {
       {r?.draftError && r.draftCheck && !r.draft && <p className="text-xs text-zinc-500">No draft: no reply sent to a similar ticket fits this one yet.</p>}
 
       <div className="flex items-center justify-between gap-2 border-t border-zinc-100 pt-2">
-        <span className="truncate text-xs text-zinc-500" title={r?.modelVersion}>
-          {r ? `${r.modelVersion}${r.totalMs ? ` · ${(r.totalMs / 1000).toFixed(1)} s` : ""}${r.tokensPerSecond ? ` · ${r.tokensPerSecond.toFixed(0)} tok/s` : ""}` : ""}
-        </span>
+        {r ? (
+          <ModelVersionDetails
+            id={r.modelVersion}
+            version={r.version}
+            timing={`${r.totalMs ? ` · ${(r.totalMs / 1000).toFixed(1)} s` : ""}${r.tokensPerSecond ? ` · ${r.tokensPerSecond.toFixed(0)} tok/s` : ""}`}
+          />
+        ) : (
+          <span />
+        )}
         <Button size="sm" variant="ghost" disabled={!canRetry || retry.isPending} onClick={() => retry.mutate({ ticketId })}>
           {status && status !== "queued" ? "Retry triage" : "Triage now"}
         </Button>

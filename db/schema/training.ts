@@ -1,5 +1,8 @@
 import { sql } from "drizzle-orm";
-import { index, integer, jsonb, pgEnum, pgTable, real, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import { boolean, index, integer, jsonb, pgEnum, pgTable, real, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import { messages } from "./messages";
+import { tickets } from "./tickets";
+import { triageResults } from "./triage";
 import { users } from "./users";
 
 export interface ChatMessageJson {
@@ -16,6 +19,8 @@ export interface SnapshotStats {
   duplicatesDropped: number;
   /** Placeholders written by redaction, per kind. */
   redactions: Record<string, number>;
+  /** Draft examples whose reply a bigger model wrote (distillation), not an agent; counted in byKind too. */
+  distilled?: number;
   from: string | null;
   to: string | null;
 }
@@ -59,18 +64,22 @@ export const datasetExamples = pgTable(
     aiValue: text("ai_value"),
     finalValue: text("final_value").notNull(),
     modelVersion: text("model_version"),
+    // The reply was written by a bigger "teacher" model for a ticket no agent has answered yet (distilled_drafts).
+    distilled: boolean("distilled").notNull().default(false),
     sourceId: text("source_id").notNull(),
     sourceAt: timestamp("source_at", { withTimezone: true }).notNull(),
   },
   (t) => [index("dataset_examples_snapshot_idx").on(t.snapshotId, t.split, t.kind)],
 );
 
-export const slmRunStatus = pgEnum("slm_run_status", ["training", "scoring", "promoted", "rejected", "retired", "failed"]);
+export const slmRunStatus = pgEnum("slm_run_status", ["training", "scoring", "promoted", "rejected", "retired", "failed", "shadow"]);
 
 /**
  * LoRA fine-tunes of the chat model on a snapshot's train part, scored against the model in use on its held-out
  * part. The newest promoted run is the adapter every worker applies; promoting another retires it, and a rollback
- * retires the promoted one (the previous promoted run, or the bare base model, is then in use again).
+ * retires the promoted one (the previous promoted run, or the bare base model, is then in use again). A run that
+ * passed the gate while shadow mode is on waits as "shadow": it runs unseen on a sample of live tickets
+ * (shadow_results) until an admin promotes or stops it.
  */
 export const slmRuns = pgTable(
   "slm_runs",
@@ -92,6 +101,66 @@ export const slmRuns = pgTable(
     finishedAt: timestamp("finished_at", { withTimezone: true }),
   },
   (t) => [index("slm_runs_active_idx").on(t.baseModel, t.status, t.finishedAt)],
+);
+
+/**
+ * What a shadow candidate made of a live ticket, stored where no agent sees it, beside the live triage it is
+ * compared with (server/triage/run-shadow.ts). One row per (run, message).
+ */
+export const shadowResults = pgTable(
+  "shadow_results",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    runId: uuid("run_id")
+      .notNull()
+      .references(() => slmRuns.id, { onDelete: "cascade" }),
+    ticketId: uuid("ticket_id")
+      .notNull()
+      .references(() => tickets.id, { onDelete: "cascade" }),
+    messageId: uuid("message_id")
+      .notNull()
+      .references(() => messages.id, { onDelete: "cascade" }),
+    liveResultId: uuid("live_result_id").references(() => triageResults.id, { onDelete: "set null" }),
+    // The candidate engine's version (base and adapter fingerprints).
+    modelVersion: text("model_version").notNull(),
+    category: text("category"),
+    priority: text("priority"),
+    sentiment: text("sentiment"),
+    language: text("language"),
+    summary: text("summary"),
+    draft: text("draft"),
+    error: text("error"),
+    totalMs: integer("total_ms"),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex("shadow_results_run_message_key").on(t.runId, t.messageId), index("shadow_results_ticket_idx").on(t.ticketId)],
+);
+
+/**
+ * Distillation: a reply a bigger "teacher" model wrote for a ticket no agent has answered yet. Snapshots take it as
+ * a draft example marked `distilled`, so the small model learns from the big one where no sent reply exists.
+ */
+export const distilledDrafts = pgTable(
+  "distilled_drafts",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    ticketId: uuid("ticket_id")
+      .notNull()
+      .references(() => tickets.id, { onDelete: "cascade" }),
+    // The newest customer message when it was drafted: a later one makes a new draft.
+    messageId: uuid("message_id")
+      .notNull()
+      .references(() => messages.id, { onDelete: "cascade" }),
+    teacherModel: text("teacher_model").notNull(),
+    // The teacher engine's version (model file fingerprint).
+    teacherVersion: text("teacher_version").notNull(),
+    draft: text("draft").notNull(),
+    // The draft checks (models/tasks/draft-check.ts): only drafts that pass become training examples.
+    passed: boolean("passed").notNull(),
+    reasons: text("reasons").array().notNull().default(sql`'{}'::text[]`),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex("distilled_drafts_message_teacher_key").on(t.messageId, t.teacherModel)],
 );
 
 export type DatasetSnapshot = typeof datasetSnapshots.$inferSelect;

@@ -4,9 +4,12 @@ import { messages } from "./messages";
 import { ticketPriority, tickets } from "./tickets";
 
 /**
- * What produced an output: a catalog model id plus a fingerprint of the exact file (a fine-tune or another
- * quantization is another version). The id is text (`<model>@<sha256 prefix>`) so corrections and exports can name
- * a version without a join.
+ * The model registry: what produced an output. A triage version is the chat model's file (sha256), the LoRA adapter
+ * on it (or none), the encoder the learner embeds with, the classifier's settings and the prompts' version; any of
+ * them changing is another version (server/training/model-registry.ts). The id is text
+ * (`<model>@<sha256 prefix>[+lora:<prefix>]/<parts hash>`) so corrections, analytics and exports can name a version
+ * without a join. Rows from before the registry named only the chat model and adapter (`slm_version` and the
+ * parts null).
  */
 export const modelVersions = pgTable("model_versions", {
   id: text("id").primaryKey(),
@@ -15,6 +18,13 @@ export const modelVersions = pgTable("model_versions", {
   // The LoRA adapter applied on top (a fine-tune of this base), when there is one.
   adapterSha256: text("adapter_sha256"),
   backend: text("backend").notNull(),
+  // The engine's own version (model and adapter fingerprints), what an inference worker reports it runs.
+  slmVersion: text("slm_version"),
+  // The learner's embedding model (a catalog id or a promoted fine-tune's id), or "none" without the learner.
+  encoder: text("encoder"),
+  // The classifier and a fingerprint of its settings, or "none".
+  classifier: text("classifier"),
+  promptVersion: text("prompt_version"),
   firstSeenAt: timestamp("first_seen_at", { withTimezone: true }).notNull().defaultNow(),
 });
 

@@ -8,6 +8,7 @@
  * - weighted k-nearest neighbours from the vector index: a correction to a label the linear model has not seen yet
  *   counts the moment it is stored, and the best similarity tells whether the ticket resembles anything seen before.
  */
+import { createHash } from "node:crypto";
 import type { QuantizedRows, SearchHit, VectorIndex } from "./vector-index";
 
 export interface LabelScore {
@@ -566,6 +567,15 @@ export const DEFAULT_CLASSIFIER_OPTIONS: ClassifierOptions = {
   candidates: 5,
   training: {},
 };
+
+/**
+ * The classifier and a fingerprint of its settings, for the model registry. What it has learned is data (the
+ * verified examples), not its version: a version that changed with every correction could not be compared.
+ */
+export function classifierVersion(options: Partial<ClassifierOptions>): string {
+  const settings = JSON.stringify({ ...DEFAULT_CLASSIFIER_OPTIONS, ...options });
+  return `linear+knn-${createHash("sha256").update(settings).digest("hex").slice(0, 8)}`;
+}
 
 /**
  * Classifies against the examples in a VectorIndex. Changes through `add`/`remove` count at once in the kNN view;

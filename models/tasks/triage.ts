@@ -142,12 +142,25 @@ export async function triageTicket(
   input: TriageInput,
   opts: { timeoutMs: number; signal?: AbortSignal; maxTokens?: number; onText?: (t: string) => void },
 ): Promise<TriageRun> {
-  const allowed = allowedCategoryKeys(input);
+  const prompts = { system: triageSystemPrompt(input.categories), prompt: triageUserPrompt(input), allowed: allowedCategoryKeys(input) };
+  return triageFromPrompts(engine, { ...prompts, ticketText: `${input.subject}\n${input.text}` }, opts);
+}
+
+/**
+ * The same call on prompts already rendered, e.g. a training example's (scoring a fine-tune on held-out summaries).
+ * `ticketText` is what the deterministic injection check reads.
+ */
+export async function triageFromPrompts(
+  engine: SlmEngine,
+  p: { system: string; prompt: string; allowed: string[]; ticketText: string },
+  opts: { timeoutMs: number; signal?: AbortSignal; maxTokens?: number; onText?: (t: string) => void },
+): Promise<TriageRun> {
+  const { allowed } = p;
   const grammar = await grammarFor(engine, allowed);
   const generation = await engine.generate({
     label: "triage",
-    system: triageSystemPrompt(input.categories),
-    prompt: triageUserPrompt(input),
+    system: p.system,
+    prompt: p.prompt,
     grammar,
     maxTokens: opts.maxTokens ?? 384,
     timeoutMs: opts.timeoutMs,
@@ -164,7 +177,7 @@ export async function triageTicket(
   }
   const parsed = triageOutputSchema(allowed).safeParse(json);
   if (!parsed.success) throw new TriageOutputError(`The answer does not match the schema: ${z.prettifyError(parsed.error)}`, raw, generation);
-  return { result: finishTriage(parsed.data, detectInjection(`${input.subject}\n${input.text}`)), raw, generation, allowed };
+  return { result: finishTriage(parsed.data, detectInjection(p.ticketText)), raw, generation, allowed };
 }
 
 function finishTriage(out: TriageOutput, signal: InjectionSignal): TriageResult {

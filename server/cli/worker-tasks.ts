@@ -27,10 +27,12 @@ function guarded(name: JobName, task: Task): Task {
 }
 
 /** Every job's handler, by job name; the worker process runs this list with the services it started. */
-export function createTaskList(services: { triage: TriageDeps; engines?: EngineSlot }): Partial<Record<JobName, Task>> {
+export function createTaskList(services: { triage: TriageDeps; engines?: EngineSlot; shadow?: Task }): Partial<Record<JobName, Task>> {
   return {
     triage: guarded("triage", createTriageTask(services.triage, services.engines)),
     redraft: guarded("redraft", createRedraftTask(services.triage, services.engines)),
+    // Low priority (the queue orders by it): a shadow job runs only when no live triage waits.
+    ...(services.shadow ? { "slm-shadow": guarded("slm-shadow", services.shadow) } : {}),
     "deliver-email": guarded("deliver-email", createDeliverEmailTask({ relayUrl: env.SMTP_RELAY_URL, from: env.MAIL_FROM })),
     "helpdesk-writeback": guarded("helpdesk-writeback", createWritebackTask()),
   };

@@ -3,7 +3,8 @@ import { eq, inArray, sql } from "drizzle-orm";
 import { makeWorkerUtils } from "graphile-worker";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { getDb } from "@/db/client";
-import { categories, triageResults } from "@/db/schema";
+import { categories, modelVersions, triageResults } from "@/db/schema";
+import { PROMPT_VERSION } from "@/models/tasks/prompt-version";
 import { env } from "@/config/env";
 import { receiveMessage } from "@/server/tickets/receive-message";
 import { startWorker, waitFor, type WorkerProcess } from "@/test/worker-process";
@@ -68,6 +69,12 @@ describe("inference workers sharing the queue (two processes)", () => {
     expect(finished.workerId).toBe(survivorId);
     expect(finished.attempts).toBe(2);
     expect(KEYS).toContain(finished.category);
+    // The result names its whole pipeline in the registry: base file, adapter (none here), encoder, classifier, prompts.
+    const version = await db.query.modelVersions.findFirst({ where: eq(modelVersions.id, finished.modelVersion) });
+    expect(version).toMatchObject({ slmVersion: expect.stringMatching(/@[0-9a-f]{12}$/), adapterSha256: null, promptVersion: PROMPT_VERSION });
+    expect(version!.fileSha256).toMatch(/^[0-9a-f]{64}$/);
+    expect(version!.encoder).toBeTruthy();
+    expect(version!.classifier).toBeTruthy();
     const survivorLog = workers[ids.indexOf(survivorId)]!.output.join("\n");
     expect(survivorLog).toContain(`released the jobs of 1 worker(s)`);
 

@@ -15,13 +15,16 @@ import { EngineSlot } from "@/models/runtime/engine-slot";
 import { disposeSharedLlama } from "@/models/runtime/llama";
 import { env } from "@/config/env";
 import { isDatabaseError, reportError } from "@/server/errors";
-import { stopProcessLearner } from "@/server/learning/classify-for-triage";
+import { getProcessLearner, stopProcessLearner } from "@/server/learning/classify-for-triage";
 import { activeSlmAdapter, SLM_CHANNEL } from "@/server/learning/slm-adapters";
 import { learnerHints } from "@/server/triage/learner-hints";
 import { screenTicket } from "@/server/triage/screen-instructions";
+import { createShadowTask } from "@/server/triage/run-shadow";
 import { learnerUsage } from "@/server/triage/learner-usage";
 import { createBackgroundTaskList, createTaskList } from "./worker-tasks";
-import { registerModelVersion, WorkerPresence } from "@/server/triage/worker-registry";
+import { WorkerPresence } from "@/server/triage/worker-registry";
+import { registerVersion } from "@/server/training/model-registry";
+import { PROMPT_VERSION } from "@/models/tasks/prompt-version";
 
 const log = (line: string) => console.log(line);
 const id = `worker-${randomUUID().slice(0, 8)}`;
@@ -33,27 +36,30 @@ async function main() {
   log(`[worker] ${id}: threads ${env.SLM_THREADS}, sequences ${env.SLM_SEQUENCES}`);
   const chatModelId = resolveModel(env.SLM_MODEL, "chat").id;
   const baseSha256 = await sha256File(modelPath);
-  // The base model plus the promoted fine-tune's adapter (or SLM_LORA, when pinned): registered as its own version.
+  // The base model plus the promoted fine-tune's adapter (or SLM_LORA, when pinned); its adapter's hash, per engine.
+  const adapterOf = new WeakMap<SlmEngine, string | null>();
+  const load = (lora: string[], sequences: number) =>
+    SlmEngine.load({ modelPath, modelId: chatModelId, threads: env.SLM_THREADS, sequences, contextSize: env.SLM_CONTEXT_SIZE, gpu: env.SLM_GPU, lora, log });
   const loadEngine = async () => {
     const adapter = await activeSlmAdapter(db, { log });
-    const engine = await SlmEngine.load({
-      modelPath,
-      modelId: chatModelId,
-      threads: env.SLM_THREADS,
-      sequences: env.SLM_SEQUENCES,
-      contextSize: env.SLM_CONTEXT_SIZE,
-      gpu: env.SLM_GPU,
-      lora: adapter.lora,
-      log,
-    });
-    await registerModelVersion(db, {
-      id: engine.modelVersion,
+    const engine = await load(adapter.lora, env.SLM_SEQUENCES);
+    adapterOf.set(engine, adapter.sha256 ?? (adapter.lora[0] ? await sha256File(adapter.lora[0]) : null));
+    return engine;
+  };
+  // Each triage names its whole pipeline: this engine, the learner's encoder and classifier (swapped on promotion,
+  // so asked per job) and the prompts. Without a learner (off, or failing to start) those two parts are "none".
+  const versionOf = async (engine: SlmEngine) => {
+    const learner = env.SLM_TRIAGE_HINTS ? await getProcessLearner(log).catch(() => null) : null;
+    return registerVersion(db, {
+      slmVersion: engine.modelVersion,
       modelId: chatModelId,
       fileSha256: baseSha256,
-      adapterSha256: adapter.sha256 ?? (adapter.lora[0] ? await sha256File(adapter.lora[0]) : null),
+      adapterSha256: adapterOf.get(engine) ?? null,
       backend: engine.llama.gpu === false ? "cpu" : engine.llama.gpu,
+      encoder: learner?.modelId ?? "none",
+      classifier: learner?.classifierVersion ?? "none",
+      promptVersion: PROMPT_VERSION,
     });
-    return engine;
   };
   const engines = new EngineSlot(await loadEngine());
   const engine = engines.engine;
@@ -72,6 +78,10 @@ async function main() {
       .catch((err) => log(`[worker] adapter swap failed, still running ${engines.engine.modelVersion}: ${String(err)}`));
   });
 
+  const hints = env.SLM_TRIAGE_HINTS ? (t: { subject: string; text: string }) => learnerHints(t) : undefined;
+  // A candidate in shadow mode: its own engine (one sequence), loaded on its first job.
+  const shadow = createShadowTask({ db, hints, timeoutMs: env.SLM_TIMEOUT_MS, loadEngine: (lora) => load(lora, 1), log });
+
   const events: WorkerEvents = new EventEmitter();
   const queueWorkerIds: string[] = [];
   // graphile-worker locks a job with its pool's id (and, without a local queue, the worker's): register both.
@@ -89,14 +99,16 @@ async function main() {
         db,
         engine,
         modelVersion: engine.modelVersion,
+        versionOf,
         workerId: id,
         timeoutMs: env.SLM_TIMEOUT_MS,
-        hints: env.SLM_TRIAGE_HINTS ? (t) => learnerHints(t) : undefined,
+        hints,
         screen: env.SLM_TRIAGE_HINTS ? (text) => screenTicket(text) : undefined,
         draftSource: env.TRIAGE_DRAFT_SOURCE,
         log,
       },
       engines,
+      shadow: shadow.task,
     }) as never,
   });
   const background = await run({
@@ -147,7 +159,7 @@ async function main() {
     await step("presence", () => presence.stop(), 3000);
     await step("queue", () => queueUtils.release(), 3000);
     await step("adapter listen", () => stopAdapterListen(), 3000);
-    await step("engine", () => engines.dispose());
+    await step("engine", () => Promise.all([engines.dispose(), shadow.dispose()]));
     await step("learner", () => stopProcessLearner(), 3000);
     await step("llama", () => disposeSharedLlama());
     await step("database", () => closeDb(), 3000);

@@ -30,6 +30,10 @@ export const jobPayloads = {
   "encoder-finetune": z.object({ runId: z.uuid(), field: z.string(), logFile: z.string() }),
   /** LoRA fine-tune of the chat model (a child process running `npm run finetune:slm`). Job key: `slm-finetune:<runId>`. */
   "slm-finetune": z.object({ runId: z.uuid(), logFile: z.string() }),
+  /** Shadow mode: a candidate adapter triages and drafts one live ticket, unseen. Job key: `slm-shadow:<runId>:<messageId>`. */
+  "slm-shadow": z.object({ runId: z.uuid(), ticketId: z.uuid(), messageId: z.uuid(), liveResultId: z.uuid() }),
+  /** Distillation: the teacher model drafts replies for unanswered tickets. Job key: `slm-distill`. */
+  "slm-distill": z.object({ limit: z.number().int().min(1).max(10_000).default(50) }),
 } as const;
 
 /**

@@ -6,7 +6,7 @@ import { randomUUID } from "node:crypto";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { getDb } from "@/db/client";
-import { slmRuns, type SlmRun } from "@/db/schema";
+import { corrections, datasetExamples, datasetSnapshots, slmRuns, type SlmRun } from "@/db/schema";
 import { makeUser } from "@/test/db/fixtures";
 import { resolveModel } from "@/models/catalog";
 import { ensureModelFile } from "@/models/fetch";
@@ -15,7 +15,7 @@ import { EngineSlot } from "@/models/runtime/engine-slot";
 import { env } from "@/config/env";
 import { addAgentMessage } from "@/server/tickets/add-agent-message";
 import { receiveMessage } from "@/server/tickets/receive-message";
-import { evaluateSlmCandidate, finetuneSlm, stageAdapter } from "./finetune-slm";
+import { evaluateSlmCandidate, finetuneSlm, heldoutSummaries, stageAdapter } from "./finetune-slm";
 import { rollbackSlm } from "./rollback-slm";
 import { buildSnapshot } from "@/server/training/build-snapshot";
 import { activeSlmAdapter, SLM_CHANNEL } from "./slm-adapters";
@@ -103,6 +103,27 @@ describe("SLM fine-tune", () => {
     expect((await activeSlmAdapter(db)).runId).toBe(promoted.id);
     expect((await db.query.slmRuns.findFirst({ where: eq(slmRuns.id, promoted.id) }))!.status).toBe("promoted");
   }, 900_000);
+
+  it("scores summaries only on held-out tickets whose summary an agent accepted or edited", async () => {
+    const db = getDb();
+    const [snapshot] = await db.insert(datasetSnapshots).values({ sha256: randomUUID(), seed: 0, heldoutShare: 0.2, stats: {} as never }).returning();
+    const ticket = () =>
+      receiveMessage(db, { channel: "email", from: { email: `sum-${randomUUID()}@example.com` }, subject: "Summary", text: "My parcel is late.", actor: { kind: "system", label: "test" } });
+    const [verified, untouched] = [await ticket(), await ticket()];
+    await db.insert(corrections).values({ ticketId: verified.ticketId, field: "summary", aiValue: "Late parcel.", finalValue: "Parcel late by a week.", source: "agent" });
+    const example = (sourceId: string, split: "train" | "heldout") => ({
+      snapshotId: snapshot!.id,
+      split,
+      kind: "triage",
+      label: "none",
+      messages: [],
+      finalValue: JSON.stringify({ summary: sourceId }),
+      sourceId,
+      sourceAt: new Date(),
+    });
+    await db.insert(datasetExamples).values([example(verified.ticketId, "heldout"), example(untouched.ticketId, "heldout"), example(verified.ticketId, "train")]);
+    expect((await heldoutSummaries(db, snapshot!.id, 40)).map((r) => JSON.parse(r.finalValue).summary)).toEqual([verified.ticketId]);
+  });
 
   it("rolls back in one step to what ran before (here the bare base model)", async () => {
     const db = getDb();

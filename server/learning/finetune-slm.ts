@@ -4,18 +4,21 @@
  * 2. train_slm.py trains a LoRA on the train part, on the runtime's own GGUF (models/finetune/train-slm.ts);
  *    slm_runs.progress shows its steps.
  * 3. evaluateSlmCandidate drafts every held-out reply (up to `maxHeldout`) with the model in use and with the
- *    candidate, alternating, and scores both by chrF and ROUGE-L against the replies agents sent. Guards must not
+ *    candidate, alternating, and scores both by chrF and ROUGE-L against the replies agents sent; it also triages the
+ *    held-out tickets whose summary an agent accepted or edited and scores the summaries by ROUGE-L. Guards must not
  *    regress: an injection set of our own (still flagged, its instruction never obeyed, the category inside the
  *    taxonomy) and speed (tokens/s and time to first token within `speedTolerance`).
- * 4. Promoted when chrF gains at least `minGain` points, ROUGE-L does not drop and every guard holds: the previous
+ * 4. Promoted when chrF gains at least `minGain` points, neither ROUGE-L (drafts, summaries) drops and every guard holds: the previous
  *    adapter is retired and SLM_CHANNEL tells every worker to swap between jobs. Otherwise rejected, file deleted.
+ *    With shadow mode on (`shadow` > 0) a winner is not promoted yet: it runs unseen on a sample of live tickets
+ *    (server/triage/run-shadow.ts) until an admin promotes it from the comparison (promote-slm.ts).
  * rollbackSlm (rollback-slm.ts) undoes the last promotion in one step.
  */
 import { copyFile, mkdir, rm } from "node:fs/promises";
 import path from "node:path";
 import { and, asc, eq, sql } from "drizzle-orm";
 import type { Db } from "@/db/client";
-import { categories, datasetExamples, slmRuns, type SlmRun } from "@/db/schema";
+import { corrections, datasetExamples, LIVE_SCOPE, slmRuns, type SlmRun } from "@/db/schema";
 import { resolveModel } from "@/models/catalog";
 import { ensureModelFile, sha256File } from "@/models/fetch";
 import { trainSlmAdapter } from "@/models/finetune/train-slm";
@@ -23,11 +26,13 @@ import { chrF, rougeL } from "@/models/learning/text-similarity";
 import { SlmEngine, type GenerateResult } from "@/models/runtime/engine";
 import { DEFAULT_TONE, DRAFT_SAMPLING, draftReply } from "@/models/tasks/draft";
 import { SAMPLE_TAXONOMY } from "@/models/tasks/sample-taxonomy";
-import { triageTicket, type TriageCategory } from "@/models/tasks/triage";
+import { triageFromPrompts, triageTicket, type TriageCategory } from "@/models/tasks/triage";
 import { env } from "@/config/env";
 import { AppError } from "@/server/errors";
+import { enabledTaxonomy } from "@/server/tickets/enabled-taxonomy";
 import { buildSnapshot } from "@/server/training/build-snapshot";
-import { activeSlmAdapter, SLM_CHANNEL } from "./slm-adapters";
+import { retirePromotedAndAnnounce } from "./promote-slm";
+import { activeSlmAdapter } from "./slm-adapters";
 
 export interface FinetuneSlmOptions {
   db: Db;
@@ -43,6 +48,11 @@ export interface FinetuneSlmOptions {
   minGain?: number;
   /** Allowed slow-down in tokens/s and time to first token (0.1 = 10%). */
   speedTolerance?: number;
+  /**
+   * Shadow mode: the share of live tickets a candidate that passes the gate runs on, unseen, before an admin promotes
+   * it (default SLM_SHADOW_SAMPLE; 0 promotes at once).
+   */
+  shadow?: number;
   /** Held-out drafts scored (each is drafted twice). */
   maxHeldout?: number;
   maxTokens?: number;
@@ -80,6 +90,7 @@ export async function finetuneSlm(opts: FinetuneSlmOptions): Promise<SlmRun> {
     maxHeldout: opts.maxHeldout ?? 40,
     maxTokens: opts.maxTokens ?? 200,
     promote: opts.promote ?? true,
+    shadow: opts.shadow ?? env.SLM_SHADOW_SAMPLE,
   };
   const snapshotId = opts.snapshotId ?? (await buildSnapshot(db, { seed: params.seed, userId: opts.userId })).id;
   const [run] = opts.runId
@@ -141,6 +152,8 @@ export interface EvaluateOptions {
   maxHeldout: number;
   maxTokens: number;
   promote: boolean;
+  /** > 0: a candidate that passes waits in shadow mode on this share of live tickets instead of being promoted. */
+  shadow?: number;
   threads: number;
   log?: (line: string) => void;
 }
@@ -154,10 +167,19 @@ export async function evaluateSlmCandidate(db: Db, o: EvaluateOptions): Promise<
     await db
       .select({ messages: datasetExamples.messages, finalValue: datasetExamples.finalValue })
       .from(datasetExamples)
-      .where(and(eq(datasetExamples.snapshotId, run.snapshotId), eq(datasetExamples.split, "heldout"), eq(datasetExamples.kind, "draft")))
+      .where(
+        and(
+          eq(datasetExamples.snapshotId, run.snapshotId),
+          eq(datasetExamples.split, "heldout"),
+          eq(datasetExamples.kind, "draft"),
+          // Scored against what agents sent, never against a teacher model's draft.
+          eq(datasetExamples.distilled, false),
+        ),
+      )
       .orderBy(asc(datasetExamples.sourceAt), asc(datasetExamples.id))
   ).slice(0, o.maxHeldout);
   if (!heldout.length) throw new AppError("INVALID_INPUT", "The snapshot holds out no sent replies to score drafts on.");
+  const summaries = await heldoutSummaries(db, run.snapshotId, o.maxHeldout);
   const current = await activeSlmAdapter(db, { log });
   const modelPath = await ensureModelFile(env.SLM_MODEL, { role: "chat" });
   const load = (lora: string[]) =>
@@ -165,8 +187,9 @@ export async function evaluateSlmCandidate(db: Db, o: EvaluateOptions): Promise<
   const baseline = await load(current.lora);
   const candidate = await load([o.adapterPath]);
   try {
-    const taxonomy = await enabledTaxonomy(db);
-    const side = () => ({ chrF: [] as number[], rougeL: [] as number[], tps: [] as number[], ttft: [] as number[] });
+    const enabled = await enabledTaxonomy(db);
+    const taxonomy = enabled.length ? enabled : SAMPLE_TAXONOMY;
+    const side = () => ({ chrF: [] as number[], rougeL: [] as number[], summaryRougeL: [] as number[], tps: [] as number[], ttft: [] as number[] });
     const scores = { baseline: side(), candidate: side() };
     for (const [i, ex] of heldout.entries()) {
       // Alternating the two on each example spreads the machine's noise over both sides of the speed guard.
@@ -185,10 +208,22 @@ export async function evaluateSlmCandidate(db: Db, o: EvaluateOptions): Promise<
       }
       log(`[finetune-slm] scored ${i + 1}/${heldout.length}`);
     }
+    for (const [i, ex] of summaries.entries()) {
+      const accepted = JSON.parse(ex.finalValue) as { summary: string; category: string };
+      const allowed = [...new Set([...taxonomy.map((c) => c.key), accepted.category])];
+      for (const [name, engine] of [["baseline", baseline], ["candidate", candidate]] as const) {
+        const prompts = { system: ex.messages[0]!.content, prompt: ex.messages[1]!.content, allowed, ticketText: ex.messages[1]!.content };
+        // An answer the grammar-bound model could not finish is a summary no agent can use: it scores 0.
+        const triage = await triageFromPrompts(engine, prompts, { timeoutMs: 600_000 }).catch(() => null);
+        scores[name].summaryRougeL.push(triage ? rougeL(triage.result.summary, accepted.summary) : 0);
+      }
+      log(`[finetune-slm] scored summary ${i + 1}/${summaries.length}`);
+    }
     const injection = { baseline: await injectionGuard(baseline, taxonomy, o.maxTokens), candidate: await injectionGuard(candidate, taxonomy, o.maxTokens) };
     const summary = (s: ReturnType<typeof side>) => ({
       chrF: mean(s.chrF),
       rougeL: mean(s.rougeL),
+      summaryRougeL: s.summaryRougeL.length ? mean(s.summaryRougeL) : null,
       tokensPerSecond: median(s.tps),
       ttftMs: median(s.ttft),
     });
@@ -202,32 +237,42 @@ export async function evaluateSlmCandidate(db: Db, o: EvaluateOptions): Promise<
       ttft: before.ttftMs === null || after.ttftMs === null || after.ttftMs <= before.ttftMs * (1 + o.speedTolerance),
     };
     const gain = after.chrF - before.chrF;
-    const wins = gain >= o.minGain && after.rougeL >= before.rougeL - 1e-9;
-    const promote = o.promote && wins && Object.values(guards).every(Boolean);
+    // Drafts must gain, and neither the drafts' ROUGE-L nor the summaries' (where agents verified some) may drop.
+    const summaryHolds = before.summaryRougeL === null || after.summaryRougeL! >= before.summaryRougeL - 1e-9;
+    const wins = gain >= o.minGain && after.rougeL >= before.rougeL - 1e-9 && summaryHolds;
+    const passes = o.promote && wins && Object.values(guards).every(Boolean);
+    const shadow = passes && (o.shadow ?? 0) > 0;
+    const promote = passes && !shadow;
     const metrics = {
       heldout: heldout.length,
+      heldoutSummaries: summaries.length,
       baseline: { adapterRunId: current.runId, adapterSha256: current.sha256, ...before, injection: injection.baseline },
       candidate: { ...after, injection: injection.candidate },
       gain,
       minGain: o.minGain,
       guards,
       previousRunId: current.runId,
+      ...(shadow ? { shadowSample: o.shadow } : {}),
       ...(o.training ? { training: o.training } : {}),
     };
-    log(`[finetune-slm] held-out draft chrF ${before.chrF.toFixed(1)} -> ${after.chrF.toFixed(1)}; guards ${JSON.stringify(guards)} (${promote ? "promoted" : "not promoted"})`);
+    log(
+      `[finetune-slm] held-out draft chrF ${before.chrF.toFixed(1)} -> ${after.chrF.toFixed(1)}; guards ${JSON.stringify(guards)} ` +
+        `(${promote ? "promoted" : shadow ? `shadow mode on ${Math.round(o.shadow! * 100)}% of live tickets` : "not promoted"})`,
+    );
+    let replacedShadows: { adapterPath: string | null }[] = [];
     const finished = await db.transaction(async (tx) => {
-      if (promote) {
-        await tx
-          .update(slmRuns)
-          .set({ status: "retired" })
-          .where(and(eq(slmRuns.baseModel, run.baseModel), eq(slmRuns.status, "promoted")));
-        await tx.execute(sql`select pg_notify(${SLM_CHANNEL}, ${JSON.stringify({ runId: run.id })})`);
+      if (promote) await retirePromotedAndAnnounce(tx, run);
+      // One shadow candidate at a time: the newer one replaces it.
+      if (shadow) {
+        const inShadow = and(eq(slmRuns.baseModel, run.baseModel), eq(slmRuns.status, "shadow"));
+        replacedShadows = await tx.select({ adapterPath: slmRuns.adapterPath }).from(slmRuns).where(inShadow);
+        await tx.update(slmRuns).set({ status: "rejected", adapterPath: null }).where(inShadow);
       }
       const [row] = await tx
         .update(slmRuns)
         .set({
-          status: promote ? "promoted" : "rejected",
-          adapterPath: promote ? o.adapterPath : null,
+          status: promote ? "promoted" : shadow ? "shadow" : "rejected",
+          adapterPath: promote || shadow ? o.adapterPath : null,
           adapterSha256: await sha256File(o.adapterPath),
           progress: { phase: "done" },
           metrics,
@@ -237,12 +282,30 @@ export async function evaluateSlmCandidate(db: Db, o: EvaluateOptions): Promise<
         .returning();
       return row!;
     });
-    if (!promote) await rm(o.adapterPath, { force: true });
+    if (!promote && !shadow) await rm(o.adapterPath, { force: true });
+    for (const r of replacedShadows) if (r.adapterPath) await rm(r.adapterPath, { force: true });
     return finished;
   } finally {
     await baseline.dispose();
     await candidate.dispose();
   }
+}
+
+/** A snapshot's held-out triage examples whose summary an agent accepted or edited (a summary correction on the ticket). */
+export async function heldoutSummaries(db: Db, snapshotId: string, limit: number) {
+  const rows = await db
+    .select({ messages: datasetExamples.messages, finalValue: datasetExamples.finalValue })
+    .from(datasetExamples)
+    .where(
+      and(
+        eq(datasetExamples.snapshotId, snapshotId),
+        eq(datasetExamples.split, "heldout"),
+        eq(datasetExamples.kind, "triage"),
+        sql`${datasetExamples.sourceId} in (select ${corrections.ticketId}::text from ${corrections} where ${corrections.field} = 'summary' and ${corrections.scope} = ${LIVE_SCOPE})`,
+      ),
+    )
+    .orderBy(asc(datasetExamples.sourceAt), asc(datasetExamples.id));
+  return rows.slice(0, limit);
 }
 
 /** Copies a kept adapter for another evaluation (the CLI's --adapter): evaluation deletes what it rejects. */
@@ -251,15 +314,6 @@ export async function stageAdapter(src: string, dir: string, runId: string) {
   const dest = path.join(dir, `${runId}.gguf`);
   await copyFile(src, dest);
   return dest;
-}
-
-async function enabledTaxonomy(db: Db): Promise<TriageCategory[]> {
-  const rows = await db
-    .select({ key: categories.key, label: categories.label, description: categories.description })
-    .from(categories)
-    .where(eq(categories.enabled, true))
-    .orderBy(asc(categories.position), asc(categories.key));
-  return rows.length ? rows : SAMPLE_TAXONOMY;
 }
 
 async function injectionGuard(engine: SlmEngine, taxonomy: TriageCategory[], maxTokens: number) {

@@ -9,7 +9,7 @@ import { and, eq, inArray, sql } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { embeddings, examples, LIVE_SCOPE } from "@/db/schema";
 import { reportError } from "@/server/errors";
-import { combine, ExampleClassifier, type ClassifierOptions, type LabelScore, type Prediction } from "@/models/learning/classifier";
+import { classifierVersion, combine, ExampleClassifier, type ClassifierOptions, type LabelScore, type Prediction } from "@/models/learning/classifier";
 import type { Embedder } from "@/models/learning/embedder";
 import { seededRandom } from "@/models/learning/random";
 import { VectorIndex } from "@/models/learning/vector-index";
@@ -147,6 +147,11 @@ export class Learner {
 
   get modelId(): string {
     return this.embedder.modelId;
+  }
+
+  /** The classifier part of a triage's version (the model registry). */
+  get classifierVersion(): string {
+    return classifierVersion(this.classifierOptions);
   }
 
   labeledFields(): string[] {

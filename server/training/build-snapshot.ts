@@ -12,10 +12,11 @@
 import { createHash } from "node:crypto";
 import { and, asc, desc, eq, gte, inArray, isNotNull, lte, sql } from "drizzle-orm";
 import type { Db } from "@/db/client";
-import { categories, corrections, customers, datasetExamples, datasetSnapshots, LIVE_SCOPE, messages, tickets, triageResults, type SnapshotStats } from "@/db/schema";
+import { corrections, customers, datasetExamples, datasetSnapshots, distilledDrafts, LIVE_SCOPE, messages, tickets, triageResults, type SnapshotStats } from "@/db/schema";
 import { DEFAULT_TONE, draftMessages, type ChatMessage } from "@/models/tasks/draft";
 import { triageSystemPrompt, triageUserPrompt } from "@/models/tasks/triage";
 import { seededRandom } from "@/models/learning/random";
+import { enabledTaxonomy } from "@/server/tickets/enabled-taxonomy";
 import { redact, type RedactionKind } from "./redact";
 
 export interface SnapshotOptions {
@@ -36,6 +37,8 @@ export interface PendingExample {
   aiValue: string | null;
   finalValue: string;
   modelVersion: string | null;
+  /** A teacher model's draft for a ticket no agent had answered (distilled_drafts), not a sent reply. */
+  distilled: boolean;
   sourceId: string;
   sourceAt: Date;
 }
@@ -65,7 +68,13 @@ export async function buildSnapshot(db: Db, opts: SnapshotOptions = {}) {
       seen.add(key);
       return true;
     });
-  const split = splitExamples(unique, heldoutShare, seed);
+  // Distilled examples only teach: candidates are scored on held-out replies agents sent.
+  const split = splitExamples(
+    unique.filter((e) => !e.distilled),
+    heldoutShare,
+    seed,
+  );
+  for (const e of unique) if (e.distilled) split.set(e, "train");
   const sha256 = createHash("sha256")
     .update(JSON.stringify(unique.map((e) => [e.kind, e.label, e.messages, split.get(e)])))
     .digest("hex");
@@ -87,6 +96,7 @@ export async function buildSnapshot(db: Db, opts: SnapshotOptions = {}) {
     byLabel: count((e) => e.label),
     duplicatesDropped: pending.length - unique.length,
     redactions,
+    distilled: unique.filter((e) => e.distilled).length,
     from: unique[0]?.sourceAt.toISOString() ?? null,
     to: unique.at(-1)?.sourceAt.toISOString() ?? null,
   };
@@ -120,7 +130,7 @@ export function splitExamples<T extends { label: string }>(rows: readonly T[], s
 type Clean = (text: string, names: (string | null)[]) => string;
 
 async function draftExamples(db: Db, { since, until }: { since: Date; until: Date }, clean: Clean): Promise<PendingExample[]> {
-  const replies = await db
+  const sent = await db
     .select({
       id: messages.id,
       ticketId: messages.ticketId,
@@ -138,6 +148,31 @@ async function draftExamples(db: Db, { since, until }: { since: Date; until: Dat
     .leftJoin(triageResults, eq(triageResults.id, messages.draftTriageId))
     .where(and(eq(messages.direction, "outbound"), isNotNull(messages.authorUserId), gte(messages.createdAt, since), lte(messages.createdAt, until)))
     .orderBy(asc(messages.createdAt));
+  // Teacher drafts that passed the checks, for tickets no agent had answered by `until`.
+  const distilled = await db
+    .select({
+      id: distilledDrafts.id,
+      ticketId: distilledDrafts.ticketId,
+      text: distilledDrafts.draft,
+      createdAt: distilledDrafts.createdAt,
+      modelVersion: distilledDrafts.teacherVersion,
+      subject: tickets.subject,
+      category: tickets.category,
+      customerName: customers.name,
+    })
+    .from(distilledDrafts)
+    .innerJoin(tickets, eq(tickets.id, distilledDrafts.ticketId))
+    .leftJoin(customers, eq(customers.id, tickets.customerId))
+    .where(
+      and(
+        eq(distilledDrafts.passed, true),
+        gte(distilledDrafts.createdAt, since),
+        lte(distilledDrafts.createdAt, until),
+        sql`not exists (select 1 from ${messages} r where r.ticket_id = ${distilledDrafts.ticketId} and r.direction = 'outbound' and r.author_user_id is not null and r.created_at <= ${until.toISOString()}::timestamptz)`,
+      ),
+    )
+    .orderBy(asc(distilledDrafts.createdAt));
+  const replies = [...sent.map((r) => ({ ...r, distilled: false })), ...distilled.map((d) => ({ ...d, draftText: null, distilled: true }))];
   if (!replies.length) return [];
   const thread = await db
     .select({ ticketId: messages.ticketId, direction: messages.direction, text: messages.bodyText, createdAt: messages.createdAt })
@@ -159,7 +194,8 @@ async function draftExamples(db: Db, { since, until }: { since: Date; until: Dat
     let best: (typeof items)[number] | undefined;
     let bestScore = 0;
     for (const other of items) {
-      if (other.r.ticketId === it.r.ticketId) continue;
+      // Production's prompt carries sent replies only, never a teacher's draft.
+      if (other.r.ticketId === it.r.ticketId || other.r.distilled) continue;
       const s = jaccard(it.words, other.words);
       if (s > bestScore) [best, bestScore] = [other, s];
     }
@@ -171,6 +207,7 @@ async function draftExamples(db: Db, { since, until }: { since: Date; until: Dat
       aiValue: it.r.draftText ? clean(it.r.draftText, [it.r.customerName]) : null,
       finalValue: it.reply,
       modelVersion: it.r.modelVersion ?? null,
+      distilled: it.r.distilled,
       sourceId: it.r.id,
       sourceAt: it.r.createdAt,
     };
@@ -200,11 +237,7 @@ async function triageExamples(db: Db, { since, until }: { since: Date; until: Da
     finals.set(r.ticketId!, m);
   }
   const ticketIds = [...finals.keys()];
-  const taxonomy = await db
-    .select({ key: categories.key, label: categories.label, description: categories.description })
-    .from(categories)
-    .where(eq(categories.enabled, true))
-    .orderBy(asc(categories.position), asc(categories.key));
+  const taxonomy = await enabledTaxonomy(db);
   const system = triageSystemPrompt(taxonomy);
   const ticketRows = await db
     .select({ id: tickets.id, subject: tickets.subject, category: tickets.category, customerName: customers.name })
@@ -265,6 +298,7 @@ async function triageExamples(db: Db, { since, until }: { since: Date; until: Da
         aiValue: aiAnswer ? clean(aiAnswer, names) : null,
         finalValue: JSON.stringify(Object.fromEntries(TRIAGE_FIELDS.map((f) => [f, f === "summary" ? answer.summary : final[f]]))),
         modelVersion: ai?.modelVersion ?? null,
+        distilled: false,
         sourceId: t.id,
         sourceAt: newest.createdAt,
       },

@@ -22,16 +22,16 @@ export async function exportSnapshot(db: Db, opts: { snapshotId: string; format:
       .map((r) =>
         JSON.stringify({
           messages: r.messages,
-          metadata: { snapshot: snapshot.sha256, split: r.split, kind: r.kind, label: r.label, aiValue: r.aiValue, modelVersion: r.modelVersion, sourceAt: r.sourceAt },
+          metadata: { snapshot: snapshot.sha256, split: r.split, kind: r.kind, label: r.label, aiValue: r.aiValue, modelVersion: r.modelVersion, distilled: r.distilled, sourceAt: r.sourceAt },
         }),
       )
       .map((l) => `${l}\n`)
       .join("");
   }
-  const header = ["split", "kind", "label", "system", "user", "assistant", "ai_value", "final_value", "model_version", "source_at"];
+  const header = ["split", "kind", "label", "system", "user", "assistant", "ai_value", "final_value", "model_version", "distilled", "source_at"];
   const turn = (r: (typeof rows)[number], role: string) => r.messages.filter((m) => m.role === role).map((m) => m.content).join("\n\n");
   const lines = rows.map((r) =>
-    [r.split, r.kind, r.label, turn(r, "system"), turn(r, "user"), turn(r, "assistant"), r.aiValue ?? "", r.finalValue, r.modelVersion ?? "", r.sourceAt.toISOString()]
+    [r.split, r.kind, r.label, turn(r, "system"), turn(r, "user"), turn(r, "assistant"), r.aiValue ?? "", r.finalValue, r.modelVersion ?? "", String(r.distilled), r.sourceAt.toISOString()]
       .map(csvField)
       .join(","),
   );

@@ -1,8 +1,6 @@
 import type { LearnerStatus, TicketPriority, TriageFieldsInfo } from "@/db/schema";
-import { instructionSentences } from "@/models/tasks/draft-check";
-import { withoutInstructions } from "@/models/tasks/injection";
 import { detectLanguage } from "@/models/tasks/language";
-import { prepareTicketText } from "@/models/tasks/prepare-text";
+import type { PreparedMessage } from "@/models/tasks/prepare-message";
 import { checkSummary } from "@/models/tasks/summary";
 import type { TriageResult } from "@/models/tasks/triage";
 import { shownConfidence } from "./field-calibration";
@@ -13,31 +11,6 @@ export interface LearnedAnswer {
   confidence: number;
   needsHuman: boolean;
   reason?: string;
-}
-
-export interface PreparedMessage {
-  subject: string;
-  /** What the model reads: hidden text removed. */
-  text: string;
-  /** What the learner reads: also without the sentences that try to instruct the triage. */
-  learnerText: string;
-  instructions: string[];
-  removed: string[];
-  hiddenInstructions: boolean;
-}
-
-export function prepareMessage(msg: { subject: string; text: string; html?: string | null }): PreparedMessage {
-  const body = prepareTicketText({ text: msg.text, html: msg.html });
-  const subject = prepareTicketText({ text: msg.subject });
-  const instructions = instructionSentences(`${subject.text}\n${body.text}`);
-  return {
-    subject: withoutInstructions(subject.text),
-    text: body.text,
-    learnerText: withoutInstructions(body.text),
-    instructions,
-    removed: [...new Set([...body.removed, ...subject.removed])],
-    hiddenInstructions: body.hiddenInstructions || subject.hiddenInstructions,
-  };
 }
 
 /**

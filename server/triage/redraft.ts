@@ -6,7 +6,7 @@ import { recordAudit, type Actor } from "@/server/audit/record-audit";
 import { AppError } from "@/server/errors";
 import { enqueue } from "@/server/jobs/enqueue";
 import { JOB_PRIORITY } from "@/server/jobs/jobs";
-import { prepareMessage } from "./decide-fields";
+import { prepareMessage } from "@/models/tasks/prepare-message";
 import type { TriageDeps } from "./run-triage";
 import { writeDraft } from "./write-draft";
 

@@ -18,8 +18,8 @@ import { recordCorrections } from "@/server/learning/record-correction";
 import { Embedder } from "@/models/learning/embedder";
 import { learnerHints } from "./learner-hints";
 import { runTriage, TriageAttemptError, type TriageDeps } from "./run-triage";
+import { registerModelVersion } from "@/server/training/model-registry";
 import { screenTicket } from "./screen-instructions";
-import { registerModelVersion } from "./worker-registry";
 
 const TAXONOMY = [
   { key: "T_BILLING", label: "Billing", description: "charges, invoices, refunds" },

@@ -1,15 +1,19 @@
-import { and, asc, eq, inArray, sql } from "drizzle-orm";
+import { and, eq, inArray, sql } from "drizzle-orm";
 import type { Db } from "@/db/client";
-import { categories, messages, tickets, triageResults, type LearnerStatus, type TriageStatus } from "@/db/schema";
+import { messages, tickets, triageResults, type LearnerStatus, type TriageStatus } from "@/db/schema";
 import { SlmError, type GenerateResult, type SlmEngine } from "@/models/runtime/engine";
 import type { DraftTone } from "@/models/tasks/draft";
 import type { ScreenResult } from "@/models/tasks/injection-head";
-import { triageTicket, TriageOutputError, type TriageCategory } from "@/models/tasks/triage";
+import { triageTicket, TriageOutputError } from "@/models/tasks/triage";
 import { enqueueWriteback } from "@/server/ingestion/webhooks/writeback";
 import { publish } from "@/server/realtime/publish";
 import { safeMessage } from "@/server/errors";
+import { enabledTaxonomy } from "@/server/tickets/enabled-taxonomy";
+import { ticketThread } from "@/server/tickets/ticket-thread";
 import { autoApply } from "./auto-apply";
-import { decideFields, type LearnedAnswer, prepareMessage } from "./decide-fields";
+import { prepareMessage } from "@/models/tasks/prepare-message";
+import { decideFields, type LearnedAnswer } from "./decide-fields";
+import { enqueueShadow } from "./shadow";
 import { writeDraft, type DraftContext } from "./write-draft";
 
 /** What the learner knows about a ticket before the SLM sees it (server/learning/classify-for-triage.ts). */
@@ -39,7 +43,10 @@ export interface TriageHintsResult {
 export interface TriageDeps {
   db: Db;
   engine: SlmEngine;
+  /** The registry's version of this triage (server/training/model-registry.ts); see `versionOf`. */
   modelVersion: string;
+  /** The worker's: the full version for the engine a job leased (its encoder, classifier and prompts included). */
+  versionOf?: (engine: SlmEngine) => Promise<string>;
   workerId: string;
   timeoutMs: number;
   tone?: DraftTone;
@@ -128,11 +135,7 @@ export async function runTriage(deps: TriageDeps, payload: { ticketId: string; m
   await publish(db, { type: "triage", ticketId: msg.ticketId, resultId, status: "running", phase: "triage" });
 
   // Read at run time, not cached: the grammar always reflects the taxonomy as it is now.
-  const taxonomy: TriageCategory[] = await db
-    .select({ key: categories.key, label: categories.label, description: categories.description })
-    .from(categories)
-    .where(eq(categories.enabled, true))
-    .orderBy(asc(categories.position), asc(categories.key));
+  const taxonomy = await enabledTaxonomy(db);
 
   const finish = async (status: TriageStatus, set: Partial<typeof triageResults.$inferInsert>) => {
     await db.transaction(async (tx) => {
@@ -267,6 +270,8 @@ export async function runTriage(deps: TriageDeps, payload: { ticketId: string; m
   await publish(db, { type: "ticket", ticketId: msg.ticketId, reason: "triaged" });
 
   if (!deps.skipDraft) await writeDraft(deps, { ticketId: msg.ticketId, subject: prepared.subject, resultId }, forDraft, job.signal);
+  // A candidate in shadow mode sees a sample of what live triage saw, after it and behind every live job.
+  await enqueueShadow(db, { ticketId: msg.ticketId, messageId: msg.id, liveResultId: resultId }).catch((err) => log(`[triage] could not queue the shadow run: ${safeMessage(err)}`));
   return outcome;
 }
 

@@ -14,7 +14,9 @@ export function createTriageTask(deps: TriageDeps, engines?: EngineSlot): Task {
     const p = jobPayloads.triage.parse(payload);
     const lease = engines?.acquire();
     try {
-      await runTriage(lease ? { ...deps, engine: lease.engine, modelVersion: lease.engine.modelVersion } : deps, p, {
+      const engine = lease?.engine ?? deps.engine;
+      const modelVersion = deps.versionOf ? await deps.versionOf(engine) : lease ? engine.modelVersion : deps.modelVersion;
+      await runTriage({ ...deps, engine, modelVersion }, p, {
         runnableAt: new Date(helpers.job.run_at),
         attempts: helpers.job.attempts,
         maxAttempts: helpers.job.max_attempts,

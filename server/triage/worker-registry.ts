@@ -2,13 +2,8 @@ import { hostname } from "node:os";
 import { sql } from "drizzle-orm";
 import postgres from "postgres";
 import type { Db } from "@/db/client";
-import { inferenceWorkers, modelVersions } from "@/db/schema";
+import { inferenceWorkers } from "@/db/schema";
 import { reportError } from "@/server/errors";
-
-/** Records the model version this worker runs (once per version, shared by every worker). */
-export async function registerModelVersion(db: Db, v: { id: string; modelId: string; fileSha256: string; adapterSha256?: string | null; backend: string }) {
-  await db.insert(modelVersions).values(v).onConflictDoNothing();
-}
 
 /**
  * Keeps this worker visible to the others and hands back jobs of workers that died. Liveness is the Postgres

@@ -1,11 +1,11 @@
-import { and, asc, eq, ne } from "drizzle-orm";
-import { messages, triageResults, type DraftCheckInfo } from "@/db/schema";
+import { eq } from "drizzle-orm";
+import { triageResults, type DraftCheckInfo } from "@/db/schema";
 import { DEFAULT_TONE, draftReply, type DraftAdjustment, type DraftTone } from "@/models/tasks/draft";
 import { checkDraft } from "@/models/tasks/draft-check";
 import { detectLanguage } from "@/models/tasks/language";
-import { prepareTicketText } from "@/models/tasks/prepare-text";
 import { DraftStreamPublisher, publish } from "@/server/realtime/publish";
 import { safeMessage } from "@/server/errors";
+import { ticketThread } from "@/server/tickets/ticket-thread";
 import type { Db } from "@/db/client";
 import type { SlmEngine } from "@/models/runtime/engine";
 
@@ -48,13 +48,7 @@ export async function writeDraft(
   redo?: { adjust: DraftAdjustment; keep: { draft: string; check: DraftCheckInfo | null } | null },
 ) {
   const { db } = deps;
-  const thread = (
-    await db
-      .select({ direction: messages.direction, text: messages.bodyText, html: messages.bodyHtml })
-      .from(messages)
-      .where(and(eq(messages.ticketId, t.ticketId), ne(messages.direction, "note")))
-      .orderBy(asc(messages.createdAt))
-  ).map((m) => ({ from: m.direction === "inbound" ? ("customer" as const) : ("agent" as const), text: m.direction === "inbound" ? prepareTicketText(m).text : m.text }));
+  const thread = await ticketThread(db, t.ticketId);
   const references = triage?.references ?? [];
   const language = triage?.language ?? null;
   const grounds = { ticket: `${t.subject}\n${thread.map((m) => m.text).join("\n")}`, references, language, instructions: triage?.instructions ?? [] };

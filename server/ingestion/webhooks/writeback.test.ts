@@ -7,7 +7,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from "v
 import { getDb } from "@/db/client";
 import { auditLog, categories, helpdeskWritebacks, triageResults, type TicketPriority, type WebhookKind } from "@/db/schema";
 import { callerFor, makeUser } from "@/test/db/fixtures";
-import { registerModelVersion } from "@/server/triage/worker-registry";
+import { registerModelVersion } from "@/server/training/model-registry";
 import { receiveMessage } from "@/server/tickets/receive-message";
 import { startLoopbackHttp } from "../loopback-http";
 import { createWebhookSource } from "./sources";

@@ -1,10 +1,11 @@
 import { createSelectSchema } from "drizzle-zod";
 import { z } from "zod";
-import { triageResults } from "@/db/schema";
+import { modelVersions, triageResults } from "@/db/schema";
 import type { LiveEvent } from "@/server/realtime/events";
 import { subscribe } from "@/server/realtime/subscribe";
 import { triageQueuePlaces } from "@/server/jobs/triage-queue";
 import { getLatestTriage } from "@/server/tickets/get-latest-triage";
+import { getModelVersion } from "@/server/training/model-registry";
 import { retryTriage } from "@/server/triage/retry-triage";
 import { requestRedraft } from "@/server/triage/redraft";
 import { DRAFT_ADJUSTMENTS } from "@/models/tasks/draft";
@@ -31,11 +32,14 @@ const settingOutput = z.object({
 const learnerStatusCounts = z.object({ used: z.number(), untrained: z.number(), unavailable: z.number(), off: z.number() });
 
 export const triageRouter = router({
-  /** The newest triage result of a ticket, or null. */
+  /** The newest triage result of a ticket, or null, with what produced it (the model registry's row). */
   latest: agentProcedure
     .input(ticketInput)
-    .output(createSelectSchema(triageResults).nullable())
-    .query(({ ctx, input }) => getLatestTriage(ctx.db, input.ticketId)),
+    .output(createSelectSchema(triageResults).extend({ version: createSelectSchema(modelVersions).nullable() }).nullable())
+    .query(async ({ ctx, input }) => {
+      const row = await getLatestTriage(ctx.db, input.ticketId);
+      return row && { ...row, version: await getModelVersion(ctx.db, row.modelVersion) };
+    }),
 
   /** Where the ticket's pending triage stands in the queue (position, expected wait), or null when none waits. */
   queue: agentProcedure
