@@ -25,7 +25,7 @@ function TriageState({ ticket }: { ticket: InboxTicket }) {
       <span className="whitespace-nowrap" data-testid="ai-state" title={queuePlaceText(ticket.queue)}>
         <Badge tone="muted">{ticket.queue.state === "running" ? "Triaging…" : `Queued${ticket.queue.position ? ` #${ticket.queue.position}` : ""}`}</Badge>
         {ticket.queue.expectedWaitSeconds !== null && ticket.queue.state === "queued" && (
-          <span className="ml-1 text-xs text-zinc-500">{formatWait(ticket.queue.expectedWaitSeconds)}</span>
+          <span className="block text-xs text-zinc-500">{formatWait(ticket.queue.expectedWaitSeconds)}</span>
         )}
       </span>
     );
@@ -135,12 +135,12 @@ export function InboxTable({
                 </Td>
               )}
               <Td className="font-mono text-xs text-zinc-500 tabular-nums">{t.number}</Td>
-              <Td className="max-w-[22rem]">
+              <Td className="max-w-[18rem]">
                 <Link href={`/tickets/${t.id}`} className="block truncate font-medium text-zinc-900 group-hover:text-indigo-700 hover:underline">
                   {t.subject}
                 </Link>
               </Td>
-              <Td className="max-w-[11rem]">
+              <Td className="max-w-[10rem]">
                 <div className="truncate text-zinc-800">{t.customerName ?? t.customerEmail ?? "—"}</div>
                 {t.customerName && t.customerEmail && <div className="truncate text-xs text-zinc-500">{t.customerEmail}</div>}
               </Td>

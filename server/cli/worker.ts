@@ -78,7 +78,7 @@ async function main() {
       .catch((err) => log(`[worker] adapter swap failed, still running ${engines.engine.modelVersion}: ${String(err)}`));
   });
 
-  const hints = env.SLM_TRIAGE_HINTS ? (t: { subject: string; text: string }) => learnerHints(t) : undefined;
+  const hints = env.SLM_TRIAGE_HINTS ? (t: { ticketId?: string; subject: string; text: string }) => learnerHints(t) : undefined;
   // A candidate in shadow mode: its own engine (one sequence), loaded on its first job.
   const shadow = createShadowTask({ db, hints, timeoutMs: env.SLM_TIMEOUT_MS, loadEngine: (lora) => load(lora, 1), log });
 

@@ -1,4 +1,4 @@
-import { and, asc, eq, inArray } from "drizzle-orm";
+import { and, asc, eq, inArray, ne } from "drizzle-orm";
 import { getDb, type DbOrTx } from "@/db/client";
 import { corrections, examples, LIVE_SCOPE, messages } from "@/db/schema";
 import { getSharedLlama } from "@/models/runtime/llama";
@@ -38,7 +38,8 @@ export interface TriageHints {
  */
 export async function classifyForTriage(
   text: string,
-  opts: { db?: DbOrTx; learner?: Learner; examples?: number; replies?: number } = {},
+  /** `ticketId`: the ticket being triaged, whose own sent reply is never offered back to it as a similar ticket's. */
+  opts: { db?: DbOrTx; learner?: Learner; examples?: number; replies?: number; ticketId?: string } = {},
 ): Promise<TriageHints> {
   const db = opts.db ?? getDb();
   const learner = opts.learner ?? (await getProcessLearner());
@@ -59,7 +60,7 @@ export async function classifyForTriage(
   return {
     category: { ...category, neighbours: nearest },
     fields,
-    replies: await sentReplies(db, category.neighbours, opts.replies ?? 2),
+    replies: await sentReplies(db, category.neighbours, opts.replies ?? 2, opts.ticketId),
     examples: nearest
       .filter((n) => texts.has(n.exampleId))
       .map((n) => ({ text: texts.get(n.exampleId)!, label: n.label, similarity: n.similarity })),
@@ -85,7 +86,7 @@ async function neighbourTexts(db: DbOrTx, ids: string[]): Promise<Map<string, st
 }
 
 /** The first reply an agent sent on each neighbour's ticket (verified: it went out), best neighbour first. */
-async function sentReplies(db: DbOrTx, neighbours: { exampleId: string; similarity: number }[], limit: number) {
+async function sentReplies(db: DbOrTx, neighbours: { exampleId: string; similarity: number }[], limit: number, excludeTicketId?: string) {
   const ids = neighbours.map((n) => n.exampleId).filter((id) => UUID.test(id));
   if (!ids.length || limit === 0) return [];
   const rows = await db
@@ -93,7 +94,7 @@ async function sentReplies(db: DbOrTx, neighbours: { exampleId: string; similari
     .from(examples)
     .innerJoin(corrections, eq(corrections.id, examples.correctionId))
     .innerJoin(messages, and(eq(messages.ticketId, corrections.ticketId), eq(messages.direction, "outbound")))
-    .where(inArray(examples.id, ids))
+    .where(and(inArray(examples.id, ids), excludeTicketId ? ne(corrections.ticketId, excludeTicketId) : undefined))
     .orderBy(examples.id, asc(messages.createdAt));
   const byId = new Map(rows.map((r) => [r.exampleId, r.text]));
   const seen = new Set<string>();

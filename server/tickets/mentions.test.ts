@@ -14,7 +14,8 @@ describe("@mentions in notes", () => {
     // Picked in the composer, but the "@Name" of the third was deleted from the text before sending: not mentioned.
     await api.tickets.addMessage({ ticketId, kind: "note", text: `@${mentioned.name} can you check the payment?`, mentionIds: [mentioned.id, dropped.id] });
     // A reply never mentions anyone (the customer would read it).
-    await api.tickets.addMessage({ ticketId, kind: "reply", text: `Hi @${dropped.name}`, mentionIds: [dropped.id] });
+    const seenMessageId = (await api.tickets.get({ ticketId })).messages[0]!.id;
+    await api.tickets.addMessage({ ticketId, kind: "reply", text: `Hi @${dropped.name}`, mentionIds: [dropped.id], seenMessageId });
 
     expect((await them.tickets.viewCounts()).views.mentions).toBe(1);
     expect((await them.tickets.list({ view: "mentions" })).items.map((i) => i.id)).toEqual([ticketId]);

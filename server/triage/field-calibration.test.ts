@@ -4,7 +4,8 @@ import { getDb } from "@/db/client";
 import { triageSettings } from "@/db/schema";
 import { callerFor, makeUser } from "@/test/db/fixtures";
 import type { TriageResult } from "@/models/tasks/triage";
-import { decideFields, prepareMessage } from "./decide-fields";
+import { prepareMessage } from "@/models/tasks/prepare-message";
+import { decideFields } from "./decide-fields";
 import { type CalibrationRecord, calibrationOf, FIELD_CALIBRATION, MAX_ECE, shownConfidence } from "./field-calibration";
 
 const run = (ece: number, eceShown = ece) => ({ ece, eceShown, accuracy: 0.9, n: 600, data: "test" });

@@ -11,7 +11,7 @@ import { callerFor, makeUser } from "@/test/db/fixtures";
 import { loadTestEngine } from "@/test/test-engine";
 import { runRedraft } from "./redraft";
 import type { TriageDeps } from "./run-triage";
-import { registerModelVersion } from "./worker-registry";
+import { registerModelVersion } from "@/server/training/model-registry";
 
 const PREVIOUS = "Hello, thank you for writing. We are checking your order and will write again soon. The support team";
 

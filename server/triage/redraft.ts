@@ -7,7 +7,7 @@ import { AppError } from "@/server/errors";
 import { enqueue } from "@/server/jobs/enqueue";
 import { JOB_PRIORITY } from "@/server/jobs/jobs";
 import { prepareMessage } from "@/models/tasks/prepare-message";
-import type { TriageDeps } from "./run-triage";
+import { screenOut, type TriageDeps } from "./run-triage";
 import { writeDraft } from "./write-draft";
 
 /**
@@ -44,6 +44,8 @@ export async function runRedraft(deps: TriageDeps, payload: { triageResultId: st
   if (!row) return "skipped" as const;
   const r = row.result;
   const prepared = prepareMessage(row);
+  // The rewrite is held to the same instructions as the first draft: the screen's finds too, not only the rules'.
+  await screenOut(deps, prepared, deps.log ?? (() => {}));
   const hints = deps.hints ? await deps.hints({ ticketId: r.ticketId, subject: prepared.subject, text: prepared.learnerText }).catch(() => null) : null;
   await writeDraft(
     deps,

@@ -11,7 +11,7 @@ import { safeMessage } from "@/server/errors";
 import { enabledTaxonomy } from "@/server/tickets/enabled-taxonomy";
 import { ticketThread } from "@/server/tickets/ticket-thread";
 import { autoApply } from "./auto-apply";
-import { prepareMessage } from "@/models/tasks/prepare-message";
+import { prepareMessage, type PreparedMessage } from "@/models/tasks/prepare-message";
 import { decideFields, type LearnedAnswer } from "./decide-fields";
 import { enqueueShadow } from "./shadow";
 import { writeDraft, type DraftContext } from "./write-draft";
@@ -165,17 +165,7 @@ export async function runTriage(deps: TriageDeps, payload: { ticketId: string; m
   // What the model and the learner read: hidden text removed; the learner also never sees the sentences that try to
   // instruct the triage, so they cannot move its category or priority.
   const prepared = prepareMessage(msg);
-  // Sentences that read as a task for an AI are kept from the learner like the rules' finds, and a draft may not
-  // repeat them; a screen that fails leaves the rules alone, and says so in the log.
-  const screened = deps.screen
-    ? await deps.screen(`${prepared.subject}\n${prepared.text}`).catch((err) => {
-        log(`[triage] instruction screen unavailable: ${safeMessage(err)}`);
-        return null;
-      })
-    : null;
-  const screenedOut = screened?.instructions.map((i) => i.text) ?? [];
-  for (const part of screenedOut) prepared.learnerText = prepared.learnerText.replace(part, " ");
-  prepared.instructions.push(...screenedOut.filter((p) => !prepared.instructions.includes(p)));
+  const screenedOut = await screenOut(deps, prepared, log);
   let learnerStatus = (deps.hints ? "used" : "off") as LearnerStatus;
   let learnerError = null as string | null;
   const hints = deps.hints
@@ -326,4 +316,22 @@ function usageColumns(g: GenerateResult) {
     tokensPerSecond: g.timings.tokensPerSecond,
     totalMs: Math.round(g.timings.totalMs),
   };
+}
+
+/**
+ * Sentences the instruction screen reads as a task for an AI are kept from the learner like the pattern rules'
+ * finds, and join `prepared.instructions`, which a draft may not repeat. A screen that fails leaves the rules alone
+ * and says so in the log. Returns what it screened out.
+ */
+export async function screenOut(deps: Pick<TriageDeps, "screen">, prepared: PreparedMessage, log: (line: string) => void): Promise<string[]> {
+  const screened = deps.screen
+    ? await deps.screen(`${prepared.subject}\n${prepared.text}`).catch((err) => {
+        log(`[triage] instruction screen unavailable: ${safeMessage(err)}`);
+        return null;
+      })
+    : null;
+  const out = screened?.instructions.map((i) => i.text) ?? [];
+  for (const part of out) prepared.learnerText = prepared.learnerText.replace(part, " ");
+  prepared.instructions.push(...out.filter((p) => !prepared.instructions.includes(p)));
+  return out;
 }
