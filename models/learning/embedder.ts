@@ -5,6 +5,7 @@
 import type { Llama, LlamaEmbeddingContext, LlamaModel } from "node-llama-cpp";
 import { resolveModel, type ModelEntry } from "@/models/catalog";
 import { ensureModelFile } from "@/models/fetch";
+import { llamaLogger } from "@/models/runtime/llama";
 
 export interface EmbedderOptions {
   /** Catalog id or .gguf path. */
@@ -46,7 +47,7 @@ export class Embedder {
   static async create(options: EmbedderOptions): Promise<Embedder> {
     const entry = resolveModel(options.base ?? options.model, "embedding");
     const modelPath = await ensureModelFile(options.model, { role: "embedding" });
-    const llama = options.llama ?? (await (await import("node-llama-cpp")).getLlama());
+    const llama = options.llama ?? (await (await import("node-llama-cpp")).getLlama({ logger: llamaLogger }));
     const model = await llama.loadModel({ modelPath });
     const contextSize = Math.min(entry.contextSize, model.trainContextSize);
     const pool: LlamaEmbeddingContext[] = [];

@@ -1,8 +1,11 @@
-import type { Llama } from "node-llama-cpp";
+import type { Llama, LlamaLogLevel } from "node-llama-cpp";
 
 export type GpuSetting = "auto" | "cuda" | "vulkan" | "metal" | "false";
 
 let shared: Promise<Llama> | undefined;
+
+/** llama.cpp's own log lines go to stderr: stdout belongs to the program (benchmarks print their JSON there). */
+export const llamaLogger = (level: LlamaLogLevel, message: string) => void process.stderr.write(`[llama.cpp ${level}] ${message.trimEnd()}\n`);
 
 /**
  * The process-wide llama.cpp binding (one per process: each getLlama() loads its own native backend).
@@ -12,7 +15,7 @@ let shared: Promise<Llama> | undefined;
 export function getSharedLlama(opts: { gpu: GpuSetting; log?: (line: string) => void }): Promise<Llama> {
   shared ??= (async () => {
     const { getLlama } = await import("node-llama-cpp");
-    const llama = await getLlama({ gpu: opts.gpu === "false" ? false : opts.gpu });
+    const llama = await getLlama({ gpu: opts.gpu === "false" ? false : opts.gpu, logger: llamaLogger });
     const backend = llama.gpu === false ? "cpu" : llama.gpu;
     const devices = llama.gpu === false ? [] : await llama.getGpuDeviceNames().catch(() => []);
     opts.log?.(

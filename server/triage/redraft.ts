@@ -7,7 +7,8 @@ import { AppError } from "@/server/errors";
 import { enqueue } from "@/server/jobs/enqueue";
 import { JOB_PRIORITY } from "@/server/jobs/jobs";
 import { prepareMessage } from "@/models/tasks/prepare-message";
-import { screenOut, type TriageDeps } from "./run-triage";
+import type { TriageDeps } from "./run-triage";
+import { screenOut } from "./screen-out";
 import { writeDraft } from "./write-draft";
 
 /**

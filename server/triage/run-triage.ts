@@ -11,9 +11,10 @@ import { safeMessage } from "@/server/errors";
 import { enabledTaxonomy } from "@/server/tickets/enabled-taxonomy";
 import { ticketThread } from "@/server/tickets/ticket-thread";
 import { autoApply } from "./auto-apply";
-import { prepareMessage, type PreparedMessage } from "@/models/tasks/prepare-message";
+import { prepareMessage } from "@/models/tasks/prepare-message";
 import { decideFields, type LearnedAnswer } from "./decide-fields";
 import { enqueueShadow } from "./shadow";
+import { screenOut } from "./screen-out";
 import { writeDraft, type DraftContext } from "./write-draft";
 
 /** What the learner knows about a ticket before the SLM sees it (server/learning/classify-for-triage.ts). */
@@ -316,22 +317,4 @@ function usageColumns(g: GenerateResult) {
     tokensPerSecond: g.timings.tokensPerSecond,
     totalMs: Math.round(g.timings.totalMs),
   };
-}
-
-/**
- * Sentences the instruction screen reads as a task for an AI are kept from the learner like the pattern rules'
- * finds, and join `prepared.instructions`, which a draft may not repeat. A screen that fails leaves the rules alone
- * and says so in the log. Returns what it screened out.
- */
-export async function screenOut(deps: Pick<TriageDeps, "screen">, prepared: PreparedMessage, log: (line: string) => void): Promise<string[]> {
-  const screened = deps.screen
-    ? await deps.screen(`${prepared.subject}\n${prepared.text}`).catch((err) => {
-        log(`[triage] instruction screen unavailable: ${safeMessage(err)}`);
-        return null;
-      })
-    : null;
-  const out = screened?.instructions.map((i) => i.text) ?? [];
-  for (const part of out) prepared.learnerText = prepared.learnerText.replace(part, " ");
-  prepared.instructions.push(...out.filter((p) => !prepared.instructions.includes(p)));
-  return out;
 }
