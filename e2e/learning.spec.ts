@@ -33,7 +33,7 @@ test("an admin imports labeled history and sees its progress, the skipped row an
   await page.getByRole("button", { name: "Import" }).click();
   await expect(page.getByText("Choose a CSV, JSONL or JSON file.")).toBeVisible();
 
-  await page.getByLabel("File").setInputFiles(HISTORY);
+  await page.getByLabel("File", { exact: true }).setInputFiles(HISTORY);
   await page.getByLabel("Field").selectOption("category");
   await page.getByRole("button", { name: "Import" }).click();
   const progress = page.getByTestId("import-progress");
