@@ -7,8 +7,8 @@ export function createDb(url: string, opts: { max?: number } = {}) {
   // A short connect timeout: with the database down, a request fails at once (503, SMTP 451) instead of hanging
   // for postgres.js's default 30 s. Broken connections are replaced on the next query, so a restarted server is
   // picked up without restarting this process.
-  // work_mem 16 MB (Postgres' default is 4): the dashboard's exact percentiles sort a year of ticket_stats rows, which
-  // spilled to disk at 4 MB (bench:analytics, whole year: response times p95 209 → 189 ms). At most one such sort per
+  // work_mem 16 MB (Postgres' default is 4): the dashboard's exact percentiles sort a year of ticket_stats rows, more
+  // than 4 MB holds in memory (bench:analytics, whole year: response times p95 209 → 189 ms). At most one such sort per
   // connection at a time, so a pool of 10 bounds it at 160 MB.
   const sql = postgres(url, {
     max: opts.max ?? 10,
