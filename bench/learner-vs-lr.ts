@@ -16,14 +16,14 @@
  * the confidence, the needs-human rate and the accuracy of the tickets not sent to a human, and the gap to the
  * reference. banking77 is the held-out dataset: the defaults were never tuned on it.
  *
- * --finetune replays `npm run import` + `npm run finetune` + `npm run eval` on the K=10 seed-0 rows without a
- * database: the same split (splitForFinetune), trainer (models/finetune) and promotion rule (FINETUNE_DEFAULTS.minGain
+ * --finetune replays `npm run import --create-labels` + `npm run finetune` + `npm run eval` on the K=10 seed-0 rows
+ * without a database: the same split (splitForFinetune), the category names as extra training examples (what
+ * finetune-encoder.ts adds for the live scope), trainer (models/finetune) and promotion rule (FINETUNE_DEFAULTS.minGain
  * on the held-out fifth, scoreOnHoldout), then, when promoted, the learner on all K=10 rows with the new encoder and
  * the needs-human similarity threshold the fine-tune calibrated, scored on the test rows (also when not promoted:
  * what it would have given). Minutes of CPU per dataset; the GGUF is cached in models/.cache/finetuned/.
  * --finetune-options='{"epochs":3,"lr":5e-5,"names":true}' overrides FINETUNE_DEFAULTS (epochs, pairs, hardNegatives,
- * lr); names: true trains and scores with each label's category name as one more example, as finetune-encoder.ts does
- * for the live scope, and scores the test rows with the names too (both encoders).
+ * lr); names: false leaves the category names out of training and scoring (test rows too, both encoders).
  */
 import { createHash } from "node:crypto";
 import { existsSync } from "node:fs";
@@ -56,7 +56,7 @@ const options = JSON.parse(arg("options") ?? "{}") as Partial<ClassifierOptions>
 const variants = JSON.parse(arg("variants") ?? "{}") as Record<string, Partial<ClassifierOptions>>;
 const embedModel = arg("embed-model") ?? DEFAULT_EMBEDDING_MODEL;
 const finetune = process.argv.includes("--finetune");
-const finetuneOptions = JSON.parse(arg("finetune-options") ?? "{}") as { epochs?: number; pairs?: number; hardNegatives?: boolean; lr?: number; names?: boolean };
+const finetuneOptions = { names: true, ...JSON.parse(arg("finetune-options") ?? "{}") } as { epochs?: number; pairs?: number; hardNegatives?: boolean; lr?: number; names?: boolean };
 // Only fill the embedding cache (a slow, separate step on a busy machine).
 const embedOnly = process.argv.includes("--embed-only");
 const threads = Number(process.env.SLM_THREADS ?? 1);
@@ -213,9 +213,9 @@ async function finetuned(name: string, train: Split, test: Split, indices: reado
   const split = splitForFinetune(rows, params.holdout, params.seed);
   // As finetune-encoder.ts does for the live scope: every category name is one more training example.
   const fitRows = [...split.train, ...(withNames ? names.labels.map((label) => ({ text: humanize(label), label })) : [])];
-  // The defaults keep the file name an earlier run cached; other options get their own file.
-  const variant = Object.keys(finetuneOptions).length ? `-${createHash("sha256").update(JSON.stringify(finetuneOptions)).digest("hex").slice(0, 8)}` : "";
-  const out = path.join(BENCH_DIR, "../models/.cache/finetuned", `bench-${name}-k10-s0${variant}.gguf`);
+  // One file per set of options (the defaults are in the code, not in the name: change them, delete the cache).
+  const variant = createHash("sha256").update(JSON.stringify(finetuneOptions)).digest("hex").slice(0, 8);
+  const out = path.join(BENCH_DIR, "../models/.cache/finetuned", `bench-${name}-k10-s0-${variant}.gguf`);
   const started = Date.now();
   let training: Record<string, unknown> | undefined;
   if (!existsSync(out)) {
