@@ -16,11 +16,14 @@
  * the confidence, the needs-human rate and the accuracy of the tickets not sent to a human, and the gap to the
  * reference. banking77 is the held-out dataset: the defaults were never tuned on it.
  *
- * --finetune replays `npm run import` + `npm run finetune` + `npm run eval` on the K=10 seed-0 rows without a
- * database: the same split (splitForFinetune), trainer (models/finetune) and promotion rule (FINETUNE_DEFAULTS.minGain
+ * --finetune replays `npm run import --create-labels` + `npm run finetune` + `npm run eval` on the K=10 seed-0 rows
+ * without a database: the same split (splitForFinetune), the category names as extra training examples (what
+ * finetune-encoder.ts adds for the live scope), trainer (models/finetune) and promotion rule (FINETUNE_DEFAULTS.minGain
  * on the held-out fifth, scoreOnHoldout), then, when promoted, the learner on all K=10 rows with the new encoder and
- * the needs-human similarity threshold the fine-tune calibrated, scored on the test rows. Minutes of CPU per dataset;
- * the GGUF is cached in models/.cache/finetuned/.
+ * the needs-human similarity threshold the fine-tune calibrated, scored on the test rows (also when not promoted:
+ * what it would have given). Minutes of CPU per dataset; the GGUF is cached in models/.cache/finetuned/.
+ * --finetune-options='{"epochs":3,"lr":5e-5,"names":true}' overrides FINETUNE_DEFAULTS (epochs, pairs, hardNegatives,
+ * lr); names: false leaves the category names out of training and scoring (test rows too, both encoders).
  */
 import { createHash } from "node:crypto";
 import { existsSync } from "node:fs";
@@ -53,6 +56,7 @@ const options = JSON.parse(arg("options") ?? "{}") as Partial<ClassifierOptions>
 const variants = JSON.parse(arg("variants") ?? "{}") as Record<string, Partial<ClassifierOptions>>;
 const embedModel = arg("embed-model") ?? DEFAULT_EMBEDDING_MODEL;
 const finetune = process.argv.includes("--finetune");
+const finetuneOptions = { names: true, ...JSON.parse(arg("finetune-options") ?? "{}") } as { epochs?: number; pairs?: number; hardNegatives?: boolean; lr?: number; names?: boolean };
 // Only fill the embedding cache (a slow, separate step on a busy machine).
 const embedOnly = process.argv.includes("--embed-only");
 const threads = Number(process.env.SLM_THREADS ?? 1);
@@ -202,39 +206,52 @@ function deskling(train: Split, test: Split, indices: readonly number[], options
  * The fine-tune as a user gets it, on the K=10 seed-0 rows: train on 80% of each label, promote on a held-out gain,
  * then the learner on all the rows with the tuned encoder and its calibrated needs-human threshold.
  */
-async function finetuned(name: string, train: Split, test: Split, indices: readonly number[]) {
+async function finetuned(name: string, train: Split, test: Split, indices: readonly number[], names: Names) {
+  const { names: withNames, ...overrides } = finetuneOptions;
+  const params = { ...FINETUNE_DEFAULTS, ...overrides };
   const rows = indices.map((i) => ({ text: train.texts[i]!, label: train.labels[i]! }));
-  const split = splitForFinetune(rows, FINETUNE_DEFAULTS.holdout, FINETUNE_DEFAULTS.seed);
-  const out = path.join(BENCH_DIR, "../models/.cache/finetuned", `bench-${name}-k10-s0.gguf`);
+  const split = splitForFinetune(rows, params.holdout, params.seed);
+  // As finetune-encoder.ts does for the live scope: every category name is one more training example.
+  const fitRows = [...split.train, ...(withNames ? names.labels.map((label) => ({ text: humanize(label), label })) : [])];
+  // One file per set of options (the defaults are in the code, not in the name: change them, delete the cache).
+  const variant = createHash("sha256").update(JSON.stringify(finetuneOptions)).digest("hex").slice(0, 8);
+  const out = path.join(BENCH_DIR, "../models/.cache/finetuned", `bench-${name}-k10-s0-${variant}.gguf`);
   const started = Date.now();
+  let training: Record<string, unknown> | undefined;
   if (!existsSync(out)) {
     await mkdir(path.dirname(out), { recursive: true });
-    await trainEncoder({ base: DEFAULT_EMBEDDING_MODEL, examples: split.train, out, ...FINETUNE_DEFAULTS, threads, log });
+    training = (await trainEncoder({ base: DEFAULT_EMBEDDING_MODEL, examples: fitRows, out, ...params, threads, log })).stats;
   }
   const trainSeconds = Math.round((Date.now() - started) / 1000);
   const base = await getEmbedder();
   const tuned = await Embedder.create({ model: out, base: DEFAULT_EMBEDDING_MODEL, threads });
   try {
-    const before = await scoreOnHoldout((texts) => base.embedMany(texts), base.dimensions, split.train, split.holdout);
-    const after = await scoreOnHoldout((texts) => tuned.embedMany(texts), tuned.dimensions, split.train, split.holdout);
-    const promoted = after.accuracy - before.accuracy >= FINETUNE_DEFAULTS.minGain;
-    const report = {
-      trainSeconds,
-      holdout: { before: pct(before.accuracy), after: pct(after.accuracy), rows: split.holdout.length },
-      promoted,
-      // The base encoder's learner on the same rows, for the side-by-side.
-      baseEncoder: roundScores(deskling(train, test, indices, options)),
-    };
-    if (!promoted) return report;
+    const before = await scoreOnHoldout((texts) => base.embedMany(texts), base.dimensions, fitRows, split.holdout);
+    const after = await scoreOnHoldout((texts) => tuned.embedMany(texts), tuned.dimensions, fitRows, split.holdout);
+    const promoted = after.accuracy - before.accuracy >= params.minGain;
     const getTuned = async () => tuned;
     const tunedTrain: Split = { ...train, emb: await cachedEmbeddings(`bench-${name}-k10s0-ft`, rows.map((r) => r.text), getTuned, log) };
     const tunedTest: Split = { ...test, emb: await cachedEmbeddings(`bench-${name}-test-ft`, test.texts, getTuned, log) };
-    // tunedTrain holds only the sampled rows, in order.
-    const scored = deskling({ ...tunedTrain, texts: rows.map((r) => r.text), labels: rows.map((r) => r.label) }, tunedTest, rows.map((_, i) => i), {
-      ...options,
-      minSimilarity: after.minSimilarity,
-    });
-    return { ...report, minSimilarity: Number(after.minSimilarity.toFixed(3)), ...roundScores(scored) };
+    const tunedNames: Names = { labels: names.labels, emb: await cachedEmbeddings(`bench-${name}-names-ft`, names.labels.map(humanize), getTuned, log) };
+    // tunedTrain holds only the sampled rows, in order. Scored whether promoted or not: what the gate kept or refused.
+    const scored = deskling(
+      { ...tunedTrain, texts: rows.map((r) => r.text), labels: rows.map((r) => r.label) },
+      tunedTest,
+      rows.map((_, i) => i),
+      { ...options, minSimilarity: after.minSimilarity },
+      withNames ? tunedNames : undefined,
+    );
+    return {
+      options: finetuneOptions,
+      trainSeconds,
+      ...(training ? { training } : {}),
+      holdout: { before: pct(before.accuracy), after: pct(after.accuracy), rows: split.holdout.length },
+      promoted,
+      // The base encoder's learner on the same rows (with the names when they were trained on), for the side-by-side.
+      baseEncoder: roundScores(deskling(train, test, indices, options, withNames ? names : undefined)),
+      minSimilarity: Number(after.minSimilarity.toFixed(3)),
+      ...roundScores(scored),
+    };
   } finally {
     await tuned.dispose();
   }
@@ -327,7 +344,7 @@ async function main() {
       log(`${name} ${k === 0 ? "all" : `K=${k}`}: deskling ${row.deskling.accuracy} (with category names ${row.withCategoryNames.accuracy}) vs reference ${row.reference.accuracy} (gap ${row.gap} / ${row.withCategoryNames.gap})`);
     }
     const k10 = runs.find((r) => r.k === 10 && r.seed === 0);
-    const tuned = finetune && k10 ? { finetunedK10Seed0: await finetuned(name, train, test, k10.indices) } : {};
+    const tuned = finetune && k10 ? { finetunedK10Seed0: await finetuned(name, train, test, k10.indices, names) } : {};
     const calibrated = k10 ? { calibratedThresholdK10Seed0: await calibratedNeedsHuman(train, test, k10.indices) } : {};
     (report.datasets as Record<string, unknown>)[name] = { heldOut: name === HELD_OUT, labels: new Set(train.labels).size, testRows: test.texts.length, ...byK, ...calibrated, ...tuned };
   }

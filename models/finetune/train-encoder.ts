@@ -23,6 +23,8 @@ export interface EncoderTrainingOptions {
   /** Positives drawn per example and epoch. */
   pairs?: number;
   seed?: number;
+  /** AdamW learning rate (train_encoder.py's default, 2e-5, when unset). */
+  lr?: number;
   /** Fill batches with labels the base encoder confuses (see train_encoder.py). */
   hardNegatives?: boolean;
   threads: number;
@@ -50,6 +52,7 @@ export async function trainEncoder(opts: EncoderTrainingOptions): Promise<Traine
       ...["--base", baseDir, "--train", trainFile, "--out", tuned],
       ...["--epochs", String(opts.epochs ?? 1), "--pairs", String(opts.pairs ?? 4), "--seed", String(opts.seed ?? 0)],
       ...["--threads", String(opts.threads)],
+      ...(opts.lr === undefined ? [] : ["--lr", String(opts.lr)]),
       ...(opts.hardNegatives === false ? [] : ["--hard-negatives"]),
     ];
     const stdout = await runPython(python, args, opts.threads, log);
