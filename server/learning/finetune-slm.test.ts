@@ -106,7 +106,9 @@ describe("SLM fine-tune", () => {
 
   it("scores summaries only on held-out tickets whose summary an agent accepted or edited", async () => {
     const db = getDb();
-    const [snapshot] = await db.insert(datasetSnapshots).values({ sha256: randomUUID(), seed: 0, heldoutShare: 0.2, stats: {} as never }).returning();
+    // A whole stats object: Admin → SLM lists every snapshot, and other test files read that list.
+    const stats = { examples: 2, train: 0, heldout: 2, byKind: { summary: 2 }, byLabel: {}, duplicatesDropped: 0, redactions: {}, from: null, to: null };
+    const [snapshot] = await db.insert(datasetSnapshots).values({ sha256: randomUUID(), seed: 0, heldoutShare: 0.2, stats }).returning();
     const ticket = () =>
       receiveMessage(db, { channel: "email", from: { email: `sum-${randomUUID()}@example.com` }, subject: "Summary", text: "My parcel is late.", actor: { kind: "system", label: "test" } });
     const [verified, untouched] = [await ticket(), await ticket()];
