@@ -69,8 +69,11 @@ test("the whole loop by keyboard: search, open, note, solve, cheat sheet, palett
     text: "Where is my parcel?",
   });
   await page.goto("/tickets");
-  await page.keyboard.press("/");
-  await expect(page.locator("#inbox-search")).toBeFocused();
+  // The shortcut works once the page has hydrated: press until it does, rather than racing the first render.
+  await expect(async () => {
+    await page.keyboard.press("/");
+    await expect(page.locator("#inbox-search")).toBeFocused({ timeout: 1000 });
+  }).toPass();
   await page.keyboard.type(word);
   await expect(page.getByTestId("ticket-row")).toHaveCount(1);
   await page.keyboard.press("Escape");
