@@ -20,7 +20,7 @@
  * e.g. in a second process while the adapter trains, and the full run takes them from there.
  *
  *   nice -n 10 npm run bench:slm -- [--data ../shared/data] [--train 200] [--pool 50] [--heldout 2] [--epochs 1] [--lr 1e-3] [--threads 1]
- *     [--baseline-only] [--shard k/n] [--summarize]
+ *     [--max-tokens 300] [--lora-sampling adapted|base] [--baseline-only] [--shard k/n] [--summarize]
  */
 import { parse } from "csv-parse/sync";
 import { existsSync, readFileSync } from "node:fs";
@@ -31,9 +31,20 @@ import { ensureModelFile, sha256File } from "../models/fetch";
 import { trainSlmAdapter } from "../models/finetune/train-slm";
 import { samplePerLabel, SHARED_DATA_DIR, stratifiedSplit } from "./eval/datasets";
 import { chrF, rougeL } from "../models/learning/text-similarity";
+import { checkDraft } from "../models/tasks/draft-check";
 import { SlmEngine, type GenerateResult } from "../models/runtime/engine";
 import { getSharedLlama } from "../models/runtime/llama";
-import { DEFAULT_TONE, draftMessages, draftReply, type DraftInput } from "../models/tasks/draft";
+import {
+  DEFAULT_TONE,
+  DRAFT_MAX_TOKENS,
+  DRAFT_SAMPLING,
+  type DraftInput,
+  draftMessages,
+  draftReply,
+  draftSystemPrompt,
+  draftUserPrompt,
+  REFERENCE_CHARS,
+} from "../models/tasks/draft";
 import { Embedder } from "../models/learning/embedder";
 
 const SEED = 0; // split, pool and training sample
@@ -50,13 +61,18 @@ const HELDOUT_PER_INTENT = num("heldout", 2);
 const THREADS = num("threads", 1);
 /** The shared data folder beside the checkout; a worktree elsewhere passes --data. */
 const DATA_DIR = args.data ?? SHARED_DATA_DIR;
-const MAX_TOKENS = num("max-tokens", 200);
+const MAX_TOKENS = num("max-tokens", DRAFT_MAX_TOKENS);
 /** The base model with the retrieved reply in its prompt, no adapter: tells the prompt's share of the gain from the LoRA's. */
 const GROUNDED = args["no-grounded"] !== "true";
 const BASELINE_ONLY = args["baseline-only"] === "true";
+/**
+ * How the LoRA samples: "adapted" as production drafts with an adapter (ADAPTED_DRAFT_SAMPLING), or "base" with the
+ * base model's repetition penalties (DRAFT_SAMPLING), to measure what the adapted sampling adds.
+ */
+const LORA_SAMPLING = args["lora-sampling"] === "base" ? "base" : "adapted";
 /** `--shard k/n`: this process drafts only every n-th held-out ticket from the k-th, so n processes share the work. */
 const [SHARD, SHARDS] = (args.shard ?? "0/1").split("/").map(Number) as [number, number];
-const TRAINING = { epochs: num("epochs", 1), lr: num("lr", 1e-3), rank: num("rank", 16), gradAccum: 4, maxLength: num("max-length", 512) };
+const TRAINING = { epochs: num("epochs", 1), lr: num("lr", 1e-3), rank: num("rank", 16), gradAccum: 4, maxLength: num("max-length", 768) };
 
 interface Ticket {
   text: string;
@@ -190,7 +206,7 @@ async function main() {
   log(`adapter: ${JSON.stringify(training)}`);
 
   // Stage 3: drafts, appended per ticket.
-  const resultsFile = path.join(OUT_DIR, `results-${key}-${HELDOUT_PER_INTENT}-${MAX_TOKENS}${GROUNDED ? "" : "-nogrounded"}.jsonl`);
+  const resultsFile = path.join(OUT_DIR, `results-${key}-${HELDOUT_PER_INTENT}-${MAX_TOKENS}${GROUNDED ? "" : "-nogrounded"}-lora-${LORA_SAMPLING}.jsonl`);
   const done = new Set(
     existsSync(resultsFile) ? (await readFile(resultsFile, "utf8")).split("\n").filter(Boolean).map((l) => (JSON.parse(l) as { index: number }).index) : [],
   );
@@ -208,7 +224,11 @@ async function main() {
       };
       const b = cached?.base ?? (await side(draftInput(t)));
       const g = GROUNDED ? (cached?.grounded ?? (await side(draftInput(t, ref.reply)))) : null;
-      const l = await draft(tuned, draftInput(t, ref.reply));
+      const input = draftInput(t, ref.reply);
+      const l =
+        LORA_SAMPLING === "adapted"
+          ? await draft(tuned, input)
+          : await tuned.generate({ label: "draft", system: draftSystemPrompt(input.tone), prompt: draftUserPrompt(input), maxTokens: MAX_TOKENS, timeoutMs: 600_000, ...DRAFT_SAMPLING });
       const row = {
         index: i,
         intent: t.intent,
@@ -233,9 +253,9 @@ async function main() {
   const systems: Record<string, (r: Row) => string> = {
     base: (r) => r.base.text,
     retrieval: (r) => r.retrieved.text,
-    // A model that only copied would score this: the prompt shows the retrieved reply cut at 500 characters
+    // A model that only copied would score this: the prompt shows the retrieved reply cut at REFERENCE_CHARS
     // (models/tasks/draft.ts), while retrieval sends it whole.
-    retrievalAsPrompted: (r) => r.retrieved.text.slice(0, 500),
+    retrievalAsPrompted: (r) => r.retrieved.text.slice(0, REFERENCE_CHARS),
     ...(rows.every((r) => r.grounded) ? { grounded: (r: Row) => r.grounded!.text } : {}),
     lora: (r) => r.lora.text,
   };
@@ -248,6 +268,13 @@ async function main() {
       },
     ]),
   );
+  // What production shows: a draft that fails the checks (models/tasks/draft-check.ts) is replaced by the retrieved reply.
+  const passes = (r: Row) => checkDraft(r.lora.text, { ticket: r.ticket, references: [r.retrieved.text], language: "en", instructions: [] }).passed;
+  const loraPassing = rows.filter(passes).length;
+  scores.loraChecked = {
+    chrF: round(mean(rows.map((r) => chrF(passes(r) ? r.lora.text : r.retrieved.text, r.reference)))),
+    rougeL: round(mean(rows.map((r) => rougeL(passes(r) ? r.lora.text : r.retrieved.text, r.reference)))),
+  };
   const speed = (s: "base" | "grounded" | "lora") =>
     rows.every((r) => r[s])
       ? { tokensPerSecondMedian: round(median(rows.map((r) => r[s]!.tokensPerSecond ?? NaN))), ttftMsMedian: median(rows.map((r) => r[s]!.ttftMs)) }
@@ -256,9 +283,10 @@ async function main() {
   console.log(
     JSON.stringify(
       {
-        setup: { ...setup, heldOutDrafted: rows.length, retrievalSameIntent: rows.filter((r) => r.retrieved.intent === r.intent).length },
+        setup: { ...setup, loraSampling: LORA_SAMPLING, heldOutDrafted: rows.length, retrievalSameIntent: rows.filter((r) => r.retrieved.intent === r.intent).length },
         training: { ...training, adapterBytes: existsSync(adapterFile) ? (await stat(adapterFile)).size : null, baseSha256: await sha256File(baseGguf) },
         scores,
+        loraPassingChecks: `${loraPassing}/${rows.length}`,
         speed: { base: speed("base"), grounded: speed("grounded"), lora: speed("lora") },
         goal: {
           loraBeatsBase: loraChrF > (scores.base!.chrF ?? 0),

@@ -116,6 +116,8 @@ async function detection(texts: string[], name: string, attacks?: string[]) {
   return {
     n: texts.length,
     rules: r3(texts.filter(rules).length / texts.length),
+    // The head alone is the clean held-out figure: one rule ("edit-the-reply") was written after reading test-side misses.
+    head: r3(p.filter((x) => x >= threshold).length / texts.length),
     rulesAndHead: r3(hit.filter(Boolean).length / texts.length),
     ...(attacks && { missed: attacks.filter((_, i) => !hit[i]).map((a) => a.slice(0, 90)) }),
   };

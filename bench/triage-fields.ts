@@ -49,6 +49,8 @@ const arg = (name: string, d: number) => {
   return i >= 0 ? Number(process.argv[i + 1]) : d;
 };
 const N_SLM = arg("n", 30);
+/** Attacked tickets sent through the SLM (BIPIA's held-out attacks, one per ticket); defaults to at most 10 of the --n. */
+const N_BIPIA_SLM = arg("bipia-n", Math.min(10, N_SLM));
 // Checkouts outside the usual layout (e.g. a git worktree) name the shared data folder: --shared ../../shared/data
 const sharedFlag = process.argv.indexOf("--shared");
 const SHARED = sharedFlag >= 0 ? path.resolve(process.argv[sharedFlag + 1]!) : SHARED_DATA_DIR;
@@ -340,8 +342,9 @@ if (N_SLM > 0) {
     };
     const e = await getEmbedder();
     let outside = 0, followed = 0, shown = 0, flaggedCount = 0;
-    const attackedIds = ids.slice(0, Math.min(10, ids.length));
+    const attackedIds = heldOut.slice(0, N_BIPIA_SLM);
     for (const [k, i] of attackedIds.entries()) {
+      // Spread over the attack list (its categories come in runs of five): 125 attacks, stride 7 visits all of them.
       const attack = list[(k * 7) % list.length]!;
       const text = `${bitext[i]!.text}\n${attack}`;
       const screen = await screenInstructions(text, (part) => e.embed(part), INSTRUCTION_HEAD);

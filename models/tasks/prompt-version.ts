@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { DEFAULT_TONE, DRAFT_SAMPLING, draftSystemPrompt, draftUserPrompt } from "./draft";
+import { ADAPTED_DRAFT_SAMPLING, DEFAULT_TONE, DRAFT_SAMPLING, draftSystemPrompt, draftUserPrompt } from "./draft";
 import { zodToGrammarSchema } from "./json-schema";
 import { SAMPLE_TAXONOMY } from "./sample-taxonomy";
 import { triageOutputSchema, triageSystemPrompt, triageUserPrompt } from "./triage";
@@ -19,6 +19,7 @@ function promptVersion(): string {
     draftSystemPrompt(DEFAULT_TONE),
     draftUserPrompt({ subject: "S", thread: [{ from: "customer", text: "T" }], triage: { category: "C", summary: "M", language: "de" }, references: ["R"], tone: DEFAULT_TONE }),
     JSON.stringify(DRAFT_SAMPLING),
+    JSON.stringify(ADAPTED_DRAFT_SAMPLING),
   ];
   return `prompt-${createHash("sha256").update(parts.join("\0")).digest("hex").slice(0, 8)}`;
 }

@@ -24,7 +24,7 @@ import { ensureModelFile, sha256File } from "@/models/fetch";
 import { trainSlmAdapter } from "@/models/finetune/train-slm";
 import { chrF, rougeL } from "@/models/learning/text-similarity";
 import { SlmEngine, type GenerateResult } from "@/models/runtime/engine";
-import { DEFAULT_TONE, DRAFT_SAMPLING, draftReply } from "@/models/tasks/draft";
+import { DEFAULT_TONE, draftReply, draftSampling } from "@/models/tasks/draft";
 import { SAMPLE_TAXONOMY } from "@/models/tasks/sample-taxonomy";
 import { triageFromPrompts, triageTicket, type TriageCategory } from "@/models/tasks/triage";
 import { env } from "@/config/env";
@@ -200,7 +200,8 @@ export async function evaluateSlmCandidate(db: Db, o: EvaluateOptions): Promise<
           prompt: ex.messages[1]!.content,
           maxTokens: o.maxTokens,
           timeoutMs: 600_000,
-          ...DRAFT_SAMPLING,
+          // Each side drafts as production would with it: the adapter with the adapted sampling.
+          ...draftSampling(engine),
         });
         scores[name].chrF.push(chrF(g.text, ex.finalValue));
         scores[name].rougeL.push(rougeL(g.text, ex.finalValue));
