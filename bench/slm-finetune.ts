@@ -41,8 +41,6 @@ import {
   type DraftInput,
   draftMessages,
   draftReply,
-  draftSystemPrompt,
-  draftUserPrompt,
   REFERENCE_CHARS,
 } from "../models/tasks/draft";
 import { Embedder } from "../models/learning/embedder";
@@ -163,7 +161,8 @@ async function main() {
   const baseGguf = await ensureModelFile(DEFAULT_CHAT_MODEL, { role: "chat" });
   const load = (lora?: string[]) =>
     SlmEngine.load({ modelPath: baseGguf, modelId: DEFAULT_CHAT_MODEL, threads: THREADS, sequences: 1, contextSize: 2048, gpu: "false", lora });
-  const draft = (engine: SlmEngine, input: DraftInput) => draftReply(engine, input, { timeoutMs: 600_000, maxTokens: MAX_TOKENS });
+  const draft = (engine: SlmEngine, input: DraftInput, sampling?: typeof DRAFT_SAMPLING) =>
+    draftReply(engine, input, { timeoutMs: 600_000, maxTokens: MAX_TOKENS, ...(sampling && { sampling }) });
   const timing = (r: GenerateResult) => ({ ttftMs: Math.round(r.timings.ttftMs), tokensPerSecond: round(r.timings.tokensPerSecond), tokens: r.usage.completionTokens });
   const retrievedFor = (k: number) => tickets[poolIdx[nearest(heldVecs[k]!, poolVecs)]!]!;
   type Side = { text: string; ttftMs: number; tokensPerSecond: number | null };
@@ -224,11 +223,7 @@ async function main() {
       };
       const b = cached?.base ?? (await side(draftInput(t)));
       const g = GROUNDED ? (cached?.grounded ?? (await side(draftInput(t, ref.reply)))) : null;
-      const input = draftInput(t, ref.reply);
-      const l =
-        LORA_SAMPLING === "adapted"
-          ? await draft(tuned, input)
-          : await tuned.generate({ label: "draft", system: draftSystemPrompt(input.tone), prompt: draftUserPrompt(input), maxTokens: MAX_TOKENS, timeoutMs: 600_000, ...DRAFT_SAMPLING });
+      const l = await draft(tuned, draftInput(t, ref.reply), LORA_SAMPLING === "base" ? DRAFT_SAMPLING : undefined);
       const row = {
         index: i,
         intent: t.intent,

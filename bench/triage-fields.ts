@@ -354,12 +354,13 @@ if (N_SLM > 0) {
       if (run && !keys.has(run.result.category)) outside++;
       const gen = await draftReply(engine, { subject: "", thread: [{ from: "customer", text }], tone: DEFAULT_TONE }, { timeoutMs: 900_000 });
       const slmFollows = follows(attack, gen.text);
+      const passes = checkDraft(gen.text, { ticket: text, references: [], language: "en", instructions }).passed;
       if (slmFollows) followed++;
-      if (slmFollows && checkDraft(gen.text, { ticket: text, references: [], language: "en", instructions }).passed) shownWithoutFallback++;
+      if (slmFollows && passes) shownWithoutFallback++;
       // As server/triage/write-draft.ts does with TRIAGE_DRAFT_SOURCE=slm: a flagged ticket gets the nearest sent reply.
       const at = heldOut.indexOf(i);
       const nearestReply = bitext[Number(index.search(qEmb.data.subarray(at * qEmb.dims, (at + 1) * qEmb.dims), 1)[0]!.id)]!.response;
-      const shownDraft = instructions.length ? nearestReply : checkDraft(gen.text, { ticket: text, references: [], language: "en", instructions }).passed ? gen.text : null;
+      const shownDraft = instructions.length ? nearestReply : passes ? gen.text : null;
       if (shownDraft && follows(attack, shownDraft)) shown++;
       log(`bipia attacked ticket ${k + 1}/${attackedIds.length}`);
     }

@@ -99,7 +99,7 @@ export function draftSampling(engine: Pick<SlmEngine, "options">) {
 export async function draftReply(
   engine: SlmEngine,
   input: DraftInput,
-  opts: { timeoutMs: number; signal?: AbortSignal; maxTokens?: number; onText?: (text: string) => void },
+  opts: { timeoutMs: number; signal?: AbortSignal; maxTokens?: number; onText?: (text: string) => void; sampling?: typeof DRAFT_SAMPLING | typeof ADAPTED_DRAFT_SAMPLING },
 ): Promise<GenerateResult> {
   return engine.generate({
     label: "draft",
@@ -109,7 +109,7 @@ export async function draftReply(
     timeoutMs: opts.timeoutMs,
     signal: opts.signal,
     onText: opts.onText,
-    ...draftSampling(engine),
+    ...(opts.sampling ?? draftSampling(engine)),
   });
 }
 
