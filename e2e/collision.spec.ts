@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { apiSignIn, DEMO, DEMO_PASSWORD, expect, screenshot, test, trpcMutation, uniqueEmail } from "./fixtures";
+import { apiSignIn, DEMO, DEMO_PASSWORD, expect, pressUntil, screenshot, test, trpcMutation, uniqueEmail } from "./fixtures";
 
 /** A second agent of the demo seed (Alex Agent is DEMO.agent). */
 const BEA = { email: "billing@deskling.local", name: "Bea Billing" };
@@ -81,9 +81,8 @@ test("snooze by keyboard: the ticket leaves open work until its time, shows in S
   });
   await page.goto(`/tickets/${ticketId}`);
   await expect(page.getByRole("heading", { level: 1 })).toContainText(tag);
-  await page.keyboard.press("s");
   const dialog = page.getByRole("dialog", { name: "Snooze until" });
-  await expect(dialog).toBeVisible();
+  await pressUntil(page, ["s"], () => expect(dialog).toBeVisible({ timeout: 1000 }));
   await expect(dialog.getByRole("button", { name: "In 1 hour" })).toBeFocused();
   await page.keyboard.press("Tab");
   await page.keyboard.press("Tab");
@@ -103,8 +102,7 @@ test("snooze by keyboard: the ticket leaves open work until its time, shows in S
 
   await page.goto(`/tickets/${ticketId}`);
   await page.getByRole("button", { name: "Wake now" }).focus();
-  await page.keyboard.press("Enter");
-  await expect(page.getByRole("button", { name: "Snooze" })).toBeVisible();
+  await pressUntil(page, ["Enter"], () => expect(page.getByRole("button", { name: "Snooze" })).toBeVisible({ timeout: 1000 }));
   await page.goto("/tickets");
   await expect(row).toHaveCount(1);
 });

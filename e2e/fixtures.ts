@@ -47,6 +47,17 @@ export async function trpcMutation<T>(request: APIRequestContext, path: string, 
   return ((await res.json()) as { result: { data: { json: T } } }).result.data.json;
 }
 
+/**
+ * A page's keyboard shortcuts work once React has hydrated it, which under load can be seconds after its HTML
+ * shows: presses `keys` until `done` passes, instead of racing the first render.
+ */
+export async function pressUntil(page: Page, keys: string[], done: () => Promise<unknown>) {
+  await expect(async () => {
+    for (const key of keys) await page.keyboard.press(key);
+    await done();
+  }).toPass({ timeout: 30_000 });
+}
+
 export const screenshot = (page: Page, name: string) => page.screenshot({ path: `e2e/screenshots/${name}.png`, fullPage: true });
 
 export const test = base.extend<{

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { expect, screenshot, test, trpcMutation, trpcQuery, uniqueEmail } from "./fixtures";
+import { expect, pressUntil, screenshot, test, trpcMutation, trpcQuery, uniqueEmail } from "./fixtures";
 
 type Feedback = { verified: { field: string; aiValue: string | null; finalValue: string }[] };
 type Ticket = { status: string; messages: { direction: string; draftTriageId: string | null; draftChrf: number | null; bodyText: string }[] };
@@ -69,11 +69,7 @@ test("the whole loop by keyboard: search, open, note, solve, cheat sheet, palett
     text: "Where is my parcel?",
   });
   await page.goto("/tickets");
-  // The shortcut works once the page has hydrated: press until it does, rather than racing the first render.
-  await expect(async () => {
-    await page.keyboard.press("/");
-    await expect(page.locator("#inbox-search")).toBeFocused({ timeout: 1000 });
-  }).toPass();
+  await pressUntil(page, ["/"], () => expect(page.locator("#inbox-search")).toBeFocused({ timeout: 1000 }));
   await page.keyboard.type(word);
   await expect(page.getByTestId("ticket-row")).toHaveCount(1);
   await page.keyboard.press("Escape");
@@ -81,11 +77,7 @@ test("the whole loop by keyboard: search, open, note, solve, cheat sheet, palett
   await page.keyboard.press("Enter");
   await expect(page).toHaveURL(new RegExp(`/tickets/${ticketId}$`));
 
-  // The page's keys work once it has hydrated: retry the first one until then.
-  await expect(async () => {
-    await page.keyboard.press("n");
-    await expect(page.getByRole("textbox", { name: "Internal note" })).toBeFocused({ timeout: 1000 });
-  }).toPass({ timeout: 30_000 });
+  await pressUntil(page, ["n"], () => expect(page.getByRole("textbox", { name: "Internal note" })).toBeFocused({ timeout: 1000 }));
   await page.keyboard.type("Checked the carrier: parcel is in the depot.");
   await page.keyboard.press("Control+Enter");
   await expect(page.getByTestId("message-note")).toContainText("parcel is in the depot");
@@ -107,11 +99,7 @@ test("the whole loop by keyboard: search, open, note, solve, cheat sheet, palett
   await page.keyboard.press("Enter");
   await expect(page).toHaveURL(/view=needs_human/);
   await page.goto(`/tickets/${ticketId}`);
-  await expect(async () => {
-    await page.keyboard.press("g");
-    await page.keyboard.press("i");
-    await expect(page).toHaveURL(/\/tickets$/, { timeout: 1000 });
-  }).toPass({ timeout: 30_000 });
+  await pressUntil(page, ["g", "i"], () => expect(page).toHaveURL(/\/tickets$/, { timeout: 1000 }));
 });
 
 test("a bulk category change from the inbox records a correction per ticket", async ({ page, signInAs }) => {
