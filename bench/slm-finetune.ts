@@ -12,7 +12,8 @@
  *   base       the default model with today's draft prompt (no retrieval)
  *   retrieval  the nearest pool ticket's reply, sent as is
  *   grounded   the default model with the retrieved reply in the prompt (what issue 15 ships), no LoRA
- *   lora       the same grounded prompt, with the adapter trained here
+ *   lora       the same grounded prompt, with the adapter trained here (merged into the base as production loads it;
+ *              `--lora-load runtime` applies it at run time instead)
  *
  * Stages are cached under bench/.data/slm/ (split + vectors, adapter), and per-ticket results are appended to
  * results.jsonl as they come, so a run cut short still reports the tickets it finished (`--summarize`). The base and
@@ -20,7 +21,7 @@
  * e.g. in a second process while the adapter trains, and the full run takes them from there.
  *
  *   nice -n 10 npm run bench:slm -- [--data ../shared/data] [--train 200] [--pool 50] [--heldout 2] [--epochs 1] [--lr 1e-3] [--threads 1]
- *     [--max-tokens 300] [--lora-sampling adapted|base] [--baseline-only] [--shard k/n] [--summarize]
+ *     [--max-tokens 300] [--lora-sampling adapted|base] [--lora-load merged|runtime] [--baseline-only] [--shard k/n] [--summarize]
  */
 import { parse } from "csv-parse/sync";
 import { existsSync, readFileSync } from "node:fs";
@@ -28,7 +29,7 @@ import { appendFile, mkdir, readFile, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { DEFAULT_CHAT_MODEL, DEFAULT_EMBEDDING_MODEL } from "../models/catalog";
 import { ensureModelFile, sha256File } from "../models/fetch";
-import { trainSlmAdapter } from "../models/finetune/train-slm";
+import { mergeSlmAdapter, trainSlmAdapter } from "../models/finetune/train-slm";
 import { samplePerLabel, SHARED_DATA_DIR, stratifiedSplit } from "./eval/datasets";
 import { chrF, rougeL } from "../models/learning/text-similarity";
 import { checkDraft } from "../models/tasks/draft-check";
@@ -68,6 +69,11 @@ const BASELINE_ONLY = args["baseline-only"] === "true";
  * base model's repetition penalties (DRAFT_SAMPLING), to measure what the adapted sampling adds.
  */
 const LORA_SAMPLING = args["lora-sampling"] === "base" ? "base" : "adapted";
+/**
+ * How the adapter is loaded: "merged" into the base's weights, as production does after training (mergeSlmAdapter),
+ * or applied at "runtime" by node-llama-cpp, to measure what merging changes.
+ */
+const LORA_LOAD = args["lora-load"] === "runtime" ? "runtime" : "merged";
 /** `--shard k/n`: this process drafts only every n-th held-out ticket from the k-th, so n processes share the work. */
 const [SHARD, SHARDS] = (args.shard ?? "0/1").split("/").map(Number) as [number, number];
 const TRAINING = { epochs: num("epochs", 1), lr: num("lr", 1e-3), rank: num("rank", 16), gradAccum: 4, maxLength: num("max-length", 768) };
@@ -160,7 +166,7 @@ async function main() {
 
   const baseGguf = await ensureModelFile(DEFAULT_CHAT_MODEL, { role: "chat" });
   const load = (lora?: string[]) =>
-    SlmEngine.load({ modelPath: baseGguf, modelId: DEFAULT_CHAT_MODEL, threads: THREADS, sequences: 1, contextSize: 2048, gpu: "false", lora });
+    SlmEngine.load({ modelPath: baseGguf, modelId: DEFAULT_CHAT_MODEL, threads: THREADS, sequences: 1, contextSize: 2048, gpu: "false", lora, mergedLora: LORA_LOAD === "merged" });
   const draft = (engine: SlmEngine, input: DraftInput, sampling?: typeof DRAFT_SAMPLING) =>
     draftReply(engine, input, { timeoutMs: 600_000, maxTokens: MAX_TOKENS, ...(sampling && { sampling }) });
   const timing = (r: GenerateResult) => ({ ttftMs: Math.round(r.timings.ttftMs), tokensPerSecond: round(r.timings.tokensPerSecond), tokens: r.usage.completionTokens });
@@ -203,9 +209,10 @@ async function main() {
   }
   const training = JSON.parse(await readFile(statsFile, "utf8")) as Record<string, unknown>;
   log(`adapter: ${JSON.stringify(training)}`);
+  if (LORA_LOAD === "merged") await mergeSlmAdapter(baseGguf, adapterFile, { log });
 
   // Stage 3: drafts, appended per ticket.
-  const resultsFile = path.join(OUT_DIR, `results-${key}-${HELDOUT_PER_INTENT}-${MAX_TOKENS}${GROUNDED ? "" : "-nogrounded"}-lora-${LORA_SAMPLING}.jsonl`);
+  const resultsFile = path.join(OUT_DIR, `results-${key}-${HELDOUT_PER_INTENT}-${MAX_TOKENS}${GROUNDED ? "" : "-nogrounded"}-lora-${LORA_SAMPLING}${LORA_LOAD === "merged" ? "" : "-runtime"}.jsonl`);
   const done = new Set(
     existsSync(resultsFile) ? (await readFile(resultsFile, "utf8")).split("\n").filter(Boolean).map((l) => (JSON.parse(l) as { index: number }).index) : [],
   );
@@ -278,7 +285,7 @@ async function main() {
   console.log(
     JSON.stringify(
       {
-        setup: { ...setup, loraSampling: LORA_SAMPLING, heldOutDrafted: rows.length, retrievalSameIntent: rows.filter((r) => r.retrieved.intent === r.intent).length },
+        setup: { ...setup, loraSampling: LORA_SAMPLING, loraLoad: LORA_LOAD, heldOutDrafted: rows.length, retrievalSameIntent: rows.filter((r) => r.retrieved.intent === r.intent).length },
         training: { ...training, adapterBytes: existsSync(adapterFile) ? (await stat(adapterFile)).size : null, baseSha256: await sha256File(baseGguf) },
         scores,
         loraPassingChecks: `${loraPassing}/${rows.length}`,

@@ -12,6 +12,7 @@ import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
+import { mergedModelPath } from "../runtime/adapter-files";
 import type { ChatMessage } from "../tasks/draft";
 import { ensurePythonEnv, MODEL_CACHE_DIR, ModelFetchError, sha256File } from "../fetch";
 
@@ -40,6 +41,8 @@ export interface TrainedAdapter {
   path: string;
   sha256: string;
   bytes: number;
+  /** The base with this adapter merged into it (mergedModelPath), which SlmEngine loads in its place. */
+  merged: string;
   /** What train_slm.py reported: examples, steps, losses, trainSeconds, secondsPerExample, ... */
   stats: Record<string, unknown>;
 }
@@ -61,9 +64,41 @@ export async function trainSlmAdapter(opts: SlmTrainingOptions): Promise<Trained
     ];
     const stdout = await runTrainer(python, args, opts.threads, log, opts.onStep);
     const stats = JSON.parse(stdout.trim().split("\n").at(-1) ?? "{}") as Record<string, unknown>;
-    return { path: opts.out, sha256: await sha256File(opts.out), bytes: (await stat(opts.out)).size, stats };
+    const sha256 = await sha256File(opts.out);
+    const merged = await mergeSlmAdapter(opts.baseGguf, opts.out, { python, llamaCpp, log });
+    return { path: opts.out, sha256, bytes: (await stat(opts.out)).size, merged, stats };
   } finally {
     await rm(work, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Writes the base GGUF with the adapter merged into its weights (merge_lora.py; weights it touches in 8 bits) beside
+ * the adapter, under the name SlmEngine looks for, unless it is there already. Returns that path.
+ */
+export async function mergeSlmAdapter(
+  baseGguf: string,
+  adapter: string,
+  o: { python?: string; llamaCpp?: string; log?: (line: string) => void } = {},
+): Promise<string> {
+  const log = o.log ?? (() => {});
+  const out = mergedModelPath(adapter, (await sha256File(adapter)).slice(0, 12));
+  if (existsSync(out)) return out;
+  const python = o.python ?? (await ensurePythonEnv("finetune-slm-venv", path.join(FINETUNE_DIR, "requirements-slm.txt"), { log }));
+  const llamaCpp = o.llamaCpp ?? (await ensureLlamaCppSource(log));
+  const tmp = `${out}.tmp-${process.pid}`;
+  try {
+    const { stdout } = await promisify(execFile)(python, [path.join(FINETUNE_DIR, "merge_lora.py"), "--base", baseGguf, "--lora", adapter, "--out", tmp, "--llama-cpp", llamaCpp], {
+      env: { ...process.env, OMP_NUM_THREADS: "1" },
+      maxBuffer: 1 << 20,
+    });
+    await rename(tmp, out);
+    log(`[finetune-slm] merged into ${path.basename(out)}: ${stdout.trim().split("\n").at(-1)}`);
+    return out;
+  } catch (err) {
+    await rm(tmp, { force: true });
+    const detail = (err as { stderr?: string }).stderr?.trim().split("\n").slice(-3).join(" | ") ?? String(err);
+    throw new ModelFetchError(`merge_lora.py failed: ${detail}`, { cause: err });
   }
 }
 

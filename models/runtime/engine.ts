@@ -1,7 +1,9 @@
 import { createHash } from "node:crypto";
+import { existsSync } from "node:fs";
 import path from "node:path";
 import type { Llama, LlamaContext, LlamaGrammar, LlamaModel } from "node-llama-cpp";
 import { sha256File } from "../fetch";
+import { mergedModelPath } from "./adapter-files";
 import { getSharedLlama, type GpuSetting } from "./llama";
 import { SequencePool } from "./sequence-pool";
 
@@ -15,8 +17,14 @@ export interface EngineOptions {
   /** Per sequence. */
   contextSize: number;
   gpu: GpuSetting;
-  /** LoRA adapters (.gguf) applied on top of the model: a fine-tune without a new base file. */
+  /**
+   * LoRA adapters (.gguf) applied on top of the model: a fine-tune without a new base file. One adapter with a merged
+   * copy beside it (mergedModelPath, written after training) is loaded merged instead: applied at run time it cost
+   * 13% of decode speed on 2 CPU cores, merged nothing.
+   */
   lora?: string[];
+  /** false: apply `lora` at run time even when a merged copy exists (benchmarks compare the two). */
+  mergedLora?: boolean;
   log?: (line: string) => void;
 }
 
@@ -94,27 +102,33 @@ export class SlmEngine {
     readonly options: EngineOptions,
     /** Identifies exactly what produced an output: model id + file hash prefix. */
     readonly modelVersion: string,
+    /** The file loaded: options.modelPath, or the merged copy of its one adapter. */
+    readonly modelFile: string,
   ) {}
 
   static async load(options: EngineOptions): Promise<SlmEngine> {
     const log = options.log ?? (() => {});
     const llama = await getSharedLlama({ gpu: options.gpu, log });
     const started = performance.now();
-    const model = await llama.loadModel({ modelPath: options.modelPath });
+    const lora = options.lora ?? [];
+    const adapters = await Promise.all(lora.map(fileFingerprint));
+    const merged = lora.length === 1 && options.mergedLora !== false ? mergedModelPath(lora[0]!, adapters[0]!) : null;
+    const file = merged && existsSync(merged) ? merged : options.modelPath;
+    const model = await llama.loadModel({ modelPath: file });
     const context = await model.createContext({
       sequences: options.sequences,
       threads: options.threads,
       contextSize: Math.min(options.contextSize, model.trainContextSize),
-      ...(options.lora?.length ? { lora: { adapters: options.lora.map((filePath) => ({ filePath })) } } : {}),
+      ...(lora.length && file === options.modelPath ? { lora: { adapters: lora.map((filePath) => ({ filePath })) } } : {}),
     });
     const pool = new SequencePool(context);
-    const adapters = await Promise.all((options.lora ?? []).map(fileFingerprint));
+    // The same version merged or not: the merged file is the base plus this adapter, to 8-bit precision.
     const version = `${options.modelId}@${await fileFingerprint(options.modelPath)}${adapters.map((a) => `+lora:${a}`).join("")}`;
     log(
-      `[slm] loaded ${path.basename(options.modelPath)} in ${Math.round(performance.now() - started)} ms: ` +
+      `[slm] loaded ${path.basename(file)} in ${Math.round(performance.now() - started)} ms: ` +
         `threads ${options.threads}, sequences ${pool.size}, context ${context.contextSize}/sequence, version ${version}`,
     );
-    return new SlmEngine(llama, model, context, pool, options, version);
+    return new SlmEngine(llama, model, context, pool, options, version, file);
   }
 
   get sequences() {
@@ -223,6 +237,6 @@ function prefixKey(system: string) {
 }
 
 /** Outputs are stored per model version; a fine-tune or a new quantization of the same model id gets its own. */
-async function fileFingerprint(file: string) {
+export async function fileFingerprint(file: string) {
   return (await sha256File(file)).slice(0, 12);
 }

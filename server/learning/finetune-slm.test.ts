@@ -1,4 +1,4 @@
-import { existsSync } from "node:fs";
+import { existsSync, readdirSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
@@ -10,6 +10,7 @@ import { corrections, datasetExamples, datasetSnapshots, slmRuns, type SlmRun } 
 import { makeUser } from "@/test/db/fixtures";
 import { resolveModel } from "@/models/catalog";
 import { ensureModelFile } from "@/models/fetch";
+import { mergedModelPath } from "@/models/runtime/adapter-files";
 import { SlmEngine } from "@/models/runtime/engine";
 import { EngineSlot } from "@/models/runtime/engine-slot";
 import { env } from "@/config/env";
@@ -84,6 +85,8 @@ describe("SLM fine-tune", () => {
       const [a, b] = [await ask(base), await ask(tuned)];
       expect(b.text).not.toBe(a.text);
       expect(tuned.modelVersion).toMatch(new RegExp(`\\+lora:${promoted.adapterSha256!.slice(0, 12)}$`));
+      // Training merged the adapter into the base, and the engine runs that file, not the adapter at run time.
+      expect(tuned.modelFile).toBe(mergedModelPath(promoted.adapterPath!, promoted.adapterSha256!.slice(0, 12)));
     } finally {
       await base.dispose();
       await tuned.dispose();
@@ -100,6 +103,7 @@ describe("SLM fine-tune", () => {
     expect(refused.status).toBe("rejected");
     expect(refused.adapterPath).toBeNull();
     expect(existsSync(file)).toBe(false);
+    expect(readdirSync(dir).filter((f) => f.startsWith(`${run!.id}.`))).toEqual([]);
     expect((await activeSlmAdapter(db)).runId).toBe(promoted.id);
     expect((await db.query.slmRuns.findFirst({ where: eq(slmRuns.id, promoted.id) }))!.status).toBe("promoted");
   }, 900_000);

@@ -14,15 +14,16 @@
  *    (server/triage/run-shadow.ts) until an admin promotes it from the comparison (promote-slm.ts).
  * rollbackSlm (rollback-slm.ts) undoes the last promotion in one step.
  */
-import { copyFile, mkdir, rm } from "node:fs/promises";
+import { copyFile, mkdir } from "node:fs/promises";
 import path from "node:path";
 import { and, asc, eq, sql } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { corrections, datasetExamples, LIVE_SCOPE, slmRuns, type SlmRun } from "@/db/schema";
 import { resolveModel } from "@/models/catalog";
 import { ensureModelFile, sha256File } from "@/models/fetch";
-import { trainSlmAdapter } from "@/models/finetune/train-slm";
+import { mergeSlmAdapter, trainSlmAdapter } from "@/models/finetune/train-slm";
 import { chrF, rougeL } from "@/models/learning/text-similarity";
+import { removeAdapterFiles } from "@/models/runtime/adapter-files";
 import { SlmEngine, type GenerateResult } from "@/models/runtime/engine";
 import { DEFAULT_TONE, draftReply, draftSampling } from "@/models/tasks/draft";
 import { SAMPLE_TAXONOMY } from "@/models/tasks/sample-taxonomy";
@@ -134,7 +135,7 @@ export async function finetuneSlm(opts: FinetuneSlmOptions): Promise<SlmRun> {
       .where(eq(slmRuns.id, run.id));
     return await evaluateSlmCandidate(db, { runId: run.id, adapterPath: file, training: { ...trained.stats, adapterBytes: trained.bytes }, ...params, threads, log });
   } catch (err) {
-    await rm(file, { force: true });
+    await removeAdapterFiles(file);
     await db
       .update(slmRuns)
       .set({ status: "failed", error: err instanceof Error ? err.message : String(err), finishedAt: new Date() })
@@ -283,8 +284,8 @@ export async function evaluateSlmCandidate(db: Db, o: EvaluateOptions): Promise<
         .returning();
       return row!;
     });
-    if (!promote && !shadow) await rm(o.adapterPath, { force: true });
-    for (const r of replacedShadows) if (r.adapterPath) await rm(r.adapterPath, { force: true });
+    if (!promote && !shadow) await removeAdapterFiles(o.adapterPath);
+    for (const r of replacedShadows) if (r.adapterPath) await removeAdapterFiles(r.adapterPath);
     return finished;
   } finally {
     await baseline.dispose();
@@ -309,11 +310,15 @@ export async function heldoutSummaries(db: Db, snapshotId: string, limit: number
   return rows.slice(0, limit);
 }
 
-/** Copies a kept adapter for another evaluation (the CLI's --adapter): evaluation deletes what it rejects. */
-export async function stageAdapter(src: string, dir: string, runId: string) {
+/**
+ * Copies a kept adapter for another evaluation, merged into the base as a trained one is: evaluation deletes what
+ * it rejects.
+ */
+export async function stageAdapter(src: string, dir: string, runId: string, log?: (line: string) => void) {
   await mkdir(dir, { recursive: true });
   const dest = path.join(dir, `${runId}.gguf`);
   await copyFile(src, dest);
+  await mergeSlmAdapter(await ensureModelFile(env.SLM_MODEL, { role: "chat", log }), dest, { log });
   return dest;
 }
 

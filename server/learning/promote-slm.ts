@@ -1,8 +1,8 @@
 import { and, eq, sql } from "drizzle-orm";
-import { rm } from "node:fs/promises";
 import type { Db, DbOrTx } from "@/db/client";
 import { slmRuns } from "@/db/schema";
 import { resolveModel } from "@/models/catalog";
+import { removeAdapterFiles } from "@/models/runtime/adapter-files";
 import { env } from "@/config/env";
 import { AppError } from "@/server/errors";
 import { SLM_CHANNEL } from "./slm-adapters";
@@ -49,6 +49,6 @@ export async function stopShadowSlm(db: Db, opts: { runId: string }) {
     await tx.update(slmRuns).set({ status: "rejected", adapterPath: null }).where(eq(slmRuns.id, r.id));
     return r;
   });
-  if (run.adapterPath) await rm(run.adapterPath, { force: true });
+  if (run.adapterPath) await removeAdapterFiles(run.adapterPath);
   return { stopped: run.id };
 }
