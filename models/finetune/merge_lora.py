@@ -23,7 +23,7 @@ import time
 def main() -> None:
     p = argparse.ArgumentParser()
     p.add_argument("--base", required=True, help="the runtime's model file")
-    p.add_argument("--lora", help="LoRA .gguf (convert_lora_to_gguf.py output); without it, only --type is applied")
+    p.add_argument("--lora", required=True, help="LoRA .gguf (convert_lora_to_gguf.py output)")
     p.add_argument("--out", required=True)
     p.add_argument("--llama-cpp", required=True, help="a checkout of the llama.cpp source node-llama-cpp ships")
     p.add_argument("--type", default="q8_0", choices=["q8_0", "f16"], help="type of the merged weights")
@@ -38,21 +38,19 @@ def main() -> None:
     merged_type = {"q8_0": gguf.GGMLQuantizationType.Q8_0, "f16": gguf.GGMLQuantizationType.F16}[args.type]
 
     pairs: dict[str, dict[str, np.ndarray]] = {}
-    scale_num = None
-    if args.lora:
-        lora = gguf.GGUFReader(args.lora)
-        alpha = lora.fields.get("adapter.lora.alpha")
-        scale_num = float(alpha.contents()) if alpha is not None else None
-        for t in lora.tensors:
-            for suffix in (".lora_a", ".lora_b"):
-                if t.name.endswith(suffix):
-                    pairs.setdefault(t.name[: -len(suffix)], {})[suffix] = gguf.quants.dequantize(t.data, t.tensor_type).astype(np.float32)
-        names = {t.name for t in base.tensors}
-        missing = sorted(n for n in pairs if n not in names or len(pairs[n]) != 2)
-        if missing:
-            raise SystemExit(f"the adapter does not fit this base: {missing[:3]}")
-        if not pairs:
-            raise SystemExit("the adapter holds no LoRA tensors")
+    lora = gguf.GGUFReader(args.lora)
+    alpha_field = lora.fields.get("adapter.lora.alpha")
+    alpha = float(alpha_field.contents()) if alpha_field is not None else None
+    for t in lora.tensors:
+        for suffix in (".lora_a", ".lora_b"):
+            if t.name.endswith(suffix):
+                pairs.setdefault(t.name[: -len(suffix)], {})[suffix] = gguf.quants.dequantize(t.data, t.tensor_type).astype(np.float32)
+    names = {t.name for t in base.tensors}
+    missing = sorted(n for n in pairs if n not in names or len(pairs[n]) != 2)
+    if missing:
+        raise SystemExit(f"the adapter does not fit this base: {missing[:3]}")
+    if not pairs:
+        raise SystemExit("the adapter holds no LoRA tensors")
 
     arch = base.fields[gguf.Keys.General.ARCHITECTURE].contents()
     writer = gguf.GGUFWriter(args.out, arch=arch, endianess=base.endianess)
@@ -67,20 +65,17 @@ def main() -> None:
     out: list[tuple[str, np.ndarray, gguf.GGMLQuantizationType]] = []
     max_delta = 0.0
     for t in base.tensors:
-        # Which weights change: with an adapter, the ones it touches; without, every 4-bit weight matrix (--type only).
-        touched = t.name in pairs if args.lora else (t.tensor_type in (gguf.GGMLQuantizationType.Q4_0, gguf.GGMLQuantizationType.Q4_1) and t.name.startswith("blk."))
-        if not touched:
+        if t.name not in pairs:
             out.append((t.name, t.data, t.tensor_type))
             continue
         w = gguf.quants.dequantize(t.data, t.tensor_type).astype(np.float32)
-        if args.lora:
-            a, b = pairs[t.name][".lora_a"], pairs[t.name][".lora_b"]
-            rank = a.shape[0]
-            delta = (b @ a) * ((scale_num / rank) if scale_num else 1.0)
-            if delta.shape != w.shape:
-                raise SystemExit(f"{t.name}: adapter shape {delta.shape} does not match the base {w.shape}")
-            max_delta = max(max_delta, float(np.abs(delta).max()))
-            w = w + delta
+        a, b = pairs[t.name][".lora_a"], pairs[t.name][".lora_b"]
+        # As llama.cpp scales an adapter: alpha / rank, or 1 without alpha.
+        delta = (b @ a) * ((alpha / a.shape[0]) if alpha else 1.0)
+        if delta.shape != w.shape:
+            raise SystemExit(f"{t.name}: adapter shape {delta.shape} does not match the base {w.shape}")
+        max_delta = max(max_delta, float(np.abs(delta).max()))
+        w = w + delta
         data = gguf.quants.quantize(w, merged_type) if merged_type != gguf.GGMLQuantizationType.F16 else w.astype(np.float16)
         out.append((t.name, data, merged_type))
 

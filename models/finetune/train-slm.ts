@@ -41,8 +41,6 @@ export interface TrainedAdapter {
   path: string;
   sha256: string;
   bytes: number;
-  /** The base with this adapter merged into it (mergedModelPath), which SlmEngine loads in its place. */
-  merged: string;
   /** What train_slm.py reported: examples, steps, losses, trainSeconds, secondsPerExample, ... */
   stats: Record<string, unknown>;
 }
@@ -64,9 +62,9 @@ export async function trainSlmAdapter(opts: SlmTrainingOptions): Promise<Trained
     ];
     const stdout = await runTrainer(python, args, opts.threads, log, opts.onStep);
     const stats = JSON.parse(stdout.trim().split("\n").at(-1) ?? "{}") as Record<string, unknown>;
-    const sha256 = await sha256File(opts.out);
-    const merged = await mergeSlmAdapter(opts.baseGguf, opts.out, { python, llamaCpp, log });
-    return { path: opts.out, sha256, bytes: (await stat(opts.out)).size, merged, stats };
+    // SlmEngine loads the merged copy (mergedModelPath) in the adapter's place.
+    await mergeSlmAdapter(opts.baseGguf, opts.out, { python, llamaCpp, log });
+    return { path: opts.out, sha256: await sha256File(opts.out), bytes: (await stat(opts.out)).size, stats };
   } finally {
     await rm(work, { recursive: true, force: true });
   }

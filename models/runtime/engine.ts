@@ -237,6 +237,6 @@ function prefixKey(system: string) {
 }
 
 /** Outputs are stored per model version; a fine-tune or a new quantization of the same model id gets its own. */
-export async function fileFingerprint(file: string) {
+async function fileFingerprint(file: string) {
   return (await sha256File(file)).slice(0, 12);
 }

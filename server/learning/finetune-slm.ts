@@ -314,11 +314,11 @@ export async function heldoutSummaries(db: Db, snapshotId: string, limit: number
  * Copies a kept adapter for another evaluation, merged into the base as a trained one is: evaluation deletes what
  * it rejects.
  */
-export async function stageAdapter(src: string, dir: string, runId: string, log?: (line: string) => void) {
+export async function stageAdapter(src: string, dir: string, runId: string) {
   await mkdir(dir, { recursive: true });
   const dest = path.join(dir, `${runId}.gguf`);
   await copyFile(src, dest);
-  await mergeSlmAdapter(await ensureModelFile(env.SLM_MODEL, { role: "chat", log }), dest, { log });
+  await mergeSlmAdapter(await ensureModelFile(env.SLM_MODEL, { role: "chat" }), dest);
   return dest;
 }
 
